@@ -1,0 +1,49 @@
+# Two commands set up a fresh machine: `make demo` serves the portal with demo data at
+# http://127.0.0.1:8000, `make test` runs the whole test suite. Both create .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint messages check-libs worker beat clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+check-libs:
+	@$(PY) -c "import weasyprint" 2>/dev/null || { \
+	  echo "WeasyPrint needs Pango: on Debian/Ubuntu run"; \
+	  echo "  apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
+	  exit 1; }
+
+demo: $(STAMP) check-libs
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP) check-libs
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+# Regenerate and compile the nl/fr/en catalogues (needs gettext).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l nl -l fr -l en --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A botp worker --loglevel=info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A botp beat --loglevel=info
+
+clean:
+	rm -rf var

@@ -1,0 +1,14 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Accounts are created by Fedris or through a participant's activation link, not sign-up."""
+
+    def is_open_for_signup(self, request):
+        return False
+
+    def get_login_redirect_url(self, request):
+        user = request.user
+        if user.language:
+            request.session["_language"] = user.language
+        return super().get_login_redirect_url(request)

@@ -1,0 +1,90 @@
+"""Fedris back office. Audit and event rows are shown read-only; nobody edits them here."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from botp.models import (
+    AuditEntry,
+    CaseEvent,
+    Programme,
+    Provider,
+    Referrer,
+    Sector,
+    SessionType,
+    SurveyWaveSchedule,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "role", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "role", "language"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "role", "password1", "password2"]})]
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["user", "is_btp", "is_isp", "profession", "province", "active"]
+    list_filter = ["is_btp", "is_isp", "profession", "province", "active", "programmes"]
+    search_fields = ["user__email", "user__last_name", "postcode", "city"]
+
+
+@admin.register(Referrer)
+class ReferrerAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "organisation"]
+    list_filter = ["kind"]
+
+
+class SessionTypeInline(admin.TabularInline):
+    model = SessionType
+    extra = 0
+
+
+class WaveInline(admin.TabularInline):
+    model = SurveyWaveSchedule
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "max_total_sessions", "max_duration_months", "active"]
+    inlines = [SessionTypeInline, WaveInline]
+
+
+admin.site.register(Sector)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "case", "action", "from_state", "to_state", "actor_role"]
+    list_filter = ["action", "to_state"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "kind", "case", "what"]
+    list_filter = ["kind"]
+
+
+admin.site.site_header = _("BOTP back office")
+admin.site.site_title = _("BOTP back office")

@@ -1,0 +1,194 @@
+"""Demo data: both programmes, one account per role, a directory of providers, cases in every
+state. Idempotent: running it again changes nothing that is already there."""
+
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from botp import nationalnumber, workflow
+from botp.models import (
+    Case,
+    CaseState,
+    Participant,
+    Profession,
+    Provider,
+    Referrer,
+    ReferrerKind,
+    Role,
+    User,
+)
+from botp.programmes import load_programmes
+
+DEMO_PASSWORD = "botp-demo-2026"
+DOMAIN = "demo.botp.be"
+
+ACCOUNTS = [
+    # e-mail, first, last, role, language
+    ("referrer", "Griet", "Peeters", Role.REFERRER, "nl"),
+    ("admin", "Anne", "Dubois", Role.FEDRIS_ADMIN, "fr"),
+    ("psychologist", "Pieter", "Claes", Role.FEDRIS_PSYCHOLOGIST, "nl"),
+    ("btp", "Sofie", "Janssens", Role.PROVIDER, "nl"),
+    ("btp2", "Marc", "Lambert", Role.PROVIDER, "fr"),
+    ("isp", "Els", "Maes", Role.PROVIDER, "nl"),
+    ("participant", "Tom", "Willems", Role.PARTICIPANT, "nl"),
+    ("participant2", "Julie", "Leroy", Role.PARTICIPANT, "fr"),
+    ("researcher", "Lena", "Vermeulen", Role.RESEARCHER, "en"),
+]
+
+# The directory: e-mail local part, names, BTP, ISP, profession, languages, province, postcode,
+# city. The first three are the login accounts above.
+PROVIDERS = [
+    ("btp", "Sofie", "Janssens", True, False, Profession.OCCUPATIONAL_PSYCHOLOGIST,
+     ["nl", "en"], "VAN", "2000", "Antwerpen"),
+    ("btp2", "Marc", "Lambert", True, True, Profession.CLINICAL_PSYCHOLOGIST,
+     ["fr"], "WLG", "4000", "Liège"),
+    ("isp", "Els", "Maes", False, True, Profession.CLINICAL_PSYCHOLOGIST,
+     ["nl"], "VAN", "2018", "Antwerpen"),
+    ("provider01", "Koen", "Mertens", True, False, Profession.PHYSICIAN,
+     ["nl"], "VOV", "9000", "Gent"),
+    ("provider02", "Nathalie", "Dupont", True, True, Profession.CLINICAL_PSYCHOLOGIST,
+     ["fr", "nl"], "BRU", "1050", "Ixelles"),
+    ("provider03", "Bart", "Jacobs", False, True, Profession.PHYSIOTHERAPIST,
+     ["nl"], "VLI", "3500", "Hasselt"),
+    ("provider04", "Camille", "Renard", True, False, Profession.OCCUPATIONAL_PSYCHOLOGIST,
+     ["fr"], "WHT", "7000", "Mons"),
+    ("provider05", "Hanne", "Wouters", False, True, Profession.CLINICAL_PSYCHOLOGIST,
+     ["nl", "en"], "VBR", "3000", "Leuven"),
+    ("provider06", "Thomas", "Simon", False, True, Profession.PHYSIOTHERAPIST,
+     ["fr"], "WNA", "5000", "Namur"),
+    ("provider07", "Lotte", "Goossens", True, True, Profession.CLINICAL_PSYCHOLOGIST,
+     ["nl", "fr"], "VWV", "8000", "Brugge"),
+    ("provider08", "Julien", "Laurent", True, False, Profession.PHYSICIAN,
+     ["fr", "en"], "WBR", "1300", "Wavre"),
+    ("provider09", "Eva", "Michel", False, True, Profession.CLINICAL_PSYCHOLOGIST,
+     ["fr", "de"], "WLX", "6700", "Arlon"),
+]
+
+# Demo-only participants without an account, one case each, named after the state it reaches.
+EXTRA_CASES = [
+    # state, first, last, language, BTP
+    (CaseState.REQUESTED, "Ruben", "De Smet", "nl", None),
+    (CaseState.INELIGIBLE, "Chloé", "Martin", "fr", None),
+    (CaseState.AWAITING_BTP_CHOICE, "Jens", "Hermans", "nl", None),
+    (CaseState.BTP_PROPOSED, "Inge", "Aerts", "nl", "btp"),
+    (CaseState.DIAGNOSIS_REVIEW, "Wout", "Van den Broeck", "nl", "btp"),
+    (CaseState.NOT_CONFIRMED, "Sarah", "Declercq", "nl", "btp"),
+    (CaseState.CLOSED, "Manon", "Lejeune", "fr", "btp2"),
+    (CaseState.COMPLETED, "Arne", "Pauwels", "nl", "btp2"),
+    (CaseState.WITHDRAWN, "Lucas", "Dumont", "fr", "btp"),
+]
+
+# The transitions that lead from a new request to each state, and who takes them.
+PATHS = {
+    CaseState.REQUESTED: [],
+    CaseState.INELIGIBLE: [("declare_ineligible", "admin")],
+    CaseState.AWAITING_BTP_CHOICE: [("approve", "admin")],
+    CaseState.BTP_PROPOSED: [("approve", "admin"), ("choose_btp", "admin")],
+    CaseState.IN_DIAGNOSIS: [("approve", "admin"), ("choose_btp", "admin"),
+                             ("accept_case", "btp")],
+}
+PATHS[CaseState.DIAGNOSIS_REVIEW] = PATHS[CaseState.IN_DIAGNOSIS] + [("submit_diagnosis", "btp")]
+PATHS[CaseState.NOT_CONFIRMED] = PATHS[CaseState.DIAGNOSIS_REVIEW] + [
+    ("not_confirm_diagnosis", "psychologist")]
+PATHS[CaseState.CLOSED] = PATHS[CaseState.NOT_CONFIRMED] + [("close_after_debrief", "btp")]
+PATHS[CaseState.IN_TREATMENT] = PATHS[CaseState.DIAGNOSIS_REVIEW] + [
+    ("confirm_diagnosis", "psychologist")]
+PATHS[CaseState.COMPLETED] = PATHS[CaseState.IN_TREATMENT] + [("complete", "btp")]
+PATHS[CaseState.WITHDRAWN] = PATHS[CaseState.IN_DIAGNOSIS] + [("withdraw", "admin")]
+
+DEMO_REASONS = {
+    "declare_ineligible": "Sector not covered by the programme (demo).",
+    "not_confirm_diagnosis": "Clinical picture points to a depressive episode (demo).",
+    "withdraw": "Participant moved abroad (demo).",
+}
+
+
+def email(local):
+    return f"{local}@{DOMAIN}"
+
+
+def _account(local, first, last, role, language):
+    user, created = User.objects.get_or_create(
+        email=email(local),
+        defaults={"first_name": first, "last_name": last, "role": role, "language": language,
+                  "is_staff": role == Role.FEDRIS_ADMIN},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _participant(serial, first, last, language, user=None):
+    born = datetime.date(1975 + serial % 20, 1 + serial % 12, 1 + serial % 27)
+    niss = nationalnumber.build(born, 100 + serial)
+    participant = Participant.with_niss(niss).first()
+    if participant is None:
+        participant = Participant(
+            first_name=first, last_name=last, birth_date=born, language=language, user=user,
+            email=user.email if user else f"{first.lower()}.{serial}@example.org",
+        )
+        participant.niss = niss
+        participant.save()
+    return participant
+
+
+def _open_case(programme, participant, referrer, state, actors, btp):
+    if participant.cases.exists():
+        return participant.cases.first()
+    case = Case.objects.create(programme=programme, participant=participant, referrer=referrer)
+    for action, who in PATHS[state]:
+        payload = {}
+        if action == "choose_btp":
+            payload["btp"] = btp.pk
+        if action in DEMO_REASONS:
+            payload["reason"] = DEMO_REASONS[action]
+        actor = btp.user if who == "btp" else actors[who]
+        workflow.perform(case, action, actor, payload=payload)
+    return case
+
+
+@transaction.atomic
+def seed():
+    programmes = load_programmes()
+    botp = programmes["botp"]
+    users = {local: _account(local, first, last, role, lang)
+             for local, first, last, role, lang in ACCOUNTS}
+    Referrer.objects.get_or_create(
+        user=users["referrer"],
+        defaults={"kind": ReferrerKind.GP, "organisation": "Huisartsenpraktijk De Linde",
+                  "riziv_number": "1-23456-78-901"},
+    )
+    providers = {}
+    for (local, first, last, is_btp, is_isp, profession, languages, province, postcode,
+         city) in PROVIDERS:
+        user = users.get(local) or _account(local, first, last, Role.PROVIDER, languages[0]
+                                            if languages[0] in ("nl", "fr", "en") else "fr")
+        provider, _ = Provider.objects.get_or_create(
+            user=user,
+            defaults={
+                "is_btp": is_btp, "is_isp": is_isp, "profession": profession,
+                "languages": languages, "province": province, "postcode": postcode,
+                "city": city, "phone": "+32 3 000 00 00", "address": f"Demostraat 1, {city}",
+                "accredited_on": datetime.date(2024, 1, 15), "training_completed": True,
+            },
+        )
+        provider.programmes.set(programmes.values())
+        providers[local] = provider
+
+    actors = {"admin": users["admin"], "psychologist": users["psychologist"]}
+    referrer = users["referrer"]
+    mine = _participant(1, "Tom", "Willems", "nl", users["participant"])
+    case = _open_case(botp, mine, referrer, CaseState.IN_TREATMENT, actors, providers["btp"])
+    case.isps.add(providers["isp"])
+    theirs = _participant(2, "Julie", "Leroy", "fr", users["participant2"])
+    _open_case(botp, theirs, referrer, CaseState.IN_DIAGNOSIS, actors, providers["btp2"])
+    for serial, (state, first, last, language, btp) in enumerate(EXTRA_CASES, start=10):
+        participant = _participant(serial, first, last, language)
+        _open_case(botp, participant, referrer, state, actors,
+                   providers[btp] if btp else None)
+    return users

@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from botp.models import CaseState
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Stage"), required=False,
+        choices=[("", _("All stages"))] + list(CaseState.choices),
+    )

@@ -1,0 +1,155 @@
+"""The case, its append-only event log and the audit trail."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    REQUESTED = "requested", _("Request received")
+    INELIGIBLE = "ineligible", _("Not eligible")
+    AWAITING_BTP_CHOICE = "awaiting_btp_choice", _("Approved, awaiting BTP choice")
+    BTP_PROPOSED = "btp_proposed", _("Awaiting the BTP's acceptance")
+    IN_DIAGNOSIS = "in_diagnosis", _("In diagnosis")
+    DIAGNOSIS_REVIEW = "diagnosis_review", _("Diagnosis under review by Fedris")
+    NOT_CONFIRMED = "not_confirmed", _("Diagnosis not confirmed")
+    IN_TREATMENT = "in_treatment", _("In treatment")
+    COMPLETED = "completed", _("Treatment completed")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+FINAL_STATES = {
+    CaseState.INELIGIBLE,
+    CaseState.COMPLETED,
+    CaseState.CLOSED,
+    CaseState.WITHDRAWN,
+}
+OPEN_STATES = [state for state in CaseState if state not in FINAL_STATES]
+
+
+class AppendOnly(models.Model):
+    """Rows that record what happened: written once, never changed or removed by the portal."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} is append-only")
+
+
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    programme = models.ForeignKey(
+        "botp.Programme", on_delete=models.PROTECT, related_name="cases",
+        verbose_name=_("programme"),
+    )
+    participant = models.ForeignKey(
+        "botp.Participant", on_delete=models.PROTECT, related_name="cases",
+        verbose_name=_("participant"),
+    )
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="referred_cases", verbose_name=_("referrer"),
+    )
+    btp = models.ForeignKey(
+        "botp.Provider", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="btp_cases", verbose_name=_("BTP"),
+    )
+    # The ISPs in the treatment plan. The treatment stage fills this; the access policy reads it.
+    isps = models.ManyToManyField(
+        "botp.Provider", related_name="isp_cases", blank=True, verbose_name=_("ISPs")
+    )
+    state = models.CharField(
+        _("stage"), max_length=32, choices=CaseState.choices, default=CaseState.REQUESTED,
+        db_index=True,
+    )
+    # Bumped by every transition; a form posted against an older version is a conflict.
+    version = models.PositiveIntegerField(default=1)
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True)
+    treatment_started_at = models.DateTimeField(_("treatment started on"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended on"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        creating = self.pk is None
+        if creating and not self.reference:
+            # A unique placeholder until the primary key is known; replaced in the same
+            # transaction by PREFIX-YEAR-NNNNNN.
+            self.reference = f"new-{timezone.now().timestamp()}-{id(self)}"[:32]
+        super().save(*args, **kwargs)
+        if creating and self.reference.startswith("new-"):
+            year = timezone.localtime(self.requested_at).year
+            self.reference = f"{self.programme.reference_prefix}-{year}-{self.pk:06d}"
+            Case.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    @property
+    def is_open(self):
+        return self.state not in FINAL_STATES
+
+
+class CaseEvent(AppendOnly):
+    """One transition of a case, written in the same transaction as the state change."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=64)
+    from_state = models.CharField(max_length=32, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(max_length=32, choices=CaseState.choices)
+    payload = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.action}: {self.from_state} → {self.to_state}"
+
+
+class AuditEntry(AppendOnly):
+    """Who read or changed what, and when. Clinical reads are recorded here as well as changes."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("viewed")
+        CHANGE = "change", _("changed")
+        DOWNLOAD = "download", _("downloaded")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    what = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.what}"

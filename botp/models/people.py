@@ -1,0 +1,209 @@
+"""The people of the programme and the role each account holds."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from botp import nationalnumber
+
+
+class Role(models.TextChoices):
+    REFERRER = "referrer", _("Referrer")
+    FEDRIS_ADMIN = "fedris_admin", _("Fedris administrator")
+    FEDRIS_PSYCHOLOGIST = "fedris_psychologist", _("Fedris psychologist")
+    PROVIDER = "provider", _("Care provider (BTP / ISP)")
+    PARTICIPANT = "participant", _("Participant")
+    RESEARCHER = "researcher", _("Researcher")
+
+
+# Roles whose accounts reach health data or decide on cases: they must use two-factor
+# authentication outside demo mode.
+PROFESSIONAL_ROLES = {
+    Role.REFERRER,
+    Role.FEDRIS_ADMIN,
+    Role.FEDRIS_PSYCHOLOGIST,
+    Role.PROVIDER,
+    Role.RESEARCHER,
+}
+
+
+class Language(models.TextChoices):
+    NL = "nl", _("Dutch")
+    FR = "fr", _("French")
+    EN = "en", _("English")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.FEDRIS_ADMIN)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.NL
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def needs_two_factor(self):
+        return self.role in PROFESSIONAL_ROLES
+
+
+class ReferrerKind(models.TextChoices):
+    GP = "gp", _("General practitioner")
+    OCCUPATIONAL_PHYSICIAN = "occupational_physician", _("Occupational physician")
+    PREVENTION_ADVISOR = "prevention_advisor", _(
+        "Prevention advisor for psychosocial aspects"
+    )
+
+
+class Referrer(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="referrer")
+    kind = models.CharField(_("kind"), max_length=32, choices=ReferrerKind.choices)
+    riziv_number = models.CharField(
+        _("RIZIV/INAMI number"), max_length=20, blank=True,
+        help_text=_("For physicians; prevention advisors leave it empty."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("referrer")
+        verbose_name_plural = _("referrers")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_kind_display()})"
+
+
+class Profession(models.TextChoices):
+    PHYSICIAN = "physician", _("Physician")
+    OCCUPATIONAL_PSYCHOLOGIST = "occupational_psychologist", _("Occupational psychologist")
+    CLINICAL_PSYCHOLOGIST = "clinical_psychologist", _("Clinical psychologist")
+    PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist")
+
+
+class Province(models.TextChoices):
+    ANTWERP = "VAN", _("Antwerp")
+    LIMBURG = "VLI", _("Limburg")
+    EAST_FLANDERS = "VOV", _("East Flanders")
+    FLEMISH_BRABANT = "VBR", _("Flemish Brabant")
+    WEST_FLANDERS = "VWV", _("West Flanders")
+    BRUSSELS = "BRU", _("Brussels-Capital Region")
+    WALLOON_BRABANT = "WBR", _("Walloon Brabant")
+    HAINAUT = "WHT", _("Hainaut")
+    LIEGE = "WLG", _("Liège")
+    LUXEMBOURG = "WLX", _("Luxembourg")
+    NAMUR = "WNA", _("Namur")
+
+
+class ProviderQuerySet(models.QuerySet):
+    def accredited(self):
+        return self.filter(active=True, accredited_on__isnull=False, training_completed=True)
+
+    def btps(self):
+        return self.accredited().filter(is_btp=True)
+
+    def isps(self):
+        return self.accredited().filter(is_isp=True)
+
+
+class Provider(models.Model):
+    """A professional selected and trained by Fedris: a BTP, an ISP, or both."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="provider")
+    is_btp = models.BooleanField(_("burnout treatment provider (BTP)"), default=False)
+    is_isp = models.BooleanField(_("individual session provider (ISP)"), default=False)
+    profession = models.CharField(_("profession"), max_length=32, choices=Profession.choices)
+    languages = models.JSONField(_("languages spoken"), default=list)
+    province = models.CharField(_("province"), max_length=3, choices=Province.choices)
+    postcode = models.CharField(_("postcode"), max_length=4)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = models.CharField(_("practice address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    accredited_on = models.DateField(_("accredited on"), null=True, blank=True)
+    training_completed = models.BooleanField(_("Fedris training completed"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    programmes = models.ManyToManyField(
+        "botp.Programme", related_name="providers", verbose_name=_("programmes"), blank=True
+    )
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care provider")
+        verbose_name_plural = _("care providers")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Participant(models.Model):
+    """The worker taking part. The NISS is kept only encrypted, with a keyed hash for lookups."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="participant"
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    niss_encrypted = models.BinaryField(editable=False)
+    niss_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.NL
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def niss(self):
+        return nationalnumber.decrypt(bytes(self.niss_encrypted))
+
+    @niss.setter
+    def niss(self, value):
+        number = nationalnumber.validate(value)
+        self.niss_encrypted = nationalnumber.encrypt(number)
+        self.niss_hash = nationalnumber.keyed_hash(number)
+
+    @classmethod
+    def with_niss(cls, value):
+        """Participants with this NISS, found by keyed hash (the number itself is never queried)."""
+        return cls.objects.filter(niss_hash=nationalnumber.keyed_hash(value))

@@ -1,0 +1,115 @@
+"""A programme's rules as data: sectors, limits, session types and caps, survey schedule.
+
+The Fedris BOTP and the FA-BOTP are two rows here, never two code paths.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .i18n import TranslatedName
+
+
+class Sector(TranslatedName):
+    code = models.SlugField(unique=True)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["code"]
+
+
+class Programme(TranslatedName):
+    code = models.SlugField(unique=True)
+    reference_prefix = models.CharField(
+        _("case reference prefix"), max_length=12, unique=True,
+        help_text=_("Case references read PREFIX-YEAR-NUMBER, e.g. BOTP-2026-000123."),
+    )
+    eligible_sectors = models.ManyToManyField(
+        Sector, related_name="programmes", verbose_name=_("eligible sectors")
+    )
+    max_sick_leave_days = models.PositiveIntegerField(
+        _("maximum sick-leave days at request"), default=60
+    )
+    max_duration_months = models.PositiveIntegerField(_("maximum duration (months)"), default=9)
+    max_total_sessions = models.PositiveIntegerField(
+        _("maximum diagnosis and treatment sessions"), default=20
+    )
+    max_treatment_sessions = models.PositiveIntegerField(
+        _("maximum treatment sessions"), null=True, blank=True,
+        help_text=_("Leave empty when only the total and per-type caps apply."),
+    )
+    non_eligible_referral_nl = models.TextField(blank=True)
+    non_eligible_referral_fr = models.TextField(blank=True)
+    non_eligible_referral_en = models.TextField(blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["code"]
+
+    def cap_for(self, session_type_code):
+        return self.session_types.get(code=session_type_code).cap
+
+
+class GivenBy(models.TextChoices):
+    BTP = "btp", _("BTP")
+    ISP = "isp", _("ISP")
+    BTP_OR_ISP = "btp_or_isp", _("ISP or BTP")
+    WORKPLACE = "workplace", _("Participant with workplace actors, prepared by the BTP")
+
+
+class SessionType(TranslatedName):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="session_types")
+    code = models.SlugField()
+    cap = models.PositiveIntegerField(_("maximum sessions"))
+    recommended = models.PositiveIntegerField(_("recommended sessions"), null=True, blank=True)
+    given_by = models.CharField(_("given by"), max_length=16, choices=GivenBy.choices)
+    is_diagnosis = models.BooleanField(default=False)
+    # Counts toward the programme's diagnosis + treatment total (the workplace meeting and the
+    # debrief after a not-confirmed diagnosis do not).
+    counts_toward_total = models.BooleanField(default=True)
+    # Professions allowed to give it; empty means any profession of the provider role.
+    professions = models.JSONField(default=list, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("session type")
+        verbose_name_plural = _("session types")
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="unique_session_type")
+        ]
+
+
+class Wave(models.TextChoices):
+    PRE = "pre", _("Pre-test")
+    POST1 = "post1", _("Post-test 1")
+    POST2 = "post2", _("Post-test 2")
+
+
+class SurveyWaveSchedule(models.Model):
+    """When a programme invites its participants to a survey wave."""
+
+    class Trigger(models.TextChoices):
+        APPROVED = "approved", _("Case approved at stage 1")
+        COMPLETED = "completed", _("Case completed")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="waves")
+    wave = models.CharField(max_length=8, choices=Wave.choices)
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    offset_days = models.PositiveIntegerField(_("days after the trigger"), default=0)
+    open_days = models.PositiveIntegerField(_("days the survey stays open"), default=30)
+    send_to_withdrawn = models.BooleanField(default=False)
+    send_to_not_confirmed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("survey wave")
+        verbose_name_plural = _("survey waves")
+        ordering = ["programme", "offset_days"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "wave"], name="unique_programme_wave")
+        ]
+
+    def __str__(self):
+        return f"{self.programme.code}: {self.get_wave_display()}"

@@ -1,0 +1,87 @@
+"""Who hears about a case event, in which language, and what the e-mail says.
+
+E-mails name the case reference and its new stage, never clinical content: they travel outside
+the portal.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from botp.models import CaseState as S
+from botp.models import Role, User
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str
+
+
+def _user(user):
+    return [Recipient(user.email, user.language)] if user and user.email and user.is_active else []
+
+
+def _participant(case):
+    participant = case.participant
+    if participant.user_id:
+        return _user(participant.user)
+    return [Recipient(participant.email, participant.language)] if participant.email else []
+
+
+def _btp(case):
+    return _user(case.btp.user) if case.btp_id else []
+
+
+def _role(role):
+    return [
+        Recipient(email, language)
+        for email, language in User.objects.filter(role=role, is_active=True)
+        .values_list("email", "language")
+        .iterator()
+    ]
+
+
+def recipients_for(event):
+    """The next actors for the state the case has just entered."""
+    case = event.case
+    to_state = event.to_state
+    if to_state == S.AWAITING_BTP_CHOICE:
+        people = _participant(case) + (_user(case.referrer) if event.action == "approve" else [])
+    elif to_state == S.BTP_PROPOSED:
+        people = _btp(case)
+    elif to_state == S.IN_DIAGNOSIS:
+        people = _participant(case) + (_btp(case) if event.action == "request_information" else [])
+    elif to_state == S.DIAGNOSIS_REVIEW:
+        people = _role(Role.FEDRIS_PSYCHOLOGIST)
+    elif to_state in (S.NOT_CONFIRMED, S.IN_TREATMENT):
+        people = _participant(case) + _btp(case)
+    elif to_state == S.INELIGIBLE:
+        people = _participant(case) + _user(case.referrer)
+    elif to_state in (S.COMPLETED, S.CLOSED):
+        people = _participant(case)
+    elif to_state == S.WITHDRAWN:
+        people = _btp(case) + _role(Role.FEDRIS_ADMIN)
+    else:
+        people = []
+    actor_email = event.actor.email if event.actor_id else None
+    unique = {p.email: p for p in people if p.email != actor_email}
+    return list(unique.values())
+
+
+def send_event_email(event, recipient):
+    case = event.case
+    with translation.override(recipient.language):
+        context = {
+            "reference": case.reference,
+            "stage": case.get_state_display(),
+            "programme": case.programme.name,
+            "link": settings.PORTAL_BASE_URL + reverse("case_detail", args=[case.reference]),
+        }
+        subject = render_to_string("botp/email/case_event_subject.txt", context).strip()
+        body = render_to_string("botp/email/case_event.txt", context)
+    send_mail(subject, body, None, [recipient.email])

@@ -1,0 +1,117 @@
+"""Who may see and do what: the one place the portal decides it (DESIGN.md section 2).
+
+Two questions are answered here and nowhere else:
+- ``visible_cases(user)``: the cases a user may see at all, as a queryset;
+- ``can(user, action, case)``: whether the user may do ``action`` on a case they can see.
+
+A user relates to a case through *relations* (the case's BTP, one of its ISPs, its participant,
+its referrer, or Fedris staff). Actions name the relations allowed to do them; case transitions
+(botp.workflow) name relations the same way, so both use one definition of "who is who".
+Views ask ``get_case_or_404``: a case the user may not see is indistinguishable from one that
+does not exist.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from botp.models import Case, Role
+
+
+class Relation:
+    FEDRIS_ADMIN = "fedris_admin"
+    FEDRIS_PSYCHOLOGIST = "fedris_psychologist"
+    REFERRER = "referrer"
+    BTP = "btp"
+    ISP = "isp"
+    PARTICIPANT = "participant"
+
+
+class Action:
+    VIEW_CASE = "view_case"  # reference, programme, stage
+    VIEW_IDENTITY = "view_identity"  # participant's name and contact details
+    VIEW_TIMELINE = "view_timeline"  # which transitions happened, when
+    VIEW_EVENT_DETAILS = "view_event_details"  # reasons and payloads of transitions
+    VIEW_CLINICAL = "view_clinical"  # diagnosis report, treatment request, final report
+    VIEW_AUDIT = "view_audit"  # the case's audit trail
+
+
+R = Relation
+RULES = {
+    Action.VIEW_CASE: {
+        R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.REFERRER, R.BTP, R.ISP, R.PARTICIPANT,
+    },
+    Action.VIEW_IDENTITY: {
+        R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.REFERRER, R.BTP, R.ISP, R.PARTICIPANT,
+    },
+    Action.VIEW_TIMELINE: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
+    Action.VIEW_EVENT_DETAILS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST},
+    Action.VIEW_CLINICAL: {R.FEDRIS_PSYCHOLOGIST, R.BTP},
+    Action.VIEW_AUDIT: {R.FEDRIS_PSYCHOLOGIST},
+}
+
+
+def _provider(user):
+    return getattr(user, "provider", None) if user.role == Role.PROVIDER else None
+
+
+def visible_cases(user):
+    """The cases ``user`` may see, as a queryset (never loaded whole)."""
+    cases = Case.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if user.role in (Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST):
+        return cases
+    if user.role == Role.REFERRER:
+        return cases.filter(referrer=user)
+    if user.role == Role.PARTICIPANT:
+        return cases.filter(participant__user=user)
+    provider = _provider(user)
+    if provider is not None:
+        # A subquery, not a join, so a case with several ISPs appears once.
+        isp_case_ids = Case.isps.through.objects.filter(provider=provider).values("case_id")
+        return cases.filter(Q(btp=provider) | Q(pk__in=isp_case_ids))
+    # Researchers see aggregates and pseudonymised exports only; employers have no account.
+    return cases.none()
+
+
+def relations(user, case):
+    """The relations ``user`` holds to ``case`` (empty when they have none)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    found = set()
+    if user.role == Role.FEDRIS_ADMIN:
+        found.add(R.FEDRIS_ADMIN)
+    elif user.role == Role.FEDRIS_PSYCHOLOGIST:
+        found.add(R.FEDRIS_PSYCHOLOGIST)
+    elif user.role == Role.REFERRER and case.referrer_id == user.pk:
+        found.add(R.REFERRER)
+    elif user.role == Role.PARTICIPANT and case.participant.user_id == user.pk:
+        found.add(R.PARTICIPANT)
+    elif (provider := _provider(user)) is not None:
+        if case.btp_id == provider.pk:
+            found.add(R.BTP)
+        if case.isps.filter(pk=provider.pk).exists():
+            found.add(R.ISP)
+    return frozenset(found)
+
+
+def can(user, action, case):
+    return bool(relations(user, case) & RULES[action])
+
+
+def get_case_or_404(user, reference, action=Action.VIEW_CASE):
+    """The case, if the user may see it and do ``action`` on it; otherwise a 404 or 403.
+
+    A case outside the user's reach is a 404, never a hint that it exists. A case they can see
+    but whose ``action`` they may not do is a 403.
+    """
+    try:
+        case = visible_cases(user).select_related(
+            "programme", "participant", "btp__user", "referrer"
+        ).get(reference=reference)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if not can(user, action, case):
+        raise PermissionDenied
+    return case

@@ -1,0 +1,129 @@
+"""The two programmes of DESIGN.md section 1, as data. Loaded by a migration and the demo seed."""
+
+from botp.models import GivenBy, Programme, Sector, SessionType, SurveyWaveSchedule
+
+SECTORS = [
+    ("hospital", "Ziekenhuissector", "Secteur hospitalier", "Hospital sector"),
+    ("banking", "Banksector", "Secteur bancaire", "Banking sector"),
+    ("federal_administration", "Federale administratie", "Administration fédérale",
+     "Federal administration"),
+]
+
+PSYCHOLOGISTS_AND_PHYSIOS = ["clinical_psychologist", "physiotherapist"]
+
+# code, nl, fr, en, cap, recommended, given_by, is_diagnosis, counts_toward_total, professions
+BOTP_SESSION_TYPES = [
+    ("diagnosis", "Diagnosesessie", "Séance de diagnostic", "Diagnosis session",
+     2, None, GivenBy.BTP, True, True, []),
+    ("work_related", "Werkgerelateerde sessie", "Clinique du travail", "Work-related session",
+     4, None, GivenBy.BTP, False, True, []),
+    ("starter_kit", "Starterskit", "Kit de démarrage", "Starter kit",
+     3, 3, GivenBy.BTP_OR_ISP, False, True, []),
+    ("individual", "Individuele sessie", "Séance individuelle", "Individual session",
+     7, None, GivenBy.ISP, False, True, PSYCHOLOGISTS_AND_PHYSIOS),
+    ("follow_up", "Opvolgingssessie", "Séance de suivi", "Follow-up session",
+     2, None, GivenBy.BTP, False, True, []),
+    ("career_change", "Loopbaanbegeleiding", "Réorientation professionnelle",
+     "Career change counselling", 2, None, GivenBy.BTP, False, True, []),
+    ("multidisciplinary_meeting", "Multidisciplinair overleg op de werkplek",
+     "Réunion multidisciplinaire sur le lieu de travail",
+     "Multidisciplinary meeting at the workplace", 1, None, GivenBy.WORKPLACE, False, False, []),
+    ("debrief", "Nabespreking na niet-bevestigde diagnose",
+     "Séance de débriefing après un diagnostic non confirmé",
+     "Debrief after a not-confirmed diagnosis", 1, None, GivenBy.BTP, False, False, []),
+]
+
+# The FA-BOTP keeps the BOTP's session types within a treatment of at most 10 sessions; its
+# evaluation and reorientation session takes the place of the follow-up sessions.
+FA_BOTP_SESSION_TYPES = [
+    row if row[0] != "follow_up" else
+    ("follow_up", "Evaluatie- en heroriëntatiesessie", "Séance d'évaluation et de réorientation",
+     "Evaluation and reorientation session", 2, None, GivenBy.BTP, False, True, [])
+    for row in BOTP_SESSION_TYPES if row[0] != "career_change"
+]
+
+WAVES = [
+    # wave, trigger, offset days, open days
+    ("pre", SurveyWaveSchedule.Trigger.APPROVED, 0, 30),
+    ("post1", SurveyWaveSchedule.Trigger.COMPLETED, 0, 30),
+    ("post2", SurveyWaveSchedule.Trigger.COMPLETED, 91, 92),  # 3 to 6 months after the end
+]
+
+PROGRAMMES = [
+    {
+        "code": "botp", "reference_prefix": "BOTP",
+        "name_nl": "Burn-out behandelprogramma (Fedris)",
+        "name_fr": "Programme de traitement du burnout (Fedris)",
+        "name_en": "Burnout Treatment Programme (Fedris)",
+        "sectors": ["hospital", "banking"],
+        "max_sick_leave_days": 60, "max_duration_months": 9,
+        "max_total_sessions": 20, "max_treatment_sessions": None,
+        "session_types": BOTP_SESSION_TYPES,
+        "referral": ("", "", ""),
+    },
+    {
+        "code": "fa-botp", "reference_prefix": "FABOTP",
+        "name_nl": "Burn-out behandelprogramma voor federale ambtenaren (FA-BOTP)",
+        "name_fr": "Programme de traitement du burnout pour les fonctionnaires fédéraux (FA-BOTP)",
+        "name_en": "Federal Administration Burnout Treatment Programme (FA-BOTP)",
+        "sectors": ["federal_administration"],
+        "max_sick_leave_days": 60, "max_duration_months": 9,
+        "max_total_sessions": 12, "max_treatment_sessions": 10,
+        "session_types": FA_BOTP_SESSION_TYPES,
+        "referral": (
+            "U kunt terecht bij de interne diensten van de federale overheid (Empreva, Lumen, "
+            "Talent+) of bij een psycholoog van uw keuze.",
+            "Vous pouvez vous adresser aux services internes de l'administration fédérale "
+            "(Empreva, Lumen, Talent+) ou à un psychologue de votre choix.",
+            "You can turn to the federal administration's internal services (Empreva, Lumen, "
+            "Talent+) or to a psychologist of your choice.",
+        ),
+    },
+]
+
+
+def load_programmes():
+    """Create or update both programmes; safe to run any number of times."""
+    sectors = {}
+    for code, nl, fr, en in SECTORS:
+        sectors[code], _ = Sector.objects.update_or_create(
+            code=code, defaults={"name_nl": nl, "name_fr": fr, "name_en": en}
+        )
+    programmes = {}
+    for spec in PROGRAMMES:
+        referral_nl, referral_fr, referral_en = spec["referral"]
+        programme, _ = Programme.objects.update_or_create(
+            code=spec["code"],
+            defaults={
+                "reference_prefix": spec["reference_prefix"],
+                "name_nl": spec["name_nl"], "name_fr": spec["name_fr"],
+                "name_en": spec["name_en"],
+                "max_sick_leave_days": spec["max_sick_leave_days"],
+                "max_duration_months": spec["max_duration_months"],
+                "max_total_sessions": spec["max_total_sessions"],
+                "max_treatment_sessions": spec["max_treatment_sessions"],
+                "non_eligible_referral_nl": referral_nl,
+                "non_eligible_referral_fr": referral_fr,
+                "non_eligible_referral_en": referral_en,
+            },
+        )
+        programme.eligible_sectors.set([sectors[code] for code in spec["sectors"]])
+        for order, row in enumerate(spec["session_types"]):
+            (code, nl, fr, en, cap, recommended, given_by, is_diagnosis, counts,
+             professions) = row
+            SessionType.objects.update_or_create(
+                programme=programme, code=code,
+                defaults={
+                    "name_nl": nl, "name_fr": fr, "name_en": en, "cap": cap,
+                    "recommended": recommended, "given_by": given_by,
+                    "is_diagnosis": is_diagnosis, "counts_toward_total": counts,
+                    "professions": professions, "order": order,
+                },
+            )
+        for wave, trigger, offset, open_days in WAVES:
+            SurveyWaveSchedule.objects.update_or_create(
+                programme=programme, wave=wave,
+                defaults={"trigger": trigger, "offset_days": offset, "open_days": open_days},
+            )
+        programmes[spec["code"]] = programme
+    return programmes

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from botp import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("cases/<str:reference>/actions/<slug:action>/", views.case_transition,
+         name="case_transition"),
+    path("cases/<str:reference>/audit/", views.case_audit, name="case_audit"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("backoffice/", admin.site.urls),
+]
+

@@ -1,0 +1,196 @@
+"""The case state machine: every allowed transition, who may take it and under what condition.
+
+Stage apps call ``perform``; they never set ``Case.state`` themselves. A transition runs in one
+transaction with the case row locked: it checks the state, the actor's relation to the case and
+the guard, applies its effect, bumps the version, writes a CaseEvent and an audit entry, and
+queues notifications for after the commit. Anything refused changes nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from botp import audit, policy
+from botp.models import OPEN_STATES, AuditEntry, Case, CaseEvent, Provider
+from botp.models import CaseState as S
+from botp.policy import Relation as R
+
+
+class TransitionError(Exception):
+    """A transition that cannot happen now. Views answer 409."""
+
+    status = 409
+
+
+class TransitionForbidden(TransitionError):
+    """The actor may not take this transition on this case. Views answer 403."""
+
+    status = 403
+
+
+class StaleCase(TransitionError):
+    """Someone else changed the case since the actor loaded it."""
+
+
+def _require_reason(case, actor, payload):
+    if not str(payload.get("reason", "")).strip():
+        return _("A reason is required.")
+
+
+def _require_btp(case, actor, payload):
+    provider = Provider.objects.btps().filter(
+        pk=payload.get("btp"), programmes=case.programme
+    ).first()
+    if provider is None:
+        return _("Choose an accredited, active BTP of this programme.")
+    if case.participant.user_id and provider.user_id == case.participant.user_id:
+        return _("A participant cannot be their own BTP.")
+
+
+def _set_btp(case, actor, payload):
+    case.btp_id = payload["btp"]
+
+
+def _clear_btp(case, actor, payload):
+    case.btp = None
+
+
+def _approved(case, actor, payload):
+    case.approved_at = timezone.now()
+
+
+def _treatment_started(case, actor, payload):
+    case.treatment_started_at = timezone.now()
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset
+    target: str
+    relations: frozenset
+    guards: tuple = ()
+    effects: tuple = field(default=())
+    # Actions a person takes from a case page; others are taken by a stage's own form.
+    manual: bool = True
+
+    def allowed_from(self, state):
+        return state in self.sources
+
+
+def _t(action, label, sources, target, relations, guards=(), effects=(), manual=True):
+    return Transition(
+        action, label, frozenset(sources), target, frozenset(relations),
+        tuple(guards), tuple(effects), manual,
+    )
+
+
+TRANSITIONS = {t.action: t for t in [
+    _t("approve", _("Approve the request"),
+       [S.REQUESTED], S.AWAITING_BTP_CHOICE, [R.FEDRIS_ADMIN],
+       effects=[_approved], manual=False),
+    _t("declare_ineligible", _("Declare not eligible"),
+       [S.REQUESTED], S.INELIGIBLE, [R.FEDRIS_ADMIN],
+       guards=[_require_reason], manual=False),
+    _t("choose_btp", _("Choose a BTP"),
+       [S.AWAITING_BTP_CHOICE], S.BTP_PROPOSED, [R.PARTICIPANT, R.FEDRIS_ADMIN],
+       guards=[_require_btp], effects=[_set_btp], manual=False),
+    _t("accept_case", _("Accept the case"),
+       [S.BTP_PROPOSED], S.IN_DIAGNOSIS, [R.BTP]),
+    _t("decline_case", _("Decline the case"),
+       [S.BTP_PROPOSED], S.AWAITING_BTP_CHOICE, [R.BTP],
+       guards=[_require_reason], effects=[_clear_btp]),
+    _t("submit_diagnosis", _("Submit the diagnosis report and treatment request"),
+       [S.IN_DIAGNOSIS], S.DIAGNOSIS_REVIEW, [R.BTP], manual=False),
+    _t("request_information", _("Ask the BTP for more information"),
+       [S.DIAGNOSIS_REVIEW], S.IN_DIAGNOSIS, [R.FEDRIS_PSYCHOLOGIST],
+       guards=[_require_reason], manual=False),
+    _t("confirm_diagnosis", _("Confirm the diagnosis"),
+       [S.DIAGNOSIS_REVIEW], S.IN_TREATMENT, [R.FEDRIS_PSYCHOLOGIST],
+       effects=[_treatment_started], manual=False),
+    _t("not_confirm_diagnosis", _("Do not confirm the diagnosis"),
+       [S.DIAGNOSIS_REVIEW], S.NOT_CONFIRMED, [R.FEDRIS_PSYCHOLOGIST],
+       guards=[_require_reason], manual=False),
+    _t("close_after_debrief", _("Close the case after the debrief"),
+       [S.NOT_CONFIRMED], S.CLOSED, [R.BTP], manual=False),
+    _t("complete", _("Complete the treatment"),
+       [S.IN_TREATMENT], S.COMPLETED, [R.BTP], manual=False),
+    _t("withdraw", _("Withdraw from the programme"),
+       OPEN_STATES, S.WITHDRAWN, [R.PARTICIPANT, R.FEDRIS_ADMIN],
+       guards=[_require_reason]),
+]}
+
+FINAL_TARGETS = {S.INELIGIBLE, S.CLOSED, S.COMPLETED, S.WITHDRAWN}
+
+
+def available(case, user):
+    """The transitions ``user`` may take on ``case`` in its current state."""
+    held = policy.relations(user, case)
+    return [
+        t for t in TRANSITIONS.values()
+        if t.allowed_from(case.state) and held & t.relations
+    ]
+
+
+def perform(case, action, actor, *, payload=None, expected_version=None):
+    """Take ``action`` on ``case`` as ``actor``; return the CaseEvent written.
+
+    Raises TransitionForbidden when the actor may not, TransitionError when the case is not in a
+    state that allows it or a guard refuses, StaleCase when ``expected_version`` is out of date.
+    """
+    payload = dict(payload or {})
+    try:
+        transition = TRANSITIONS[action]
+    except KeyError:
+        raise TransitionError(_("Unknown action.")) from None
+
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update()
+            .select_related("participant", "programme")
+            .get(pk=case.pk)
+        )
+        held = policy.relations(actor, locked) & transition.relations
+        if not held:
+            raise TransitionForbidden(_("You may not do this on this case."))
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise StaleCase(
+                _("Someone else changed this case in the meantime. Reload it and try again.")
+            )
+        if not transition.allowed_from(locked.state):
+            raise TransitionError(
+                _("This is not possible while the case is “%(state)s”.")
+                % {"state": locked.get_state_display()}
+            )
+        for guard in transition.guards:
+            problem = guard(locked, actor, payload)
+            if problem:
+                raise TransitionError(problem)
+
+        from_state = locked.state
+        for effect in transition.effects:
+            effect(locked, actor, payload)
+        locked.state = transition.target
+        locked.version += 1
+        if transition.target in FINAL_TARGETS:
+            locked.ended_at = timezone.now()
+        locked.save()
+
+        event = CaseEvent.objects.create(
+            case=locked, actor=actor, actor_role=sorted(held)[0], action=action,
+            from_state=from_state, to_state=transition.target, payload=payload,
+        )
+        audit.record(actor, AuditEntry.Kind.CHANGE, f"transition:{action}", case=locked)
+
+        from botp.tasks import notify_case_event
+
+        transaction.on_commit(lambda: notify_case_event.delay(event.pk))
+
+    # Give the caller the case as it now stands.
+    for name in ("state", "version", "btp_id", "approved_at", "treatment_started_at",
+                 "ended_at", "updated_at"):
+        setattr(case, name, getattr(locked, name))
+    return event

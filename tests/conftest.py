@@ -1,0 +1,98 @@
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from botp.models import CaseState, Participant, Role
+from botp.programmes import load_programmes
+from tests.factories import (
+    CaseFactory,
+    ParticipantFactory,
+    ProviderFactory,
+    ReferrerFactory,
+    UserFactory,
+)
+
+
+def pytest_report_header(config):
+    database = os.environ.get("DATABASE_URL", "SQLite (embedded default)").split("@")[-1]
+    broker = os.environ.get("REDIS_URL", "none: Celery tasks run eagerly")
+    chromium = "/usr/bin/chromium" if shutil.which("chromium") else "not installed"
+    return [f"database: {database}", f"broker: {broker}", f"browser: {chromium}"]
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL (CI always does)")
+
+
+@pytest.fixture
+def programmes(db):
+    return load_programmes()
+
+
+@pytest.fixture
+def botp(programmes):
+    return programmes["botp"]
+
+
+@dataclass
+class World:
+    """One person for every role and relation, and a helper to put cases between them."""
+
+    programme: object
+    referrer: object
+    other_referrer: object
+    admin: object
+    psychologist: object
+    btp: object
+    other_btp: object
+    isp: object
+    other_isp: object
+    participant: object
+    other_participant: object
+    researcher: object
+
+    def case(self, state=CaseState.REQUESTED, *, mine=True, btp=None, isp=None):
+        """A case of ``participant`` referred by ``referrer`` (``mine``), or of the others."""
+        user = self.participant if mine else self.other_participant
+        record = Participant.objects.filter(user=user).first() or ParticipantFactory(user=user)
+        case = CaseFactory(
+            programme=self.programme, participant=record,
+            referrer=self.referrer if mine else self.other_referrer,
+            btp=btp, state=state,
+        )
+        if isp is not None:
+            case.isps.add(isp)
+        return case
+
+
+@pytest.fixture
+def world(botp):
+    btp = ProviderFactory(programmes=[botp])
+    other_btp = ProviderFactory(programmes=[botp])
+    isp = ProviderFactory(is_btp=False, is_isp=True, programmes=[botp])
+    other_isp = ProviderFactory(is_btp=False, is_isp=True, programmes=[botp])
+    return World(
+        programme=botp,
+        referrer=ReferrerFactory().user,
+        other_referrer=ReferrerFactory().user,
+        admin=UserFactory(role=Role.FEDRIS_ADMIN),
+        psychologist=UserFactory(role=Role.FEDRIS_PSYCHOLOGIST),
+        btp=btp,
+        other_btp=other_btp,
+        isp=isp,
+        other_isp=other_isp,
+        participant=UserFactory(role=Role.PARTICIPANT),
+        other_participant=UserFactory(role=Role.PARTICIPANT),
+        researcher=UserFactory(role=Role.RESEARCHER),
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s a user; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TreatmentConfig(AppConfig):
+    name = "treatment"
+    verbose_name = _("Stages 3 and 4: treatment and final report")
