@@ -23,10 +23,33 @@ def pytest_report_header(config):
     return [f"database: {database}", f"broker: {broker}", f"browser: {chromium}"]
 
 
+def require_service(available, reason):
+    """Skip a test whose service is missing; in CI (BOTP_REQUIRE_ALL_SERVICES) fail instead."""
+    if available:
+        return
+    if os.environ.get("BOTP_REQUIRE_ALL_SERVICES"):
+        pytest.fail(f"CI must run this test: {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture
 def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL (CI always does)")
+    require_service(connection.vendor == "postgresql",
+                    "needs PostgreSQL: set DATABASE_URL (CI always does)")
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    require_service(bool(url), "needs Redis: set REDIS_URL (CI always does)")
+    return url
+
+
+@pytest.fixture
+def chromium():
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    require_service(os.path.exists(path), "needs Debian's chromium at /usr/bin/chromium")
+    return path
 
 
 @pytest.fixture

@@ -1,0 +1,143 @@
+"""DESIGN.md section 2: every role against a case of its own and someone else's, in several
+states, for the dashboard list and the case pages. A case out of reach is a 404."""
+
+import pytest
+from django.urls import reverse
+
+from botp import policy
+from botp.models import CaseState
+from botp.policy import Action
+
+STATES = [CaseState.REQUESTED, CaseState.IN_DIAGNOSIS, CaseState.IN_TREATMENT,
+          CaseState.COMPLETED]
+
+# role -> (sees own case, sees other's case)
+EXPECTED_VISIBILITY = {
+    "admin": (True, True),
+    "psychologist": (True, True),
+    "referrer": (True, False),
+    "btp": (True, False),
+    "isp": (True, False),
+    "participant": (True, False),
+    "researcher": (False, False),
+}
+
+# role -> actions allowed on a case it can see
+EXPECTED_ACTIONS = {
+    "admin": {Action.VIEW_CASE, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
+              Action.VIEW_EVENT_DETAILS},
+    "psychologist": {Action.VIEW_CASE, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
+                     Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL, Action.VIEW_AUDIT},
+    "referrer": {Action.VIEW_CASE, Action.VIEW_IDENTITY},
+    "btp": {Action.VIEW_CASE, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE, Action.VIEW_CLINICAL},
+    "isp": {Action.VIEW_CASE, Action.VIEW_IDENTITY},
+    "participant": {Action.VIEW_CASE, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE},
+    "researcher": set(),
+}
+
+
+def user_for(world, role):
+    return {
+        "admin": world.admin, "psychologist": world.psychologist, "referrer": world.referrer,
+        "btp": world.btp.user, "isp": world.isp.user, "participant": world.participant,
+        "researcher": world.researcher,
+    }[role]
+
+
+def cases_for(world, state):
+    """A case where every "own" relation holds, and one where none does."""
+    own = world.case(state, mine=True, btp=world.btp, isp=world.isp)
+    other = world.case(state, mine=False, btp=world.other_btp, isp=world.other_isp)
+    return own, other
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", sorted(EXPECTED_VISIBILITY))
+def test_dashboard_and_case_pages(client, world, role, state):
+    own, other = cases_for(world, state)
+    user = user_for(world, role)
+    sees_own, sees_other = EXPECTED_VISIBILITY[role]
+
+    assert set(policy.visible_cases(user)) == {c for c, seen in
+                                               [(own, sees_own), (other, sees_other)] if seen}
+    client.force_login(user)
+    listed = client.get(reverse("dashboard")).content.decode()
+    assert (own.reference in listed) == sees_own
+    assert (other.reference in listed) == sees_other
+    for case, seen in [(own, sees_own), (other, sees_other)]:
+        response = client.get(reverse("case_detail", args=[case.reference]))
+        assert response.status_code == (200 if seen else 404), (role, case.reference)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(EXPECTED_ACTIONS))
+def test_actions_on_a_visible_case(world, role):
+    own, _ = cases_for(world, CaseState.IN_TREATMENT)
+    user = user_for(world, role)
+    allowed = {action for action in policy.RULES if policy.can(user, action, own)}
+    assert allowed == EXPECTED_ACTIONS[role]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(EXPECTED_VISIBILITY))
+def test_audit_trail_page(client, world, role):
+    own, other = cases_for(world, CaseState.IN_TREATMENT)
+    client.force_login(user_for(world, role))
+    own_status = client.get(reverse("case_audit", args=[own.reference])).status_code
+    other_status = client.get(reverse("case_audit", args=[other.reference])).status_code
+    if role == "psychologist":
+        assert (own_status, other_status) == (200, 200)
+    else:
+        sees_own, sees_other = EXPECTED_VISIBILITY[role]
+        assert own_status == (403 if sees_own else 404)
+        assert other_status == (403 if sees_other else 404)
+
+
+@pytest.mark.django_db
+def test_a_btp_who_declined_no_longer_sees_the_case(world):
+    from botp import workflow
+
+    case = world.case(CaseState.BTP_PROPOSED, btp=world.btp)
+    assert case in policy.visible_cases(world.btp.user)
+    workflow.perform(case, "decline_case", world.btp.user, payload={"reason": "full"})
+    assert case not in policy.visible_cases(world.btp.user)
+
+
+@pytest.mark.django_db
+def test_a_provider_who_is_both_btp_and_isp_sees_both_kinds_of_case(world):
+    from tests.factories import ProviderFactory
+
+    both = ProviderFactory(is_btp=True, is_isp=True, programmes=[world.programme])
+    as_btp = world.case(CaseState.IN_TREATMENT, btp=both)
+    as_isp = world.case(CaseState.IN_TREATMENT, mine=False, btp=world.btp, isp=both)
+    world.case(CaseState.IN_TREATMENT, mine=False, btp=world.other_btp)
+    assert set(policy.visible_cases(both.user)) == {as_btp, as_isp}
+    assert policy.can(both.user, Action.VIEW_CLINICAL, as_btp)
+    assert not policy.can(both.user, Action.VIEW_CLINICAL, as_isp)
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_login(client, world):
+    case = world.case()
+    for url in (reverse("dashboard"), reverse("case_detail", args=[case.reference]),
+                reverse("case_audit", args=[case.reference])):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_an_inactive_account_sees_nothing(world):
+    case = world.case(btp=world.btp)
+    world.btp.user.is_active = False
+    assert case not in policy.visible_cases(world.btp.user)
+    assert not policy.relations(world.btp.user, case)
+
+
+@pytest.mark.django_db
+def test_a_case_page_view_is_audited(client, world):
+    case = world.case()
+    client.force_login(world.psychologist)
+    client.get(reverse("case_detail", args=[case.reference]))
+    entry = case.audit_entries.get()
+    assert (entry.actor, entry.kind, entry.what) == (world.psychologist, "view", "case page")

@@ -1,0 +1,127 @@
+"""Logging in and out, rate limiting, two-factor authentication, and the language switch."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from botp.models import Role
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-42"
+
+
+@pytest.fixture
+def client(client):
+    """The pages in English unless a test switches language."""
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def login(client, email, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+@pytest.mark.django_db
+def test_login_with_email_lands_on_the_dashboard_and_logout_ends_the_session(client):
+    user = UserFactory(role=Role.FEDRIS_PSYCHOLOGIST)
+    response = login(client, user.email)
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard")).status_code == 200
+    client.post(reverse("account_logout"))
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_is_refused_with_a_message(client):
+    user = UserFactory()
+    response = login(client, user.email, "wrong-password")
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_are_rate_limited(client):
+    user = UserFactory()
+    for _ in range(5):
+        login(client, user.email, "wrong-password")
+    response = login(client, user.email)  # even the right password is held back now
+    assert "Too many failed login attempts" in response.content.decode()
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_up_is_closed(client):
+    response = client.get(reverse("account_signup"))
+    assert "Sign Up Closed" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.REFERRER, Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST,
+                                  Role.PROVIDER, Role.RESEARCHER])
+def test_professionals_must_set_up_two_factor_outside_demo_mode(client, settings, role):
+    settings.DEMO_MODE = False
+    client.force_login(UserFactory(role=role))
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    # The set-up page itself stays reachable (after confirming the password).
+    setup = client.get(reverse("mfa_activate_totp"), follow=True)
+    assert setup.status_code == 200
+    assert setup.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+
+
+@pytest.mark.django_db
+def test_a_professional_with_totp_gets_through(client, settings):
+    from allauth.mfa.models import Authenticator
+
+    settings.DEMO_MODE = False
+    user = UserFactory(role=Role.FEDRIS_PSYCHOLOGIST)
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
+                                 data={"secret": "JBSWY3DPEHPK3PXP"})
+    client.force_login(user)
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_participants_are_not_forced_to_two_factor(client, settings):
+    settings.DEMO_MODE = False
+    client.force_login(UserFactory(role=Role.PARTICIPANT))
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_mode_does_not_force_two_factor(client, settings):
+    settings.DEMO_MODE = True
+    client.force_login(UserFactory(role=Role.FEDRIS_ADMIN))
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, expected", [
+    ("nl", "Mijn screeningsaanvragen"),
+    ("fr", "Mes demandes de dépistage"),
+    ("en", "My screening requests"),
+])
+def test_the_language_switch_translates_the_pages(client, language, expected):
+    client.force_login(UserFactory(role=Role.REFERRER))
+    response = client.post(reverse("set_language"),
+                           {"language": language, "next": reverse("dashboard")})
+    assert response.status_code == 302
+    page = client.get(reverse("dashboard")).content.decode()
+    assert expected in page
+    assert f'lang="{language}-BE"' in page
+
+
+@pytest.mark.django_db
+def test_the_login_page_is_translated(client):
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("account_login")).content.decode()
+    assert "Connexion" in page or "Se connecter" in page

@@ -1,0 +1,65 @@
+import pytest
+from django.apps import apps
+
+from botp import demo
+from botp.models import Case, CaseState, Programme, Provider, User
+
+
+def snapshot():
+    counts = {model._meta.label: model.objects.count()
+              for model in apps.get_app_config("botp").get_models()}
+    cases = sorted(Case.objects.values_list("reference", "state", "btp_id", "participant_id"))
+    return counts, cases
+
+
+@pytest.mark.django_db
+def test_seeding_twice_gives_the_same_data():
+    demo.seed()
+    first = snapshot()
+    demo.seed()
+    assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_the_demo_has_every_role_programme_and_state():
+    demo.seed()
+    emails = {f"{local}@demo.botp.be" for local in (
+        "referrer", "admin", "psychologist", "btp", "btp2", "isp", "participant",
+        "participant2", "researcher")}
+    assert emails <= set(User.objects.values_list("email", flat=True))
+    for email in emails:
+        assert User.objects.get(email=email).check_password(demo.DEMO_PASSWORD)
+    assert set(Programme.objects.values_list("code", flat=True)) == {"botp", "fa-botp"}
+    assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
+    accredited = Provider.objects.accredited()
+    assert accredited.count() >= 12
+    assert len(set(accredited.values_list("province", flat=True))) >= 8
+    assert {"nl", "fr", "en"} <= {lang for p in accredited for lang in p.languages}
+
+    mine = Case.objects.get(participant__user__email="participant@demo.botp.be")
+    assert mine.btp.user.email == "btp@demo.botp.be"
+    theirs = Case.objects.get(participant__user__email="participant2@demo.botp.be")
+    assert theirs.btp.user.email == "btp2@demo.botp.be"
+    assert mine.isps.filter(user__email="isp@demo.botp.be").exists()
+
+
+@pytest.mark.django_db
+def test_the_programmes_carry_the_design_rules(programmes):
+    botp = programmes["botp"]
+    caps = dict(botp.session_types.values_list("code", "cap"))
+    assert caps == {"diagnosis": 2, "work_related": 4, "starter_kit": 3, "individual": 7,
+                    "follow_up": 2, "career_change": 2, "multidisciplinary_meeting": 1,
+                    "debrief": 1}
+    assert (botp.max_total_sessions, botp.max_sick_leave_days, botp.max_duration_months) == (
+        20, 60, 9)
+    assert set(botp.eligible_sectors.values_list("code", flat=True)) == {"hospital", "banking"}
+    assert not botp.session_types.get(code="multidisciplinary_meeting").counts_toward_total
+    assert botp.session_types.get(code="starter_kit").recommended == 3
+    assert set(botp.session_types.get(code="individual").professions) == {
+        "clinical_psychologist", "physiotherapist"}
+    assert set(botp.waves.values_list("wave", flat=True)) == {"pre", "post1", "post2"}
+
+    fa = programmes["fa-botp"]
+    assert fa.max_treatment_sessions == 10
+    assert set(fa.eligible_sectors.values_list("code", flat=True)) == {"federal_administration"}
+    assert "Empreva" in fa.non_eligible_referral_nl
