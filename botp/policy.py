@@ -14,6 +14,7 @@ does not exist.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from botp.models import Case, Role
 
@@ -25,6 +26,16 @@ class Relation:
     BTP = "btp"
     ISP = "isp"
     PARTICIPANT = "participant"
+
+
+RELATION_LABELS = {
+    Relation.FEDRIS_ADMIN: _("Fedris administrator"),
+    Relation.FEDRIS_PSYCHOLOGIST: _("Fedris psychologist"),
+    Relation.REFERRER: _("Referrer"),
+    Relation.BTP: _("BTP"),
+    Relation.ISP: _("ISP"),
+    Relation.PARTICIPANT: _("Participant"),
+}
 
 
 class Action:

@@ -80,6 +80,10 @@ class Transition:
     def allowed_from(self, state):
         return state in self.sources
 
+    @property
+    def needs_reason(self):
+        return _require_reason in self.guards
+
 
 def _t(action, label, sources, target, relations, guards=(), effects=(), manual=True):
     return Transition(

@@ -119,3 +119,13 @@ def world(botp):
 def fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(settings):
+    """Tests read English messages unless they choose a language; the portal defaults to nl."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -126,6 +126,12 @@ class CaseEvent(AppendOnly):
     def __str__(self):
         return f"{self.case_id} {self.action}: {self.from_state} → {self.to_state}"
 
+    @property
+    def actor_role_label(self):
+        from botp.policy import RELATION_LABELS
+
+        return RELATION_LABELS.get(self.actor_role, self.actor_role)
+
 
 class AuditEntry(AppendOnly):
     """Who read or changed what, and when. Clinical reads are recorded here as well as changes."""
