@@ -16,9 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def worker(redis_url, tmp_path, settings):
+def worker(redis_url, tmp_path, settings, eager_celery):
     if settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("REDIS_URL is set but Celery still runs eagerly")
+    eager_celery.conf.task_always_eager = False
     database = connection.settings_dict
     env = dict(os.environ)
     env.update(
