@@ -125,3 +125,48 @@ def test_the_login_page_is_translated(client):
     client.cookies["django_language"] = "fr"
     page = client.get(reverse("account_login")).content.decode()
     assert "Connexion" in page or "Se connecter" in page
+
+
+@pytest.mark.django_db
+def test_password_reset_by_email(client):
+    import re
+
+    from django.core import mail
+
+    user = UserFactory(role=Role.REFERRER)
+    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[user.email]]
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+    new_password = "a-brand-new-passphrase-7"
+    response = client.post(form_page.redirect_chain[-1][0] if form_page.redirect_chain
+                           else link.group(1),
+                           {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_gets_no_reset_mail_and_no_hint(client):
+    from django.core import mail
+
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert response.status_code == 302  # same answer as for a known address
+    assert not any("/password/reset/key/" in m.body for m in mail.outbox)
+
+
+@pytest.mark.django_db
+def test_an_unverified_address_must_be_verified_before_logging_in(client):
+    from allauth.account.models import EmailAddress
+    from django.core import mail
+
+    user = UserFactory(role=Role.REFERRER)
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    response = login(client, user.email)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert client.get(reverse("dashboard")).status_code == 302
+    assert any(user.email in m.to for m in mail.outbox)
