@@ -20,10 +20,14 @@ from botp.models import Role, User
 class Recipient:
     email: str
     language: str
+    # Referrers are told the administrative stage only (see Case.referrer_stage).
+    coarse: bool = False
 
 
 def _user(user):
-    return [Recipient(user.email, user.language)] if user and user.email and user.is_active else []
+    if not (user and user.email and user.is_active):
+        return []
+    return [Recipient(user.email, user.language, coarse=user.role == Role.REFERRER)]
 
 
 def _participant(case):
@@ -78,10 +82,14 @@ def send_event_email(event, recipient):
     with translation.override(recipient.language):
         context = {
             "reference": case.reference,
-            "stage": case.get_state_display(),
+            "stage": case.referrer_stage.label if recipient.coarse else case.get_state_display(),
             "programme": case.programme.name,
             "link": settings.PORTAL_BASE_URL + reverse("case_detail", args=[case.reference]),
         }
         subject = render_to_string("botp/email/case_event_subject.txt", context).strip()
+        if event.to_state == S.INELIGIBLE and not recipient.coarse:
+            context["referral"] = getattr(
+                case.programme, f"non_eligible_referral_{recipient.language}", ""
+            )
         body = render_to_string("botp/email/case_event.txt", context)
     send_mail(subject, body, None, [recipient.email])

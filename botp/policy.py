@@ -39,7 +39,8 @@ RELATION_LABELS = {
 
 
 class Action:
-    VIEW_CASE = "view_case"  # reference, programme, stage
+    VIEW_CASE = "view_case"  # reference, programme, administrative stage
+    VIEW_PROGRESS = "view_progress"  # the detailed state, which reveals diagnostic outcomes
     VIEW_IDENTITY = "view_identity"  # participant's name and contact details
     VIEW_TIMELINE = "view_timeline"  # which transitions happened, when
     VIEW_EVENT_DETAILS = "view_event_details"  # reasons and payloads of transitions
@@ -51,6 +52,9 @@ R = Relation
 RULES = {
     Action.VIEW_CASE: {
         R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.REFERRER, R.BTP, R.ISP, R.PARTICIPANT,
+    },
+    Action.VIEW_PROGRESS: {
+        R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.ISP, R.PARTICIPANT,
     },
     Action.VIEW_IDENTITY: {
         R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.REFERRER, R.BTP, R.ISP, R.PARTICIPANT,
@@ -126,3 +130,10 @@ def get_case_or_404(user, reference, action=Action.VIEW_CASE):
     if not can(user, action, case):
         raise PermissionDenied
     return case
+
+
+def stage_label(user, case):
+    """The case's stage as this user may know it."""
+    if can(user, Action.VIEW_PROGRESS, case):
+        return case.get_state_display()
+    return case.referrer_stage.label

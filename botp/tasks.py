@@ -10,9 +10,9 @@ from botp.models import CaseEvent
     autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
     retry_backoff=30, retry_backoff_max=3600, retry_jitter=True, max_retries=8,
 )
-def send_notification(event_id, email, language):
+def send_notification(event_id, email, language, coarse=False):
     event = CaseEvent.objects.select_related("case__programme").get(pk=event_id)
-    notifications.send_event_email(event, notifications.Recipient(email, language))
+    notifications.send_event_email(event, notifications.Recipient(email, language, coarse))
 
 
 @shared_task
@@ -22,7 +22,9 @@ def notify_case_event(event_id):
         "case__participant__user", "case__btp__user", "case__referrer", "actor"
     ).get(pk=event_id)
     for recipient in notifications.recipients_for(event):
-        send_notification.delay(event_id, recipient.email, recipient.language)
+        send_notification.delay(
+            event_id, recipient.email, recipient.language, recipient.coarse
+        )
 
 
 @shared_task

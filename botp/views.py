@@ -34,14 +34,18 @@ def dashboard(request):
     cases = policy.visible_cases(request.user).select_related("programme").order_by(
         "-requested_at", "-pk"
     )
-    if form.is_valid() and form.cleaned_data["state"]:
+    if form.is_valid() and form.cleaned_data["state"] and request.user.role != Role.REFERRER:
         cases = cases.filter(state=form.cleaned_data["state"])
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "botp/dashboard.html", {
         "form": form,
         "page": page,
         "title": DASHBOARD_TITLES.get(request.user.role, _("Dashboard")),
-        "shows_identity": request.user.role != Role.RESEARCHER,
+        # Referrers and participants have few cases, and a referrer may not filter on states
+        # that would reveal diagnostic outcomes.
+        "shows_filter": request.user.role in (
+            Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.PROVIDER
+        ),
     })
 
 

@@ -1,4 +1,13 @@
-from .case import FINAL_STATES, OPEN_STATES, AuditEntry, Case, CaseEvent, CaseState
+from .case import (
+    FINAL_STATES,
+    OPEN_STATES,
+    REFERRER_STAGES,
+    AuditEntry,
+    Case,
+    CaseEvent,
+    CaseState,
+    ReferrerStage,
+)
 from .people import (
     PROFESSIONAL_ROLES,
     Language,
@@ -14,7 +23,8 @@ from .people import (
 from .programme import GivenBy, Programme, Sector, SessionType, SurveyWaveSchedule, Wave
 
 __all__ = [
-    "FINAL_STATES", "OPEN_STATES", "AuditEntry", "Case", "CaseEvent", "CaseState",
+    "FINAL_STATES", "OPEN_STATES", "REFERRER_STAGES", "ReferrerStage", "AuditEntry", "Case",
+    "CaseEvent", "CaseState",
     "PROFESSIONAL_ROLES", "Language", "Participant", "Profession", "Province", "Provider",
     "Referrer", "ReferrerKind", "Role", "User",
     "GivenBy", "Programme", "Sector", "SessionType", "SurveyWaveSchedule", "Wave",

@@ -29,6 +29,33 @@ FINAL_STATES = {
 OPEN_STATES = [state for state in CaseState if state not in FINAL_STATES]
 
 
+class ReferrerStage(models.TextChoices):
+    """What a referrer may know of a case: its administrative stage, never a clinical outcome."""
+
+    RECEIVED = "received", _("Received")
+    APPROVED = "approved", _("Approved")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    IN_PROGRAMME = "in_programme", _("In programme")
+    CLOSED = "closed", _("Closed")
+
+
+# A not-confirmed diagnosis reads as "in programme" until the debrief closes the case, so the
+# referrer never learns the psychologist's decision.
+REFERRER_STAGES = {
+    CaseState.REQUESTED: ReferrerStage.RECEIVED,
+    CaseState.INELIGIBLE: ReferrerStage.NOT_ELIGIBLE,
+    CaseState.AWAITING_BTP_CHOICE: ReferrerStage.APPROVED,
+    CaseState.BTP_PROPOSED: ReferrerStage.APPROVED,
+    CaseState.IN_DIAGNOSIS: ReferrerStage.IN_PROGRAMME,
+    CaseState.DIAGNOSIS_REVIEW: ReferrerStage.IN_PROGRAMME,
+    CaseState.NOT_CONFIRMED: ReferrerStage.IN_PROGRAMME,
+    CaseState.IN_TREATMENT: ReferrerStage.IN_PROGRAMME,
+    CaseState.COMPLETED: ReferrerStage.CLOSED,
+    CaseState.CLOSED: ReferrerStage.CLOSED,
+    CaseState.WITHDRAWN: ReferrerStage.CLOSED,
+}
+
+
 class AppendOnly(models.Model):
     """Rows that record what happened: written once, never changed or removed by the portal."""
 
@@ -101,6 +128,10 @@ class Case(models.Model):
     @property
     def is_open(self):
         return self.state not in FINAL_STATES
+
+    @property
+    def referrer_stage(self):
+        return REFERRER_STAGES[self.state]
 
 
 class CaseEvent(AppendOnly):

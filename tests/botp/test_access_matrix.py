@@ -3,6 +3,7 @@ states, for the dashboard list and the case pages. A case out of reach is a 404.
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from botp import policy
 from botp.models import CaseState
@@ -24,14 +25,17 @@ EXPECTED_VISIBILITY = {
 
 # role -> actions allowed on a case it can see
 EXPECTED_ACTIONS = {
-    "admin": {Action.VIEW_CASE, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
+    "admin": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
               Action.VIEW_EVENT_DETAILS},
-    "psychologist": {Action.VIEW_CASE, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
-                     Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL, Action.VIEW_AUDIT},
+    "psychologist": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
+                     Action.VIEW_TIMELINE, Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL,
+                     Action.VIEW_AUDIT},
     "referrer": {Action.VIEW_CASE, Action.VIEW_IDENTITY},
-    "btp": {Action.VIEW_CASE, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE, Action.VIEW_CLINICAL},
-    "isp": {Action.VIEW_CASE, Action.VIEW_IDENTITY},
-    "participant": {Action.VIEW_CASE, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE},
+    "btp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
+            Action.VIEW_CLINICAL},
+    "isp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY},
+    "participant": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
+                    Action.VIEW_TIMELINE},
     "researcher": set(),
 }
 
@@ -141,3 +145,40 @@ def test_a_case_page_view_is_audited(client, world):
     client.get(reverse("case_detail", args=[case.reference]))
     entry = case.audit_entries.get()
     assert (entry.actor, entry.kind, entry.what) == (world.psychologist, "view", "case page")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state, coarse", [
+    (CaseState.REQUESTED, "Received"),
+    (CaseState.BTP_PROPOSED, "Approved"),
+    (CaseState.INELIGIBLE, "Not eligible"),
+    (CaseState.NOT_CONFIRMED, "In programme"),
+    (CaseState.DIAGNOSIS_REVIEW, "In programme"),
+    (CaseState.COMPLETED, "Closed"),
+])
+def test_a_referrer_sees_only_the_administrative_stage(client, world, state, coarse):
+    case = world.case(state, btp=world.btp)
+    client.force_login(world.referrer)
+    detailed = escape(case.get_state_display())
+    for url in (reverse("dashboard"), reverse("case_detail", args=[case.reference])):
+        page = client.get(url).content.decode()
+        assert coarse in page
+        assert detailed not in page or detailed == coarse
+    # Filtering by a detailed state is not a way around it.
+    filtered = client.get(reverse("dashboard"), {"state": "requested"}).content.decode()
+    assert case.reference in filtered
+    client.force_login(world.btp.user)
+    assert detailed in client.get(reverse("case_detail", args=[case.reference])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_referrer_is_mailed_the_coarse_stage(world, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from botp import workflow
+
+    case = world.case(CaseState.REQUESTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(case, "approve", world.admin)
+    to_referrer = next(m for m in mail.outbox if world.referrer.email in m.to)
+    assert "Approved" in to_referrer.subject and "awaiting BTP choice" not in to_referrer.subject

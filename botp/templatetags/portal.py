@@ -1,0 +1,18 @@
+from django import template
+from django.utils.html import format_html
+
+from botp import policy
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def case_stage(context, case):
+    """The stage badge, detailed or coarse depending on who is looking."""
+    user = context["request"].user
+    if policy.can(user, policy.Action.VIEW_PROGRESS, case):
+        css = case.state
+    else:
+        css = f"ref-{case.referrer_stage}"
+    return format_html('<span class="stage stage-{}">{}</span>', css,
+                       policy.stage_label(user, case))
