@@ -68,6 +68,8 @@ def keyed_hash(value):
 
 def format_masked(number):
     """Show only the birth-date part and hide the serial and check digits."""
+    if not number:
+        return ""
     return f"{number[:2]}.{number[2:4]}.{number[4:6]}-***.**"
 
 

@@ -54,8 +54,11 @@ def recipients_for(event):
     """The next actors for the state the case has just entered."""
     case = event.case
     to_state = event.to_state
-    if to_state == S.AWAITING_BTP_CHOICE:
-        people = _participant(case) + (_user(case.referrer) if event.action == "approve" else [])
+    if to_state == S.REQUESTED:
+        people = _role(Role.FEDRIS_ADMIN)
+    elif to_state == S.AWAITING_BTP_CHOICE:
+        # On approval the participant gets the activation e-mail from intake instead.
+        people = _user(case.referrer) if event.action == "approve" else _participant(case)
     elif to_state == S.BTP_PROPOSED:
         people = _btp(case)
     elif to_state == S.IN_DIAGNOSIS:

@@ -45,6 +45,8 @@ class Action:
     VIEW_TIMELINE = "view_timeline"  # which transitions happened, when
     VIEW_EVENT_DETAILS = "view_event_details"  # reasons and payloads of transitions
     VIEW_CLINICAL = "view_clinical"  # diagnosis report, treatment request, final report
+    VIEW_SCREENING_REQUEST = "view_screening_request"  # identity, employer, work status
+    VIEW_REFERRAL_SIGNALS = "view_referral_signals"  # the symptoms that led to the referral
     VIEW_AUDIT = "view_audit"  # the case's audit trail
 
 
@@ -62,6 +64,12 @@ RULES = {
     Action.VIEW_TIMELINE: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
     Action.VIEW_EVENT_DETAILS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST},
     Action.VIEW_CLINICAL: {R.FEDRIS_PSYCHOLOGIST, R.BTP},
+    # An ISP gets what its sessions need (name and contact), not the referral.
+    Action.VIEW_SCREENING_REQUEST: {
+        R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.REFERRER, R.BTP, R.PARTICIPANT,
+    },
+    # Symptoms are health data: administrators decide eligibility without them.
+    Action.VIEW_REFERRAL_SIGNALS: {R.FEDRIS_PSYCHOLOGIST, R.REFERRER, R.BTP, R.PARTICIPANT},
     Action.VIEW_AUDIT: {R.FEDRIS_PSYCHOLOGIST},
 }
 
@@ -70,24 +78,37 @@ def _provider(user):
     return getattr(user, "provider", None) if user.role == Role.PROVIDER else None
 
 
-def visible_cases(user):
-    """The cases ``user`` may see, as a queryset (never loaded whole)."""
+def cases_for(user, action=Action.VIEW_CASE):
+    """The cases on which ``user`` may do ``action``, as a queryset (never loaded whole)."""
     cases = Case.objects.all()
     if not user.is_authenticated or not user.is_active:
         return cases.none()
-    if user.role in (Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST):
-        return cases
+    allowed = RULES[action]
+    if user.role == Role.FEDRIS_ADMIN:
+        return cases if R.FEDRIS_ADMIN in allowed else cases.none()
+    if user.role == Role.FEDRIS_PSYCHOLOGIST:
+        return cases if R.FEDRIS_PSYCHOLOGIST in allowed else cases.none()
     if user.role == Role.REFERRER:
-        return cases.filter(referrer=user)
+        return cases.filter(referrer=user) if R.REFERRER in allowed else cases.none()
     if user.role == Role.PARTICIPANT:
-        return cases.filter(participant__user=user)
+        return cases.filter(participant__user=user) if R.PARTICIPANT in allowed else cases.none()
     provider = _provider(user)
     if provider is not None:
-        # A subquery, not a join, so a case with several ISPs appears once.
-        isp_case_ids = Case.isps.through.objects.filter(provider=provider).values("case_id")
-        return cases.filter(Q(btp=provider) | Q(pk__in=isp_case_ids))
+        condition = Q(pk__in=[])
+        if R.BTP in allowed:
+            condition |= Q(btp=provider)
+        if R.ISP in allowed:
+            # A subquery, not a join, so a case with several ISPs appears once.
+            condition |= Q(pk__in=Case.isps.through.objects.filter(provider=provider)
+                           .values("case_id"))
+        return cases.filter(condition)
     # Researchers see aggregates and pseudonymised exports only; employers have no account.
     return cases.none()
+
+
+def visible_cases(user):
+    """The cases ``user`` may see at all."""
+    return cases_for(user, Action.VIEW_CASE)
 
 
 def relations(user, case):
@@ -113,6 +134,34 @@ def relations(user, case):
 
 def can(user, action, case):
     return bool(relations(user, case) & RULES[action])
+
+
+class Capability:
+    """What a role may do beyond any single case."""
+
+    REVIEW_SCREENING_REQUESTS = "review_screening_requests"
+    FILE_SCREENING_REQUESTS = "file_screening_requests"
+
+
+CAPABILITIES = {
+    Capability.REVIEW_SCREENING_REQUESTS: {Role.FEDRIS_ADMIN},
+    Capability.FILE_SCREENING_REQUESTS: {Role.REFERRER},
+}
+
+
+def has_capability(user, capability):
+    return user.is_authenticated and user.is_active and user.role in CAPABILITIES[capability]
+
+
+def require_capability(user, capability):
+    """Pages of a capability the user lacks are not found, like cases out of reach."""
+    if not has_capability(user, capability):
+        raise Http404
+
+
+def scope_by_case(user, queryset, action, case_field="case"):
+    """Rows of a stage's model whose case allows ``action`` for ``user``."""
+    return queryset.filter(**{f"{case_field}__in": cases_for(user, action)})
 
 
 def get_case_or_404(user, reference, action=Action.VIEW_CASE):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from botp import audit, policy, workflow
+from botp import audit, policy, sections, workflow
 from botp.forms import DashboardFilterForm, TransitionForm
 from botp.models import AuditEntry, Role
 from botp.policy import Action
@@ -58,6 +58,7 @@ def _case_page(request, case, status=200, form=None):
             Action.VIEW_CLINICAL, Action.VIEW_AUDIT,
         )},
         "transitions": [t for t in workflow.available(case, user) if t.manual],
+        "sections": sections.for_case(case, user),
         "form": form or TransitionForm(initial={"version": case.version}),
     }
     if context["may"][Action.VIEW_TIMELINE]:

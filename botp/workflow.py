@@ -130,6 +130,20 @@ TRANSITIONS = {t.action: t for t in [
 FINAL_TARGETS = {S.INELIGIBLE, S.CLOSED, S.COMPLETED, S.WITHDRAWN}
 
 
+def open_case(programme, participant, referrer, *, payload=None):
+    """Open a case in 'requested' for a submitted screening request, with its first event."""
+    case = Case.objects.create(programme=programme, participant=participant, referrer=referrer)
+    event = CaseEvent.objects.create(
+        case=case, actor=referrer, actor_role=R.REFERRER, action="submit_request",
+        from_state="", to_state=S.REQUESTED, payload=payload or {},
+    )
+    audit.record(referrer, AuditEntry.Kind.CHANGE, "screening request submitted", case=case)
+    from botp.tasks import notify_case_event
+
+    transaction.on_commit(lambda: notify_case_event.delay(event.pk))
+    return case
+
+
 def available(case, user):
     """The transitions ``user`` may take on ``case`` in its current state."""
     held = policy.relations(user, case)

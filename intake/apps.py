@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Stage 1: screening request and eligibility")
+
+    def ready(self):
+        from intake import case_sections  # noqa: F401  (registers the case page section)

@@ -54,8 +54,8 @@ def test_a_worker_answers(worker):
 def test_a_case_change_is_mailed_by_the_worker(worker, world):
     world.participant.language = "fr"
     world.participant.save()
-    case = world.case(CaseState.REQUESTED)
-    workflow.perform(case, "approve", world.admin)  # commits: this test is transactional
+    case = world.case(CaseState.DIAGNOSIS_REVIEW, btp=world.btp)
+    workflow.perform(case, "confirm_diagnosis", world.psychologist)  # commits: transactional test
 
     mail_dir = worker / "mail"
     deadline = time.monotonic() + 60
@@ -66,5 +66,5 @@ def test_a_case_change_is_mailed_by_the_worker(worker, world):
             break
         time.sleep(0.5)
     text = "\n".join(messages)
-    assert world.participant.email in text and world.referrer.email in text
+    assert world.participant.email in text and world.btp.user.email in text
     assert case.reference in text

@@ -1,0 +1,215 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.be import vat
+from stdnum.exceptions import ValidationError as StdnumError
+
+from botp import nationalnumber
+from botp.models import Programme, Sector
+from intake.consent import consent_text
+from intake.models import ScreeningRequest, Signal, WorkStatus
+
+OTHER_SECTOR = "other"
+
+# Required for submission; a draft may leave any of them empty.
+REQUIRED_ON_SUBMIT = [
+    "programme", "first_name", "last_name", "niss", "birth_date", "sex", "email", "language",
+    "employer_name", "enterprise_number", "sector_choice", "job_title", "work_status",
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ScreeningRequestForm(forms.ModelForm):
+    niss = forms.CharField(
+        label=_("National register number (NISS)"), max_length=20, required=False,
+        help_text=_("11 digits, e.g. 85.07.14-123.45. Bis numbers are accepted."),
+    )
+    sector_choice = forms.ChoiceField(label=_("Sector"), required=False)
+    signals = forms.MultipleChoiceField(
+        label=_("Signals that led to the referral"), choices=Signal.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(required=False)
+
+    class Meta:
+        model = ScreeningRequest
+        fields = [
+            "programme", "first_name", "last_name", "birth_date", "sex", "email", "phone",
+            "language", "employer_name", "enterprise_number", "sector_other", "job_title",
+            "work_status", "sick_leave_since", "signals_other",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "sick_leave_since": DateInput(),
+            "sex": forms.RadioSelect,
+            "work_status": forms.RadioSelect,
+            "signals_other": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        }
+
+    def __init__(self, *args, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.fields["programme"].queryset = Programme.objects.filter(active=True)
+        self.fields["programme"].required = False
+        self.fields["sex"].choices = self.fields["sex"].choices[1:]  # no empty radio
+        self.fields["work_status"].choices = self.fields["work_status"].choices[1:]
+        self.fields["sector_choice"].choices = (
+            [("", _("Choose a sector"))]
+            + [(str(s.pk), s.name) for s in Sector.objects.all()]
+            + [(OTHER_SECTOR, _("Other sector"))]
+        )
+        self.fields["consent"].label = consent_text()
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        if self.instance.pk:
+            self.initial.setdefault("niss", self.instance.niss)
+            self.initial.setdefault("signals", self.instance.signals)
+            self.initial.setdefault("consent", self.instance.consent_given)
+            self.initial.setdefault(
+                "sector_choice",
+                str(self.instance.sector_id) if self.instance.sector_id
+                else (OTHER_SECTOR if self.instance.sector_other else ""),
+            )
+        if submitting:
+            for name in REQUIRED_ON_SUBMIT:
+                self.fields[name].required = True
+
+    def clean_niss(self):
+        value = self.cleaned_data["niss"].strip()
+        return nationalnumber.validate(value) if value else ""
+
+    def clean_enterprise_number(self):
+        value = self.cleaned_data["enterprise_number"].strip()
+        if not value:
+            return ""
+        try:
+            return vat.validate(value)
+        except StdnumError:
+            raise forms.ValidationError(
+                _("This is not a valid Belgian enterprise number (10 digits, e.g. "
+                  "0403.170.701)."), code="enterprise_number"
+            ) from None
+
+    def clean_birth_date(self):
+        born = self.cleaned_data.get("birth_date")
+        if born and born > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return born
+
+    def clean_sick_leave_since(self):
+        since = self.cleaned_data.get("sick_leave_since")
+        if since and since > timezone.localdate():
+            raise forms.ValidationError(
+                _("The sick leave cannot start in the future."), code="future_sick_leave"
+            )
+        return since
+
+    def clean(self):
+        data = super().clean()
+        niss, born = data.get("niss"), data.get("birth_date")
+        if niss and born:
+            encoded = nationalnumber.birth_date(niss)
+            if encoded and encoded != born:
+                self.add_error("birth_date", forms.ValidationError(
+                    _("The date of birth does not match the national register number "
+                      "(which gives %(date)s).") % {"date": encoded.strftime("%d/%m/%Y")},
+                    code="birth_date_mismatch",
+                ))
+        choice = data.get("sector_choice")
+        if choice == OTHER_SECTOR:
+            data["sector"] = None
+            if self.submitting and not data.get("sector_other", "").strip():
+                self.add_error("sector_other", _("Name the sector."))
+        elif choice:
+            data["sector"] = Sector.objects.filter(pk=choice).first()
+            data["sector_other"] = ""
+        else:
+            data["sector"] = None
+        if data.get("work_status") == WorkStatus.SICK_LEAVE:
+            if self.submitting and not data.get("sick_leave_since"):
+                self.add_error("sick_leave_since", _("Give the first day of the sick leave."))
+        elif data.get("work_status") == WorkStatus.AT_WORK:
+            data["sick_leave_since"] = None
+        if self.submitting:
+            if not data.get("signals") and not data.get("signals_other", "").strip():
+                self.add_error("signals", _("Tick at least one signal or describe what you "
+                                            "observed."))
+            if not data.get("consent"):
+                self.add_error("consent", forms.ValidationError(
+                    _("The worker's consent is required to submit the request."),
+                    code="consent_required",
+                ))
+        return data
+
+    def save(self, commit=True):
+        screening = super().save(commit=False)
+        screening.niss = self.cleaned_data.get("niss", "")
+        screening.sector = self.cleaned_data.get("sector")
+        screening.sector_other = self.cleaned_data.get("sector_other", "")
+        screening.signals = self.cleaned_data.get("signals", [])
+        if commit:
+            screening.save()
+        return screening
+
+
+class IneligibilityReason:
+    CHOICES = [
+        ("sector", _("Sector not covered by the programme")),
+        ("sick_leave", _("Sick leave longer than the programme allows")),
+        ("duplicate", _("Already in the programme")),
+        ("incomplete", _("Request incomplete or not verifiable")),
+        ("other", _("Other reason")),
+    ]
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[("approve", _("Approve: eligible for the programme")),
+                 ("not_eligible", _("Not eligible"))],
+    )
+    reason_code = forms.ChoiceField(
+        label=_("Reason (when not eligible)"), required=False,
+        choices=[("", "—")] + IneligibilityReason.CHOICES,
+    )
+    reason_text = forms.CharField(
+        label=_("Explanation"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for overriding a failed check"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to approve a request with a failed check; kept in the case log."),
+    )
+
+
+class ActivationForm(forms.Form):
+    password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), max_length=128)
+    password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), max_length=128)
+
+    def __init__(self, *args, user_hint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_hint = user_hint
+
+    def clean(self):
+        from django.contrib.auth import password_validation
+
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self.user_hint)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -1,0 +1,226 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from botp import audit, nationalnumber, policy, workflow
+from botp.models import AuditEntry, CaseState, Programme, Sector
+from botp.policy import Action, Capability
+from intake import eligibility, services
+from intake.consent import consent_text
+from intake.forms import ActivationForm, DecisionForm, ScreeningRequestForm
+from intake.models import ScreeningRequest
+
+PAGE_SIZE = 25
+
+
+def _referrer_profile(user):
+    return getattr(user, "referrer", None)
+
+
+@login_required
+def request_list(request):
+    policy.require_capability(request.user, Capability.FILE_SCREENING_REQUESTS)
+    requests = (ScreeningRequest.objects.filter(referrer=request.user)
+                .select_related("case", "programme").order_by("-created_at", "-pk"))
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "intake/request_list.html", {"page": page})
+
+
+def _own_draft(user, pk):
+    """A draft of this referrer's, or 404: drafts have no case, so the owner is the rule."""
+    return get_object_or_404(ScreeningRequest, pk=pk, referrer=user, submitted_at__isnull=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_form(request, pk=None):
+    """New request or a draft being edited: save as draft, or submit."""
+    policy.require_capability(request.user, Capability.FILE_SCREENING_REQUESTS)
+    instance = _own_draft(request.user, pk) if pk else None
+    if instance is None and request.method == "POST":
+        # The same form posted twice (a double click) finds the draft the first post made.
+        existing = ScreeningRequest.objects.filter(
+            form_key=request.POST.get("form_key") or None, referrer=request.user
+        ).first()
+        if existing is not None:
+            if not existing.is_draft:
+                return redirect("intake:detail", pk=existing.pk)
+            instance = existing
+    submitting = request.POST.get("action") == "submit"
+    if request.method == "POST":
+        form = ScreeningRequestForm(request.POST, instance=instance, submitting=submitting)
+        if form.is_valid():
+            if instance is None:
+                form.instance.form_key = _form_key(request)
+            try:
+                screening = services.save_draft(form, request.user)
+            except IntegrityError:
+                screening = ScreeningRequest.objects.get(form_key=_form_key(request))
+            if submitting:
+                screening = services.submit(screening.pk, request.user)
+                messages.success(request, _("Your screening request %(reference)s was sent to "
+                                            "Fedris.") % {"reference": screening.case.reference})
+                return redirect("intake:detail", pk=screening.pk)
+            messages.success(request, _("Draft saved. You can come back to it at any time."))
+            return redirect("intake:edit", pk=screening.pk)
+        messages.error(request, _("The request could not be saved: please correct the fields "
+                                  "marked below."))
+        status = 400
+    else:
+        form = ScreeningRequestForm(instance=instance, initial=_initial(request.user))
+        status = 200
+    return render(request, "intake/request_form.html", {
+        "form": form,
+        "screening": instance,
+        "form_key": instance.form_key if instance else _form_key(request),
+        "referrer": _referrer_profile(request.user),
+    }, status=status)
+
+
+def _form_key(request):
+    import uuid
+
+    try:
+        return uuid.UUID(request.POST.get("form_key", ""))
+    except ValueError:
+        return uuid.uuid4()
+
+
+def _initial(user):
+    programme = Programme.objects.filter(active=True, code="botp").first()
+    return {"programme": programme, "language": user.language}
+
+
+@login_required
+def request_detail(request, pk):
+    """A submitted request, read-only, for whoever may see it."""
+    screening = get_object_or_404(
+        ScreeningRequest.objects.select_related("case__participant", "programme", "sector"),
+        pk=pk, submitted_at__isnull=False,
+    )
+    case = screening.case
+    if not policy.can(request.user, Action.VIEW_SCREENING_REQUEST, case):
+        raise Http404
+    shows_signals = policy.can(request.user, Action.VIEW_REFERRAL_SIGNALS, case)
+    audit.record(request.user, AuditEntry.Kind.VIEW, "screening request", case=case)
+    return render(request, "intake/request_detail.html", {
+        "screening": screening,
+        "case": case,
+        "shows_signals": shows_signals,
+        "stage": policy.stage_label(request.user, case),
+        "masked_niss": nationalnumber.format_masked(screening.niss),
+        "consent_wording": consent_text(screening.consent_version)
+        if screening.consent_version else "",
+    })
+
+
+@login_required
+def review_queue(request):
+    policy.require_capability(request.user, Capability.REVIEW_SCREENING_REQUESTS)
+    requests = (
+        policy.scope_by_case(request.user, ScreeningRequest.objects, Action.VIEW_SCREENING_REQUEST)
+        .filter(case__state=CaseState.REQUESTED)
+        .select_related("case", "programme", "sector")
+        .prefetch_related("programme__eligible_sectors")
+        .order_by("submitted_at", "pk")
+    )
+    programme = request.GET.get("programme", "")
+    sector = request.GET.get("sector", "")
+    if programme.isdigit():
+        requests = requests.filter(programme_id=programme)
+    if sector == "other":
+        requests = requests.filter(sector__isnull=True)
+    elif sector.isdigit():
+        requests = requests.filter(sector_id=sector)
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(screening, eligibility.checks(screening)) for screening in page.object_list]
+    return render(request, "intake/review_queue.html", {
+        "page": page, "rows": rows,
+        "programmes": Programme.objects.all(), "sectors": Sector.objects.all(),
+        "selected_programme": programme, "selected_sector": sector,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    policy.require_capability(request.user, Capability.REVIEW_SCREENING_REQUESTS)
+    screening = get_object_or_404(
+        policy.scope_by_case(request.user, ScreeningRequest.objects, Action.VIEW_SCREENING_REQUEST)
+        .select_related("case__participant", "programme", "sector"),
+        pk=pk,
+    )
+    case = screening.case
+    status = 200
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.decide(
+                    screening, request.user, decision=data["decision"],
+                    reason_code=data["reason_code"], reason_text=data["reason_text"],
+                    override_reason=data["override_reason"], expected_version=data["version"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            except workflow.TransitionError as error:
+                form.add_error(None, str(error))
+                status = error.status
+            else:
+                case.refresh_from_db()
+                messages.success(request, _("Decision recorded: the case is now “%(state)s”.")
+                                 % {"state": case.get_state_display()})
+                return redirect("intake:queue")
+        else:
+            status = 400
+        case.refresh_from_db()
+    else:
+        form = DecisionForm(initial={"version": case.version})
+    audit.record(request.user, AuditEntry.Kind.VIEW, "screening request (review)", case=case)
+    return render(request, "intake/review.html", {
+        "screening": screening, "case": case, "form": form,
+        "checks": eligibility.checks(screening),
+        "decided": case.state != CaseState.REQUESTED,
+        "masked_niss": nationalnumber.format_masked(screening.niss),
+        "shows_signals": policy.can(request.user, Action.VIEW_REFERRAL_SIGNALS, case),
+        "referrer": _referrer_profile(screening.referrer),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request, token):
+    """The participant's activation link: set a password, then on to their case."""
+    try:
+        link = services.find_activation_link(token)
+    except services.LinkProblem as problem:
+        return render(request, "intake/activation_problem.html", {"problem": problem.code},
+                      status=410 if problem.code in ("used", "expired") else 404)
+    participant = link.participant
+    if request.method == "POST":
+        form = ActivationForm(request.POST, user_hint=participant.user)
+        if form.is_valid():
+            try:
+                user = services.activate(token, form.cleaned_data["password1"])
+            except services.LinkProblem as problem:
+                return render(request, "intake/activation_problem.html",
+                              {"problem": problem.code}, status=409)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session["_language"] = user.language
+            messages.success(request, _("Your account is ready. Welcome to the programme."))
+            return redirect("dashboard")
+        status = 400
+    else:
+        form = ActivationForm()
+        status = 200
+    return render(request, "intake/activate.html", {
+        "form": form, "email": participant.email, "first_name": participant.first_name,
+    }, status=status)
