@@ -106,7 +106,9 @@ class ScreeningRequest(models.Model):
 
     @niss.setter
     def niss(self, value):
-        self.niss_encrypted = nationalnumber.encrypt(nationalnumber.validate(value)) if value else None
+        self.niss_encrypted = (
+            nationalnumber.encrypt(nationalnumber.validate(value)) if value else None
+        )
 
     @property
     def sick_leave_days(self):
