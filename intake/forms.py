@@ -76,9 +76,9 @@ class ScreeningRequestForm(forms.ModelForm):
                 str(self.instance.sector_id) if self.instance.sector_id
                 else (OTHER_SECTOR if self.instance.sector_other else ""),
             )
-        if submitting:
-            for name in REQUIRED_ON_SUBMIT:
-                self.fields[name].required = True
+        for name in REQUIRED_ON_SUBMIT:
+            self.fields[name].label = f"{self.fields[name].label} *"
+            self.fields[name].required = submitting
 
     def clean_niss(self):
         value = self.cleaned_data["niss"].strip()

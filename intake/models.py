@@ -46,8 +46,9 @@ class ScreeningRequest(models.Model):
     referrer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="screening_requests"
     )
-    programme = models.ForeignKey("botp.Programme", on_delete=models.PROTECT,
-                                  verbose_name=_("programme"))
+    # Empty only on a draft; submission requires it.
+    programme = models.ForeignKey("botp.Programme", on_delete=models.PROTECT, null=True,
+                                  blank=True, verbose_name=_("programme"))
     case = models.OneToOneField(
         "botp.Case", on_delete=models.PROTECT, null=True, blank=True,
         related_name="screening_request",

@@ -1,9 +1,11 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -58,11 +60,14 @@ def request_form(request, pk=None):
         form = ScreeningRequestForm(request.POST, instance=instance, submitting=submitting)
         if form.is_valid():
             if instance is None:
-                form.instance.form_key = _form_key(request)
+                form.instance.form_key = _new_form_key(request)
             try:
-                screening = services.save_draft(form, request.user)
+                with transaction.atomic():
+                    screening = services.save_draft(form, request.user)
             except IntegrityError:
-                screening = ScreeningRequest.objects.get(form_key=_form_key(request))
+                # The twin of a double click won the race: continue with its draft.
+                screening = ScreeningRequest.objects.get(form_key=form.instance.form_key,
+                                                         referrer=request.user)
             if submitting:
                 screening = services.submit(screening.pk, request.user)
                 messages.success(request, _("Your screening request %(reference)s was sent to "
@@ -85,12 +90,18 @@ def request_form(request, pk=None):
 
 
 def _form_key(request):
-    import uuid
-
     try:
         return uuid.UUID(request.POST.get("form_key", ""))
     except ValueError:
         return uuid.uuid4()
+
+
+def _new_form_key(request):
+    """The posted key, unless another referrer's request already has it."""
+    key = _form_key(request)
+    if ScreeningRequest.objects.filter(form_key=key).exclude(referrer=request.user).exists():
+        return uuid.uuid4()
+    return key
 
 
 def _initial(user):
