@@ -24,18 +24,19 @@ EXPECTED_VISIBILITY = {
 }
 
 # role -> actions allowed on a case it can see
+STAGE1 = {Action.VIEW_SCREENING_REQUEST, Action.VIEW_REFERRAL_SIGNALS}
 EXPECTED_ACTIONS = {
     "admin": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
-              Action.VIEW_EVENT_DETAILS},
+              Action.VIEW_EVENT_DETAILS, Action.VIEW_SCREENING_REQUEST},
     "psychologist": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
                      Action.VIEW_TIMELINE, Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL,
-                     Action.VIEW_AUDIT},
-    "referrer": {Action.VIEW_CASE, Action.VIEW_IDENTITY},
+                     Action.VIEW_AUDIT} | STAGE1,
+    "referrer": {Action.VIEW_CASE, Action.VIEW_IDENTITY} | STAGE1,
     "btp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
-            Action.VIEW_CLINICAL},
+            Action.VIEW_CLINICAL} | STAGE1,
     "isp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY},
     "participant": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
-                    Action.VIEW_TIMELINE},
+                    Action.VIEW_TIMELINE} | STAGE1,
     "researcher": set(),
 }
 
@@ -182,3 +183,14 @@ def test_the_referrer_is_mailed_the_coarse_stage(world, django_capture_on_commit
         workflow.perform(case, "approve", world.admin)
     to_referrer = next(m for m in mail.outbox if world.referrer.email in m.to)
     assert "Approved" in to_referrer.subject and "awaiting BTP choice" not in to_referrer.subject
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(EXPECTED_ACTIONS))
+def test_cases_for_each_action_agree_with_can(world, role):
+    """The queryset form of the policy gives the same answers as the per-case form."""
+    own, other = cases_for(world, CaseState.IN_TREATMENT)
+    user = user_for(world, role)
+    for action in policy.RULES:
+        listed = set(policy.cases_for(user, action))
+        assert listed == {c for c in (own, other) if policy.can(user, action, c)}, action
