@@ -16,3 +16,11 @@ def case_stage(context, case):
         css = f"ref-{case.referrer_stage}"
     return format_html('<span class="stage stage-{}">{}</span>', css,
                        policy.stage_label(user, case))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """This page's address with another page number, keeping its filters."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()

@@ -215,3 +215,12 @@ def test_the_queue_paginates(submit, world, client):
     first_page = client.get(reverse("intake:queue")).context["rows"]
     second_page = client.get(reverse("intake:queue"), {"page": 2}).context["rows"]
     assert (len(first_page), len(second_page)) == (25, 2)
+
+
+def test_the_next_page_keeps_the_filters(submit, world, client, programmes):
+    for _ in range(26):
+        submit(programme=programmes["fa-botp"].pk)
+    client.force_login(world.admin)
+    page = client.get(reverse("intake:queue"),
+                      {"programme": programmes["fa-botp"].pk}).content.decode()
+    assert f"?programme={programmes['fa-botp'].pk}&amp;page=2" in page
