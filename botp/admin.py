@@ -1,12 +1,17 @@
-"""Fedris back office. Audit and event rows are shown read-only; nobody edits them here."""
+"""Fedris back office: the provider directory, programme settings and accounts.
 
+Case data is not here: it is read through the portal's pages, which ask the access policy and
+audit every read. The audit trail is listed read-only; case events are not shown at all, since
+their reasons can be clinical.
+"""
+
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from botp.models import (
     AuditEntry,
-    CaseEvent,
     Programme,
     Provider,
     Referrer,
@@ -15,6 +20,9 @@ from botp.models import (
     SurveyWaveSchedule,
     User,
 )
+
+# The back office logs in through allauth, so two-factor authentication applies here too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 @admin.register(User)
@@ -29,6 +37,18 @@ class UserAdmin(BaseUserAdmin):
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "role", "password1", "password2"]})]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser changes who is staff or superuser, or an existing account's role:
+        # otherwise an administrator could make themselves a psychologist.
+        if request.user.is_superuser:
+            return []
+        return ["is_staff", "is_superuser", "groups"] + (["role"] if obj else [])
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(Provider)
@@ -72,12 +92,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "case", "action", "from_state", "to_state", "actor_role"]
-    list_filter = ["action", "to_state"]
 
 
 @admin.register(AuditEntry)

@@ -16,25 +16,36 @@ from botp.models import CaseState as S
 from botp.models import Role, User
 
 
+class Audience:
+    PROFESSIONAL = "professional"
+    # Referrers are told the administrative stage only (see Case.referrer_stage).
+    REFERRER = "referrer"
+    # A participant's address may be a shared or work mailbox: no stage in the e-mail at all.
+    PARTICIPANT = "participant"
+
+
 @dataclass(frozen=True)
 class Recipient:
     email: str
     language: str
-    # Referrers are told the administrative stage only (see Case.referrer_stage).
-    coarse: bool = False
+    audience: str = Audience.PROFESSIONAL
 
 
 def _user(user):
     if not (user and user.email and user.is_active):
         return []
-    return [Recipient(user.email, user.language, coarse=user.role == Role.REFERRER)]
+    audience = {Role.REFERRER: Audience.REFERRER,
+                Role.PARTICIPANT: Audience.PARTICIPANT}.get(user.role, Audience.PROFESSIONAL)
+    return [Recipient(user.email, user.language, audience)]
 
 
 def _participant(case):
     participant = case.participant
     if participant.user_id:
         return _user(participant.user)
-    return [Recipient(participant.email, participant.language)] if participant.email else []
+    if not participant.email:
+        return []
+    return [Recipient(participant.email, participant.language, Audience.PARTICIPANT)]
 
 
 def _btp(case):
@@ -85,12 +96,14 @@ def send_event_email(event, recipient):
     with translation.override(recipient.language):
         context = {
             "reference": case.reference,
-            "stage": case.referrer_stage.label if recipient.coarse else case.get_state_display(),
+            "stage": {Audience.REFERRER: case.referrer_stage.label,
+                      Audience.PARTICIPANT: None}.get(recipient.audience,
+                                                      case.get_state_display()),
             "programme": case.programme.name,
             "link": settings.PORTAL_BASE_URL + reverse("case_detail", args=[case.reference]),
         }
         subject = render_to_string("botp/email/case_event_subject.txt", context).strip()
-        if event.to_state == S.INELIGIBLE and not recipient.coarse:
+        if event.to_state == S.INELIGIBLE and recipient.audience == Audience.PARTICIPANT:
             context["referral"] = getattr(
                 case.programme, f"non_eligible_referral_{recipient.language}", ""
             )

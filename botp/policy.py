@@ -58,8 +58,10 @@ RULES = {
     Action.VIEW_PROGRESS: {
         R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.ISP, R.PARTICIPANT,
     },
+    # The participant record is shared by all of a worker's cases: a referrer sees the identity
+    # typed into their own request instead, so a re-referral reveals no earlier one.
     Action.VIEW_IDENTITY: {
-        R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.REFERRER, R.BTP, R.ISP, R.PARTICIPANT,
+        R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.ISP, R.PARTICIPANT,
     },
     Action.VIEW_TIMELINE: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
     Action.VIEW_EVENT_DETAILS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST},

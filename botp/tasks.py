@@ -10,9 +10,9 @@ from botp.models import CaseEvent
     autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
     retry_backoff=30, retry_backoff_max=3600, retry_jitter=True, max_retries=8,
 )
-def send_notification(event_id, email, language, coarse=False):
+def send_notification(event_id, email, language, audience=notifications.Audience.PROFESSIONAL):
     event = CaseEvent.objects.select_related("case__programme").get(pk=event_id)
-    notifications.send_event_email(event, notifications.Recipient(email, language, coarse))
+    notifications.send_event_email(event, notifications.Recipient(email, language, audience))
 
 
 @shared_task
@@ -23,7 +23,7 @@ def notify_case_event(event_id):
     ).get(pk=event_id)
     for recipient in notifications.recipients_for(event):
         send_notification.delay(
-            event_id, recipient.email, recipient.language, recipient.coarse
+            event_id, recipient.email, recipient.language, recipient.audience
         )
 
 

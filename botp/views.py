@@ -62,7 +62,14 @@ def _case_page(request, case, status=200, form=None):
         "form": form or TransitionForm(initial={"version": case.version}),
     }
     if context["may"][Action.VIEW_TIMELINE]:
-        context["events"] = case.events.select_related("actor")
+        events = list(case.events.select_related("actor"))
+        readable = {action: policy.can(user, action, case)
+                    for action in (Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL)}
+        context["events"] = [
+            (event, event.payload.get("reason") if readable[workflow.reason_action(event)]
+             else None)
+            for event in events
+        ]
     return render(request, "botp/case_detail.html", context, status=status)
 
 
@@ -81,9 +88,11 @@ def case_transition(request, reference, action):
     form = TransitionForm(request.POST)
     if transition is None or not transition.manual:
         messages.error(request, _("This action is not available here."))
+        audit.record(request.user, AuditEntry.Kind.VIEW, "case page", case=case)
         return _case_page(request, case, status=409, form=form)
     if not form.is_valid():
         messages.error(request, _("Please correct the form below."))
+        audit.record(request.user, AuditEntry.Kind.VIEW, "case page", case=case)
         return _case_page(request, case, status=400, form=form)
     try:
         workflow.perform(
@@ -95,6 +104,7 @@ def case_transition(request, reference, action):
     except workflow.TransitionError as error:
         messages.error(request, str(error))
         case.refresh_from_db()
+        audit.record(request.user, AuditEntry.Kind.VIEW, "case page", case=case)
         return _case_page(request, case, status=error.status, form=form)
     messages.success(request, _("Done: the case is now “%(state)s”.")
                      % {"state": case.get_state_display()})
@@ -106,6 +116,7 @@ def case_transition(request, reference, action):
 @login_required
 def case_audit(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_AUDIT)
+    audit.record(request.user, AuditEntry.Kind.VIEW, "audit trail", case=case)
     entries = case.audit_entries.select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "botp/case_audit.html", {"case": case, "page": page})

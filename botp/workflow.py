@@ -76,6 +76,8 @@ class Transition:
     effects: tuple = field(default=())
     # Actions a person takes from a case page; others are taken by a stage's own form.
     manual: bool = True
+    # Its reason is clinical content (a diagnostic judgement), not administration.
+    clinical: bool = False
 
     def allowed_from(self, state):
         return state in self.sources
@@ -85,10 +87,11 @@ class Transition:
         return _require_reason in self.guards
 
 
-def _t(action, label, sources, target, relations, guards=(), effects=(), manual=True):
+def _t(action, label, sources, target, relations, guards=(), effects=(), manual=True,
+       clinical=False):
     return Transition(
         action, label, frozenset(sources), target, frozenset(relations),
-        tuple(guards), tuple(effects), manual,
+        tuple(guards), tuple(effects), manual, clinical,
     )
 
 
@@ -111,13 +114,13 @@ TRANSITIONS = {t.action: t for t in [
        [S.IN_DIAGNOSIS], S.DIAGNOSIS_REVIEW, [R.BTP], manual=False),
     _t("request_information", _("Ask the BTP for more information"),
        [S.DIAGNOSIS_REVIEW], S.IN_DIAGNOSIS, [R.FEDRIS_PSYCHOLOGIST],
-       guards=[_require_reason], manual=False),
+       guards=[_require_reason], manual=False, clinical=True),
     _t("confirm_diagnosis", _("Confirm the diagnosis"),
        [S.DIAGNOSIS_REVIEW], S.IN_TREATMENT, [R.FEDRIS_PSYCHOLOGIST],
        effects=[_treatment_started], manual=False),
     _t("not_confirm_diagnosis", _("Do not confirm the diagnosis"),
        [S.DIAGNOSIS_REVIEW], S.NOT_CONFIRMED, [R.FEDRIS_PSYCHOLOGIST],
-       guards=[_require_reason], manual=False),
+       guards=[_require_reason], manual=False, clinical=True),
     _t("close_after_debrief", _("Close the case after the debrief"),
        [S.NOT_CONFIRMED], S.CLOSED, [R.BTP], manual=False),
     _t("complete", _("Complete the treatment"),
@@ -142,6 +145,14 @@ def open_case(programme, participant, referrer, *, payload=None):
 
     transaction.on_commit(lambda: notify_case_event.delay(event.pk))
     return case
+
+
+def reason_action(event):
+    """The policy action that guards reading this event's reason."""
+    transition = TRANSITIONS.get(event.action)
+    if transition is not None and transition.clinical:
+        return policy.Action.VIEW_CLINICAL
+    return policy.Action.VIEW_EVENT_DETAILS
 
 
 def available(case, user):

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -32,6 +31,7 @@ def request_list(request):
     requests = (ScreeningRequest.objects.filter(referrer=request.user)
                 .select_related("case", "programme").order_by("-created_at", "-pk"))
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(request.user, AuditEntry.Kind.VIEW, "screening request list")
     return render(request, "intake/request_list.html", {"page": page})
 
 
@@ -113,12 +113,12 @@ def _initial(user):
 def request_detail(request, pk):
     """A submitted request, read-only, for whoever may see it."""
     screening = get_object_or_404(
-        ScreeningRequest.objects.select_related("case__participant", "programme", "sector"),
-        pk=pk, submitted_at__isnull=False,
+        policy.scope_by_case(request.user, ScreeningRequest.objects,
+                             Action.VIEW_SCREENING_REQUEST)
+        .select_related("case__participant", "programme", "sector"),
+        pk=pk,
     )
     case = screening.case
-    if not policy.can(request.user, Action.VIEW_SCREENING_REQUEST, case):
-        raise Http404
     shows_signals = policy.can(request.user, Action.VIEW_REFERRAL_SIGNALS, case)
     audit.record(request.user, AuditEntry.Kind.VIEW, "screening request", case=case)
     return render(request, "intake/request_detail.html", {
@@ -152,6 +152,7 @@ def review_queue(request):
         requests = requests.filter(sector_id=sector)
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(screening, eligibility.checks(screening)) for screening in page.object_list]
+    audit.record(request.user, AuditEntry.Kind.VIEW, "review queue")
     return render(request, "intake/review_queue.html", {
         "page": page, "rows": rows,
         "programmes": Programme.objects.all(), "sectors": Sector.objects.all(),

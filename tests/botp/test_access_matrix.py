@@ -31,7 +31,7 @@ EXPECTED_ACTIONS = {
     "psychologist": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
                      Action.VIEW_TIMELINE, Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL,
                      Action.VIEW_AUDIT} | STAGE1,
-    "referrer": {Action.VIEW_CASE, Action.VIEW_IDENTITY} | STAGE1,
+    "referrer": {Action.VIEW_CASE} | STAGE1,
     "btp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
             Action.VIEW_CLINICAL} | STAGE1,
     "isp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY},

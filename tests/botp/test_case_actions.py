@@ -140,3 +140,16 @@ def test_an_smtp_failure_is_retried(world):
         tasks.send_notification.apply(args=[event.pk, "someone@example.org", "nl"])
     assert len(calls) == 2
     assert [m.to for m in mail.outbox] == [["someone@example.org"]]
+
+
+@pytest.mark.django_db
+def test_participants_are_mailed_no_stage(world, django_capture_on_commit_callbacks):
+    case = world.case(CaseState.DIAGNOSIS_REVIEW, btp=world.btp)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(case, "not_confirm_diagnosis", world.psychologist,
+                         payload={"reason": "x"})
+    to_participant = next(m for m in mail.outbox if world.participant.email in m.to)
+    assert "not confirmed" not in (to_participant.subject + to_participant.body).lower()
+    assert case.reference in to_participant.subject
+    to_btp = next(m for m in mail.outbox if world.btp.user.email in m.to)
+    assert "not confirmed" in to_btp.subject.lower()

@@ -108,3 +108,27 @@ def test_drafts_are_the_referrers_alone(client, world):
         assert client.get(reverse("intake:detail", args=[draft.pk])).status_code == 404
     client.force_login(world.admin)
     assert "Only mine" not in client.get(reverse("intake:queue")).content.decode()
+
+
+def test_a_re_referral_reveals_no_earlier_identity(client, world, form_data, niss):
+    """A second referrer typing a known NISS under another name learns nothing back."""
+    client.force_login(world.other_referrer)
+    post_new(client, form_data(first_name="Made", last_name="Up"))
+    second = ScreeningRequest.objects.latest("pk")
+    for url in (reverse("case_detail", args=[second.case.reference]),
+                reverse("intake:detail", args=[second.pk]),
+                reverse("intake:list"), reverse("dashboard")):
+        page = client.get(url).content.decode()
+        assert "Peeters" not in page, url
+
+
+def test_activity_lists_are_audited(client, world, submitted):
+    from botp.models import AuditEntry
+
+    client.force_login(world.admin)
+    client.get(reverse("intake:queue"))
+    client.force_login(world.referrer)
+    client.get(reverse("intake:list"))
+    assert AuditEntry.objects.filter(actor=world.admin, what="review queue").exists()
+    assert AuditEntry.objects.filter(actor=world.referrer,
+                                     what="screening request list").exists()
