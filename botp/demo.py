@@ -155,12 +155,34 @@ def _open_case(programme, participant, referrer, state, actors, btp):
     return case
 
 
+# What the Fedris administrator keeps in the back office: the provider directory, programme
+# settings and accounts. No case data lives there.
+ADMINISTRATOR_PERMISSIONS = [
+    (model, action)
+    for model in ("provider", "referrer", "programme", "sector", "sessiontype",
+                  "surveywaveschedule", "user")
+    for action in ("add", "change", "view")
+] + [("auditentry", "view")]
+
+
+def _administrators_group():
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Fedris administrators")
+    group.permissions.set(Permission.objects.filter(
+        content_type__app_label="botp",
+        codename__in=[f"{action}_{model}" for model, action in ADMINISTRATOR_PERMISSIONS],
+    ))
+    return group
+
+
 @transaction.atomic
 def seed():
     programmes = load_programmes()
     botp = programmes["botp"]
     users = {local: _account(local, first, last, role, lang)
              for local, first, last, role, lang in ACCOUNTS}
+    users["admin"].groups.add(_administrators_group())
     Referrer.objects.get_or_create(
         user=users["referrer"],
         defaults={"kind": ReferrerKind.GP, "organisation": "Huisartsenpraktijk De Linde",

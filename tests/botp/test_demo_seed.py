@@ -63,3 +63,15 @@ def test_the_programmes_carry_the_design_rules(programmes):
     assert fa.max_treatment_sessions == 10
     assert set(fa.eligible_sectors.values_list("code", flat=True)) == {"federal_administration"}
     assert "Empreva" in fa.non_eligible_referral_nl
+
+
+@pytest.mark.django_db
+def test_the_demo_administrator_keeps_the_directory_in_the_back_office(client):
+    demo.seed()
+    admin = User.objects.get(email="admin@demo.botp.be")
+    client.force_login(admin)
+    assert client.get("/backoffice/botp/provider/").status_code == 200
+    assert client.get("/backoffice/botp/programme/").status_code == 200
+    assert client.get("/backoffice/botp/auditentry/").status_code == 200
+    assert not admin.has_perm("botp.delete_auditentry")
+    assert not admin.is_superuser
