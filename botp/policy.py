@@ -113,6 +113,14 @@ def visible_cases(user):
     return cases_for(user, Action.VIEW_CASE)
 
 
+def with_relations(queryset, prefix=""):
+    """Load with each case what ``relations`` reads, so a list asks no query per row.
+
+    ``prefix`` reaches the case from another model, e.g. ``"case__"`` for screening requests.
+    """
+    return queryset.select_related(f"{prefix}participant").prefetch_related(f"{prefix}isps")
+
+
 def relations(user, case):
     """The relations ``user`` holds to ``case`` (empty when they have none)."""
     if not user.is_authenticated or not user.is_active:
@@ -129,13 +137,36 @@ def relations(user, case):
     elif (provider := _provider(user)) is not None:
         if case.btp_id == provider.pk:
             found.add(R.BTP)
-        if case.isps.filter(pk=provider.pk).exists():
+        # all(), not a filter: it uses the ISPs with_relations() loaded for a list.
+        if any(isp.pk == provider.pk for isp in case.isps.all()):
             found.add(R.ISP)
     return frozenset(found)
 
 
 def can(user, action, case):
     return bool(relations(user, case) & RULES[action])
+
+
+def allowed_actions(user, case):
+    """Every action ``user`` may do on ``case``, worked out from one look at their relations."""
+    held = relations(user, case)
+    return {action for action, allowed in RULES.items() if held & allowed}
+
+
+# The relations each role can hold, for choices that concern a role rather than one case.
+ROLE_RELATIONS = {
+    Role.FEDRIS_ADMIN: {R.FEDRIS_ADMIN},
+    Role.FEDRIS_PSYCHOLOGIST: {R.FEDRIS_PSYCHOLOGIST},
+    Role.REFERRER: {R.REFERRER},
+    Role.PROVIDER: {R.BTP, R.ISP},
+    Role.PARTICIPANT: {R.PARTICIPANT},
+    Role.RESEARCHER: set(),
+}
+
+
+def role_may(user, action):
+    """Whether the user's role may ever do ``action`` (on the cases it relates to)."""
+    return bool(ROLE_RELATIONS.get(user.role, set()) & RULES[action])
 
 
 class Capability:
@@ -159,6 +190,14 @@ def require_capability(user, capability):
     """Pages of a capability the user lacks are not found, like cases out of reach."""
     if not has_capability(user, capability):
         raise Http404
+
+
+def filed_by(user, queryset, referrer_field="referrer"):
+    """Requests this user filed, drafts included: a draft has no case yet, so its author is
+    the only one who may see it."""
+    if not has_capability(user, Capability.FILE_SCREENING_REQUESTS):
+        return queryset.none()
+    return queryset.filter(**{referrer_field: user})
 
 
 def scope_by_case(user, queryset, action, case_field="case"):

@@ -31,53 +31,47 @@ def home(request):
 @login_required
 def dashboard(request):
     form = DashboardFilterForm(request.GET or None)
-    cases = policy.visible_cases(request.user).select_related("programme").order_by(
-        "-requested_at", "-pk"
-    )
-    if form.is_valid() and form.cleaned_data["state"] and request.user.role != Role.REFERRER:
+    cases = policy.with_relations(
+        policy.visible_cases(request.user).select_related("programme")
+    ).order_by("-requested_at", "-pk")
+    # Filtering by the detailed state would reveal it to a role that may not see it.
+    filters_by_state = policy.role_may(request.user, Action.VIEW_PROGRESS)
+    if filters_by_state and form.is_valid() and form.cleaned_data["state"]:
         cases = cases.filter(state=form.cleaned_data["state"])
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "botp/dashboard.html", {
         "form": form,
         "page": page,
         "title": DASHBOARD_TITLES.get(request.user.role, _("Dashboard")),
-        # Referrers and participants have few cases, and a referrer may not filter on states
-        # that would reveal diagnostic outcomes.
-        "shows_filter": request.user.role in (
-            Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.PROVIDER
-        ),
+        # A participant has one or two cases: a filter would only be clutter.
+        "shows_filter": filters_by_state and request.user.role != Role.PARTICIPANT,
     })
 
 
 def _case_page(request, case, status=200, form=None):
+    """The case page, as the user may see it; every showing of it is audited."""
     user = request.user
+    audit.record(user, AuditEntry.Kind.VIEW, "case page", case=case)
+    allowed = policy.allowed_actions(user, case)
     context = {
         "case": case,
-        "may": {action: policy.can(user, action, case) for action in (
-            Action.VIEW_IDENTITY, Action.VIEW_TIMELINE, Action.VIEW_EVENT_DETAILS,
-            Action.VIEW_CLINICAL, Action.VIEW_AUDIT,
-        )},
+        "may": {action: action in allowed for action in policy.RULES},
         "transitions": [t for t in workflow.available(case, user) if t.manual],
         "sections": sections.for_case(case, user),
         "form": form or TransitionForm(initial={"version": case.version}),
     }
     if context["may"][Action.VIEW_TIMELINE]:
-        events = list(case.events.select_related("actor"))
-        readable = {action: policy.can(user, action, case)
-                    for action in (Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL)}
         context["events"] = [
-            (event, event.payload.get("reason") if readable[workflow.reason_action(event)]
-             else None)
-            for event in events
+            (event, event.payload.get("reason")
+             if workflow.reason_action(event) in allowed else None)
+            for event in case.events.select_related("actor")
         ]
     return render(request, "botp/case_detail.html", context, status=status)
 
 
 @login_required
 def case_detail(request, reference):
-    case = policy.get_case_or_404(request.user, reference)
-    audit.record(request.user, AuditEntry.Kind.VIEW, "case page", case=case)
-    return _case_page(request, case)
+    return _case_page(request, policy.get_case_or_404(request.user, reference))
 
 
 @login_required
@@ -88,11 +82,9 @@ def case_transition(request, reference, action):
     form = TransitionForm(request.POST)
     if transition is None or not transition.manual:
         messages.error(request, _("This action is not available here."))
-        audit.record(request.user, AuditEntry.Kind.VIEW, "case page", case=case)
         return _case_page(request, case, status=409, form=form)
     if not form.is_valid():
         messages.error(request, _("Please correct the form below."))
-        audit.record(request.user, AuditEntry.Kind.VIEW, "case page", case=case)
         return _case_page(request, case, status=400, form=form)
     try:
         workflow.perform(
@@ -104,7 +96,6 @@ def case_transition(request, reference, action):
     except workflow.TransitionError as error:
         messages.error(request, str(error))
         case.refresh_from_db()
-        audit.record(request.user, AuditEntry.Kind.VIEW, "case page", case=case)
         return _case_page(request, case, status=error.status, form=form)
     messages.success(request, _("Done: the case is now “%(state)s”.")
                      % {"state": case.get_state_display()})

@@ -51,10 +51,8 @@ def checks(request):
     return [sector_check(request), sick_leave_check(request), duplicate_check(request)]
 
 
-def has_other_open_case(niss_hash, excluding_case=None):
-    cases = Case.objects.filter(
+def has_other_open_case(niss_hash):
+    """Whether a worker with this NISS has an open case (checked before theirs is opened)."""
+    return Case.objects.filter(
         participant__in=Participant.objects.filter(niss_hash=niss_hash), state__in=OPEN_STATES
-    )
-    if excluding_case is not None:
-        cases = cases.exclude(pk=excluding_case.pk)
-    return cases.exists()
+    ).exists()

@@ -28,8 +28,11 @@ def _referrer_profile(user):
 @login_required
 def request_list(request):
     policy.require_capability(request.user, Capability.FILE_SCREENING_REQUESTS)
-    requests = (ScreeningRequest.objects.filter(referrer=request.user)
-                .select_related("case", "programme").order_by("-created_at", "-pk"))
+    requests = policy.with_relations(
+        policy.filed_by(request.user, ScreeningRequest.objects)
+        .select_related("case", "programme"),
+        prefix="case__",
+    ).order_by("-created_at", "-pk")
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request.user, AuditEntry.Kind.VIEW, "screening request list")
     return render(request, "intake/request_list.html", {"page": page})
@@ -37,7 +40,8 @@ def request_list(request):
 
 def _own_draft(user, pk):
     """A draft of this referrer's, or 404: drafts have no case, so the owner is the rule."""
-    return get_object_or_404(ScreeningRequest, pk=pk, referrer=user, submitted_at__isnull=True)
+    return get_object_or_404(policy.filed_by(user, ScreeningRequest.objects), pk=pk,
+                             submitted_at__isnull=True)
 
 
 @login_required
@@ -48,8 +52,8 @@ def request_form(request, pk=None):
     instance = _own_draft(request.user, pk) if pk else None
     if instance is None and request.method == "POST":
         # The same form posted twice (a double click) finds the draft the first post made.
-        existing = ScreeningRequest.objects.filter(
-            form_key=request.POST.get("form_key") or None, referrer=request.user
+        existing = policy.filed_by(request.user, ScreeningRequest.objects).filter(
+            form_key=request.POST.get("form_key") or None
         ).first()
         if existing is not None:
             if not existing.is_draft:
@@ -66,8 +70,9 @@ def request_form(request, pk=None):
                     screening = services.save_draft(form, request.user)
             except IntegrityError:
                 # The twin of a double click won the race: continue with its draft.
-                screening = ScreeningRequest.objects.get(form_key=form.instance.form_key,
-                                                         referrer=request.user)
+                screening = policy.filed_by(request.user, ScreeningRequest.objects).get(
+                    form_key=form.instance.form_key
+                )
             if submitting:
                 screening = services.submit(screening.pk, request.user)
                 messages.success(request, _("Your screening request %(reference)s was sent to "
