@@ -140,7 +140,15 @@ def _participant(serial, first, last, language, user=None):
     return participant
 
 
-def _open_case(programme, participant, referrer, state, actors, btp):
+def _stage_demos():
+    """The stage apps' demo modules (botp knows none of them by name)."""
+    return [
+        import_module(f"{config.name}.demo") for config in apps.get_app_configs()
+        if config.name != "botp" and module_has_submodule(config.module, "demo")
+    ]
+
+
+def _open_case(programme, participant, referrer, state, actors, btp, steps):
     if participant.cases.exists():
         return participant.cases.first()
     case = Case.objects.create(programme=programme, participant=participant, referrer=referrer)
@@ -151,7 +159,13 @@ def _open_case(programme, participant, referrer, state, actors, btp):
         if action in DEMO_REASONS:
             payload["reason"] = DEMO_REASONS[action]
         actor = btp.user if who == "btp" else actors[who]
-        workflow.perform(case, action, actor, payload=payload)
+        # A stage that owns a step takes it with its own services (a diagnosis report before
+        # its submission, a debrief before the closing).
+        step = steps.get(action)
+        if step is not None:
+            step(case, actor, payload)
+        else:
+            workflow.perform(case, action, actor, payload=payload)
     return case
 
 
@@ -207,17 +221,19 @@ def seed():
 
     actors = {"admin": users["admin"], "psychologist": users["psychologist"]}
     referrer = users["referrer"]
+    stage_demos = _stage_demos()
+    steps = {action: step for module in stage_demos
+             for action, step in getattr(module, "STEPS", {}).items()}
     mine = _participant(1, "Tom", "Willems", "nl", users["participant"])
-    case = _open_case(botp, mine, referrer, CaseState.IN_TREATMENT, actors, providers["btp"])
-    case.isps.add(providers["isp"])
+    _open_case(botp, mine, referrer, CaseState.IN_TREATMENT, actors, providers["btp"], steps)
     theirs = _participant(2, "Julie", "Leroy", "fr", users["participant2"])
-    _open_case(botp, theirs, referrer, CaseState.IN_DIAGNOSIS, actors, providers["btp2"])
+    _open_case(botp, theirs, referrer, CaseState.IN_DIAGNOSIS, actors, providers["btp2"], steps)
     for serial, (state, first, last, language, btp) in enumerate(EXTRA_CASES, start=10):
         participant = _participant(serial, first, last, language)
         _open_case(botp, participant, referrer, state, actors,
-                   providers[btp] if btp else None)
-    # Each stage app adds its own demo records for these cases (botp knows none of them).
-    for config in apps.get_app_configs():
-        if config.name != "botp" and module_has_submodule(config.module, "demo"):
-            import_module(f"{config.name}.demo").seed(users)
+                   providers[btp] if btp else None, steps)
+    # Each stage app adds its own demo records for these cases.
+    for module in stage_demos:
+        if hasattr(module, "seed"):
+            module.seed(users)
     return users

@@ -4,6 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from botp.models import CaseState
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker, which posts ISO dates whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(

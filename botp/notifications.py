@@ -52,6 +52,10 @@ def _btp(case):
     return _user(case.btp.user) if case.btp_id else []
 
 
+def _isps(case):
+    return [recipient for isp in case.isps.select_related("user") for recipient in _user(isp.user)]
+
+
 def _role(role):
     return [
         Recipient(email, language)
@@ -76,8 +80,10 @@ def recipients_for(event):
         people = _participant(case) + (_btp(case) if event.action == "request_information" else [])
     elif to_state == S.DIAGNOSIS_REVIEW:
         people = _role(Role.FEDRIS_PSYCHOLOGIST)
-    elif to_state in (S.NOT_CONFIRMED, S.IN_TREATMENT):
+    elif to_state == S.NOT_CONFIRMED:
         people = _participant(case) + _btp(case)
+    elif to_state == S.IN_TREATMENT:
+        people = _participant(case) + _btp(case) + _isps(case)
     elif to_state == S.INELIGIBLE:
         people = _participant(case) + _user(case.referrer)
     elif to_state in (S.COMPLETED, S.CLOSED):

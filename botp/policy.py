@@ -48,6 +48,10 @@ class Action:
     VIEW_SCREENING_REQUEST = "view_screening_request"  # identity, employer, work status
     VIEW_REFERRAL_SIGNALS = "view_referral_signals"  # the symptoms that led to the referral
     VIEW_AUDIT = "view_audit"  # the case's audit trail
+    VIEW_SESSIONS = "view_sessions"  # every session of the case: type, date, duration, status
+    # An ISP's own part of the treatment request: its session types and numbers, nothing else.
+    VIEW_OWN_ASSIGNMENT = "view_own_assignment"
+    VIEW_DRAFTS = "view_drafts"  # clinical reports the BTP has not sent yet
 
 
 R = Relation
@@ -73,6 +77,11 @@ RULES = {
     # Symptoms are health data: administrators decide eligibility without them.
     Action.VIEW_REFERRAL_SIGNALS: {R.FEDRIS_PSYCHOLOGIST, R.REFERRER, R.BTP, R.PARTICIPANT},
     Action.VIEW_AUDIT: {R.FEDRIS_PSYCHOLOGIST},
+    # Sessions are administrative (what Fedris pays for); an ISP sees only those it gives, see
+    # visible_sessions.
+    Action.VIEW_SESSIONS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
+    Action.VIEW_OWN_ASSIGNMENT: {R.ISP},
+    Action.VIEW_DRAFTS: {R.BTP},
 }
 
 
@@ -147,6 +156,16 @@ def can(user, action, case):
     return bool(relations(user, case) & RULES[action])
 
 
+def visible_sessions(user, case):
+    """The sessions of ``case`` that ``user`` may see: all of them, or an ISP's own."""
+    held = relations(user, case)
+    if held & RULES[Action.VIEW_SESSIONS]:
+        return case.sessions.all()
+    if R.ISP in held:
+        return case.sessions.filter(provider__user=user)
+    return case.sessions.none()
+
+
 def allowed_actions(user, case):
     """Every action ``user`` may do on ``case``, worked out from one look at their relations."""
     held = relations(user, case)
@@ -174,11 +193,13 @@ class Capability:
 
     REVIEW_SCREENING_REQUESTS = "review_screening_requests"
     FILE_SCREENING_REQUESTS = "file_screening_requests"
+    REVIEW_DIAGNOSES = "review_diagnoses"
 
 
 CAPABILITIES = {
     Capability.REVIEW_SCREENING_REQUESTS: {Role.FEDRIS_ADMIN},
     Capability.FILE_SCREENING_REQUESTS: {Role.REFERRER},
+    Capability.REVIEW_DIAGNOSES: {Role.FEDRIS_PSYCHOLOGIST},
 }
 
 

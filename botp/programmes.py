@@ -1,6 +1,15 @@
-"""The two programmes of DESIGN.md section 1, as data. Loaded by a migration and the demo seed."""
+"""The two programmes of DESIGN.md section 1, as data. Loaded by `manage.py load_programmes` and
+the demo seed."""
 
-from botp.models import GivenBy, Programme, Sector, SessionType, SurveyWaveSchedule
+from botp.models import (
+    Approach,
+    GivenBy,
+    Programme,
+    Sector,
+    SessionPhase,
+    SessionType,
+    SurveyWaveSchedule,
+)
 
 SECTORS = [
     ("hospital", "Ziekenhuissector", "Secteur hospitalier", "Hospital sector"),
@@ -10,27 +19,33 @@ SECTORS = [
 ]
 
 PSYCHOLOGISTS_AND_PHYSIOS = ["clinical_psychologist", "physiotherapist"]
+# A physiotherapist gives psycho-corporal sessions (and starter kits), never cognitive-emotional.
+INDIVIDUAL_APPROACHES = {
+    Approach.COGNITIVE_EMOTIONAL: ["clinical_psychologist"],
+    Approach.PSYCHO_CORPORAL: PSYCHOLOGISTS_AND_PHYSIOS,
+}
+D, T, DEBRIEF = SessionPhase.DIAGNOSIS, SessionPhase.TREATMENT, SessionPhase.DEBRIEF
 
-# code, nl, fr, en, cap, recommended, given_by, is_diagnosis, counts_toward_total, professions
+# code, nl, fr, en, cap, recommended, given_by, phase, counts_toward_total, professions
 BOTP_SESSION_TYPES = [
     ("diagnosis", "Diagnosesessie", "Séance de diagnostic", "Diagnosis session",
-     2, None, GivenBy.BTP, True, True, []),
+     2, None, GivenBy.BTP, D, True, []),
     ("work_related", "Werkgerelateerde sessie", "Clinique du travail", "Work-related session",
-     4, None, GivenBy.BTP, False, True, []),
+     4, None, GivenBy.BTP, T, True, []),
     ("starter_kit", "Starterskit", "Kit de démarrage", "Starter kit",
-     3, 3, GivenBy.BTP_OR_ISP, False, True, []),
+     3, 3, GivenBy.BTP_OR_ISP, T, True, []),
     ("individual", "Individuele sessie", "Séance individuelle", "Individual session",
-     7, None, GivenBy.ISP, False, True, PSYCHOLOGISTS_AND_PHYSIOS),
+     7, None, GivenBy.ISP, T, True, PSYCHOLOGISTS_AND_PHYSIOS),
     ("follow_up", "Opvolgingssessie", "Séance de suivi", "Follow-up session",
-     2, None, GivenBy.BTP, False, True, []),
+     2, None, GivenBy.BTP, T, True, []),
     ("career_change", "Loopbaanbegeleiding", "Réorientation professionnelle",
-     "Career change counselling", 2, None, GivenBy.BTP, False, True, []),
+     "Career change counselling", 2, None, GivenBy.BTP, T, True, []),
     ("multidisciplinary_meeting", "Multidisciplinair overleg op de werkplek",
      "Réunion multidisciplinaire sur le lieu de travail",
-     "Multidisciplinary meeting at the workplace", 1, None, GivenBy.WORKPLACE, False, False, []),
+     "Multidisciplinary meeting at the workplace", 1, None, GivenBy.WORKPLACE, T, False, []),
     ("debrief", "Nabespreking na niet-bevestigde diagnose",
      "Séance de débriefing après un diagnostic non confirmé",
-     "Debrief after a not-confirmed diagnosis", 1, None, GivenBy.BTP, False, False, []),
+     "Debrief after a not-confirmed diagnosis", 1, None, GivenBy.BTP, DEBRIEF, False, []),
 ]
 
 # The FA-BOTP keeps the BOTP's session types within a treatment of at most 10 sessions; its
@@ -38,7 +53,7 @@ BOTP_SESSION_TYPES = [
 FA_BOTP_SESSION_TYPES = [
     row if row[0] != "follow_up" else
     ("follow_up", "Evaluatie- en heroriëntatiesessie", "Séance d'évaluation et de réorientation",
-     "Evaluation and reorientation session", 2, None, GivenBy.BTP, False, True, [])
+     "Evaluation and reorientation session", 2, None, GivenBy.BTP, T, True, [])
     for row in BOTP_SESSION_TYPES if row[0] != "career_change"
 ]
 
@@ -109,15 +124,15 @@ def load_programmes():
         )
         programme.eligible_sectors.set([sectors[code] for code in spec["sectors"]])
         for order, row in enumerate(spec["session_types"]):
-            (code, nl, fr, en, cap, recommended, given_by, is_diagnosis, counts,
-             professions) = row
+            (code, nl, fr, en, cap, recommended, given_by, phase, counts, professions) = row
             SessionType.objects.update_or_create(
                 programme=programme, code=code,
                 defaults={
                     "name_nl": nl, "name_fr": fr, "name_en": en, "cap": cap,
                     "recommended": recommended, "given_by": given_by,
-                    "is_diagnosis": is_diagnosis, "counts_toward_total": counts,
+                    "phase": phase, "counts_toward_total": counts,
                     "professions": professions, "order": order,
+                    "approaches": INDIVIDUAL_APPROACHES if code == "individual" else {},
                 },
             )
         for wave, trigger, offset, open_days in WAVES:

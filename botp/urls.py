@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:reference>/audit/", views.case_audit, name="case_audit"),
     path("healthz", views.healthz, name="healthz"),
     path("intake/", include("intake.urls")),
+    path("diagnosis/", include("diagnosis.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", admin.site.urls),

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from botp import audit, policy
-from botp.models import OPEN_STATES, AuditEntry, Case, CaseEvent, Provider
+from botp.models import (
+    OPEN_STATES,
+    AuditEntry,
+    Case,
+    CaseEvent,
+    Provider,
+    Referral,
+    SessionStatus,
+)
 from botp.models import CaseState as S
 from botp.policy import Relation as R
 
@@ -47,6 +55,13 @@ def _require_btp(case, actor, payload):
         return _("Choose an accredited, active BTP of this programme.")
     if case.participant.user_id and provider.user_id == case.participant.user_id:
         return _("A participant cannot be their own BTP.")
+    if provider.pk in declined_btps(case):
+        return _("This BTP has declined this case: choose another one.")
+
+
+def declined_btps(case):
+    """The BTPs who declined ``case``; they are not proposed to it again."""
+    return set(case.events.filter(action="decline_case").values_list("payload__btp", flat=True))
 
 
 def _set_btp(case, actor, payload):
@@ -54,7 +69,18 @@ def _set_btp(case, actor, payload):
 
 
 def _clear_btp(case, actor, payload):
+    # Kept in the event, so the same BTP is not proposed again.
+    payload["btp"] = case.btp_id
     case.btp = None
+
+
+def _require_debrief_and_referral(case, actor, payload):
+    if not case.sessions.filter(
+        session_type__code="debrief", status__in=[SessionStatus.HELD, SessionStatus.NO_SHOW]
+    ).exists():
+        return _("Record the debrief session (held or not attended) before closing the case.")
+    if payload.get("referral") not in Referral.values:
+        return _("Choose where you refer the participant.")
 
 
 def _approved(case, actor, payload):
@@ -122,7 +148,8 @@ TRANSITIONS = {t.action: t for t in [
        [S.DIAGNOSIS_REVIEW], S.NOT_CONFIRMED, [R.FEDRIS_PSYCHOLOGIST],
        guards=[_require_reason], manual=False, clinical=True),
     _t("close_after_debrief", _("Close the case after the debrief"),
-       [S.NOT_CONFIRMED], S.CLOSED, [R.BTP], manual=False),
+       [S.NOT_CONFIRMED], S.CLOSED, [R.BTP],
+       guards=[_require_debrief_and_referral], manual=False, clinical=True),
     _t("complete", _("Complete the treatment"),
        [S.IN_TREATMENT], S.COMPLETED, [R.BTP], manual=False),
     _t("withdraw", _("Withdraw from the programme"),
@@ -131,6 +158,83 @@ TRANSITIONS = {t.action: t for t in [
 ]}
 
 FINAL_TARGETS = {S.INELIGIBLE, S.CLOSED, S.COMPLETED, S.WITHDRAWN}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Work on a case that does not move it to another state: allowed in ``states``, to the
+    relations in ``relations``."""
+
+    name: str
+    states: frozenset
+    relations: frozenset
+
+
+ACTIVITIES = {a.name: a for a in [
+    Activity("record_diagnosis_session", frozenset({S.IN_DIAGNOSIS}), frozenset({R.BTP})),
+    Activity("write_diagnosis_report", frozenset({S.IN_DIAGNOSIS}), frozenset({R.BTP})),
+    Activity("record_debrief_session", frozenset({S.NOT_CONFIRMED}), frozenset({R.BTP})),
+    Activity("record_treatment_session", frozenset({S.IN_TREATMENT}),
+             frozenset({R.BTP, R.ISP})),
+]}
+
+
+def may(case, user, activity):
+    """Whether ``user`` may do ``activity`` on ``case`` as it stands."""
+    rule = ACTIVITIES[activity]
+    return case.state in rule.states and bool(policy.relations(user, case) & rule.relations)
+
+
+def check(case, user, name):
+    """Refuse, as ``perform`` or ``lock_for`` would, a transition or activity ``user`` cannot
+    take on ``case`` as last loaded (for pages that offer it; the action itself re-checks)."""
+    rule = TRANSITIONS.get(name) or ACTIVITIES[name]
+    if not policy.relations(user, case) & rule.relations:
+        raise TransitionForbidden(_("You may not do this on this case."))
+    states = rule.sources if isinstance(rule, Transition) else rule.states
+    if case.state not in states:
+        raise _not_now(case)
+
+
+def lock_for(case, actor, activity, *, expected_version=None):
+    """Lock the case row for ``activity`` by ``actor`` and return it, or refuse.
+
+    Call inside a transaction: until it commits, whoever else locks the case waits, so counts
+    read after this call (sessions against a cap) stay true.
+    """
+    rule = ACTIVITIES[activity]
+    locked = _lock(case)
+    _require(actor, locked, rule.relations, expected_version)
+    if locked.state not in rule.states:
+        raise _not_now(locked)
+    return locked
+
+
+def _lock(case):
+    return (
+        Case.objects.select_for_update()
+        .select_related("participant", "programme")
+        .get(pk=case.pk)
+    )
+
+
+def _require(actor, locked, relations, expected_version):
+    """The relations ``actor`` holds among ``relations``, or refuse; also refuse a stale form."""
+    held = policy.relations(actor, locked) & relations
+    if not held:
+        raise TransitionForbidden(_("You may not do this on this case."))
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise StaleCase(
+            _("Someone else changed this case in the meantime. Reload it and try again.")
+        )
+    return held
+
+
+def _not_now(locked):
+    return TransitionError(
+        _("This is not possible while the case is “%(state)s”.")
+        % {"state": locked.get_state_display()}
+    )
 
 
 def open_case(programme, participant, referrer, *, payload=None):
@@ -177,23 +281,10 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
         raise TransitionError(_("Unknown action.")) from None
 
     with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update()
-            .select_related("participant", "programme")
-            .get(pk=case.pk)
-        )
-        held = policy.relations(actor, locked) & transition.relations
-        if not held:
-            raise TransitionForbidden(_("You may not do this on this case."))
-        if expected_version is not None and int(expected_version) != locked.version:
-            raise StaleCase(
-                _("Someone else changed this case in the meantime. Reload it and try again.")
-            )
+        locked = _lock(case)
+        held = _require(actor, locked, transition.relations, expected_version)
         if not transition.allowed_from(locked.state):
-            raise TransitionError(
-                _("This is not possible while the case is “%(state)s”.")
-                % {"state": locked.get_state_display()}
-            )
+            raise _not_now(locked)
         for guard in transition.guards:
             problem = guard(locked, actor, payload)
             if problem:

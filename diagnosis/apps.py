@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DiagnosisConfig(AppConfig):
     name = "diagnosis"
     verbose_name = _("Stage 2: diagnosis and treatment request")
+
+    def ready(self):
+        from diagnosis import case_sections  # noqa: F401  (registers the case page sections)

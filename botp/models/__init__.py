@@ -6,9 +6,12 @@ from .case import (
     Case,
     CaseEvent,
     CaseState,
+    Referral,
     ReferrerStage,
 )
 from .people import (
+    BTP_PROFESSIONS,
+    ISP_PROFESSIONS,
     PROFESSIONAL_ROLES,
     Language,
     Participant,
@@ -18,14 +21,28 @@ from .people import (
     Referrer,
     ReferrerKind,
     Role,
+    SpokenLanguage,
     User,
 )
-from .programme import GivenBy, Programme, Sector, SessionType, SurveyWaveSchedule, Wave
+from .programme import (
+    Approach,
+    GivenBy,
+    Programme,
+    Sector,
+    SessionPhase,
+    SessionType,
+    SurveyWaveSchedule,
+    Wave,
+)
+from .session import Session, SessionFormat, SessionStatus
 
 __all__ = [
     "FINAL_STATES", "OPEN_STATES", "REFERRER_STAGES", "ReferrerStage", "AuditEntry", "Case",
-    "CaseEvent", "CaseState",
-    "PROFESSIONAL_ROLES", "Language", "Participant", "Profession", "Province", "Provider",
-    "Referrer", "ReferrerKind", "Role", "User",
-    "GivenBy", "Programme", "Sector", "SessionType", "SurveyWaveSchedule", "Wave",
+    "CaseEvent", "CaseState", "Referral",
+    "BTP_PROFESSIONS", "ISP_PROFESSIONS", "PROFESSIONAL_ROLES", "Language", "Participant",
+    "Profession", "Province", "Provider", "Referrer", "ReferrerKind", "Role", "SpokenLanguage",
+    "User",
+    "Approach", "GivenBy", "Programme", "Sector", "SessionPhase", "SessionType",
+    "SurveyWaveSchedule", "Wave",
+    "Session", "SessionFormat", "SessionStatus",
 ]

@@ -56,6 +56,16 @@ REFERRER_STAGES = {
 }
 
 
+class Referral(models.TextChoices):
+    """Where a BTP refers a participant for further care (after a debrief or at the end)."""
+
+    GP = "gp", _("General practitioner")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    PSYCHIATRIST = "psychiatrist", _("Psychiatrist")
+    OCCUPATIONAL_PHYSICIAN = "occupational_physician", _("Occupational physician")
+    OTHER = "other", _("Other")
+
+
 class AppendOnly(models.Model):
     """Rows that record what happened: written once, never changed or removed by the portal."""
 

@@ -114,6 +114,22 @@ class Profession(models.TextChoices):
     PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist")
 
 
+# Who may hold which provider role (DESIGN.md section 1).
+BTP_PROFESSIONS = {
+    Profession.PHYSICIAN, Profession.OCCUPATIONAL_PSYCHOLOGIST, Profession.CLINICAL_PSYCHOLOGIST,
+}
+ISP_PROFESSIONS = {Profession.CLINICAL_PSYCHOLOGIST, Profession.PHYSIOTHERAPIST}
+
+
+class SpokenLanguage(models.TextChoices):
+    """Languages a provider can hold sessions in (German is Belgium's third national one)."""
+
+    NL = "nl", _("Dutch")
+    FR = "fr", _("French")
+    DE = "de", _("German")
+    EN = "en", _("English")
+
+
 class Province(models.TextChoices):
     ANTWERP = "VAN", _("Antwerp")
     LIMBURG = "VLI", _("Limburg")
@@ -167,6 +183,34 @@ class Provider(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if not (self.is_btp or self.is_isp):
+            errors["is_btp"] = _("A provider is a BTP, an ISP or both.")
+        if self.is_btp and self.profession not in BTP_PROFESSIONS:
+            errors["profession"] = _(
+                "A BTP is a physician, an occupational psychologist or a clinical psychologist."
+            )
+        elif self.is_isp and self.profession not in ISP_PROFESSIONS:
+            errors["profession"] = _("An ISP is a clinical psychologist or a physiotherapist.")
+        unknown = set(self.languages or []) - set(SpokenLanguage.values)
+        if not self.languages or unknown:
+            errors["languages"] = _("Choose at least one language the sessions can be held in.")
+        if self.user_id and self.user.role != Role.PROVIDER:
+            errors["user"] = _("The account must have the care provider role.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_accredited(self):
+        return self.active and self.training_completed and self.accredited_on is not None
+
+    def get_languages_display(self):
+        labels = dict(SpokenLanguage.choices)
+        return [labels.get(code, code) for code in self.languages]
 
 
 class Participant(models.Model):

@@ -59,18 +59,36 @@ class GivenBy(models.TextChoices):
     WORKPLACE = "workplace", _("Participant with workplace actors, prepared by the BTP")
 
 
+class SessionPhase(models.TextChoices):
+    """When in a case a session type is given; the case's state decides which phase is open."""
+
+    DIAGNOSIS = "diagnosis", _("Diagnosis")
+    TREATMENT = "treatment", _("Treatment")
+    DEBRIEF = "debrief", _("Debrief after a not-confirmed diagnosis")
+
+
+class Approach(models.TextChoices):
+    """The two kinds of individual session (DESIGN.md section 1)."""
+
+    COGNITIVE_EMOTIONAL = "cognitive_emotional", _("Cognitive-emotional")
+    PSYCHO_CORPORAL = "psycho_corporal", _("Psycho-corporal")
+
+
 class SessionType(TranslatedName):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="session_types")
     code = models.SlugField()
     cap = models.PositiveIntegerField(_("maximum sessions"))
     recommended = models.PositiveIntegerField(_("recommended sessions"), null=True, blank=True)
     given_by = models.CharField(_("given by"), max_length=16, choices=GivenBy.choices)
-    is_diagnosis = models.BooleanField(default=False)
+    phase = models.CharField(_("phase"), max_length=16, choices=SessionPhase.choices,
+                             default=SessionPhase.TREATMENT)
     # Counts toward the programme's diagnosis + treatment total (the workplace meeting and the
     # debrief after a not-confirmed diagnosis do not).
     counts_toward_total = models.BooleanField(default=True)
     # Professions allowed to give it; empty means any profession of the provider role.
     professions = models.JSONField(default=list, blank=True)
+    # For types given in several approaches: approach code -> professions allowed to give it.
+    approaches = models.JSONField(default=dict, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -80,6 +98,18 @@ class SessionType(TranslatedName):
         constraints = [
             models.UniqueConstraint(fields=["programme", "code"], name="unique_session_type")
         ]
+
+    def allows_profession(self, profession, approach=""):
+        """Whether a provider of ``profession`` may give this type (in ``approach``)."""
+        if self.professions and profession not in self.professions:
+            return False
+        if approach:
+            return profession in self.approaches.get(approach, [])
+        return True
+
+    @property
+    def approach_choices(self):
+        return [(code, label) for code, label in Approach.choices if code in self.approaches]
 
 
 class Wave(models.TextChoices):

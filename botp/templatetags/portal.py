@@ -24,3 +24,18 @@ def page_url(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.filter
+def referral_label(code):
+    from botp.models import Referral
+
+    return dict(Referral.choices).get(code, code)
+
+
+@register.filter
+def yesno_label(value):
+    """Yes, No or a dash for a question not answered (None)."""
+    from django.utils.translation import gettext
+
+    return {True: gettext("Yes"), False: gettext("No")}.get(value, "—")

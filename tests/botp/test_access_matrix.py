@@ -27,16 +27,17 @@ EXPECTED_VISIBILITY = {
 STAGE1 = {Action.VIEW_SCREENING_REQUEST, Action.VIEW_REFERRAL_SIGNALS}
 EXPECTED_ACTIONS = {
     "admin": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
-              Action.VIEW_EVENT_DETAILS, Action.VIEW_SCREENING_REQUEST},
+              Action.VIEW_EVENT_DETAILS, Action.VIEW_SCREENING_REQUEST, Action.VIEW_SESSIONS},
     "psychologist": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
                      Action.VIEW_TIMELINE, Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL,
-                     Action.VIEW_AUDIT} | STAGE1,
+                     Action.VIEW_AUDIT, Action.VIEW_SESSIONS} | STAGE1,
     "referrer": {Action.VIEW_CASE} | STAGE1,
     "btp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
-            Action.VIEW_CLINICAL} | STAGE1,
-    "isp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY},
+            Action.VIEW_CLINICAL, Action.VIEW_SESSIONS, Action.VIEW_DRAFTS} | STAGE1,
+    "isp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
+            Action.VIEW_OWN_ASSIGNMENT},
     "participant": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
-                    Action.VIEW_TIMELINE} | STAGE1,
+                    Action.VIEW_TIMELINE, Action.VIEW_SESSIONS} | STAGE1,
     "researcher": set(),
 }
 

@@ -1,36 +1,20 @@
 """Two people acting on one case at the same moment: exactly one wins, the other is told."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from botp import workflow
 from botp.models import Case, CaseEvent, CaseState
+from tests.concurrency import together
 
 
 def race(*attempts):
-    """Run each (case_id, action, actor, payload) in its own thread, released together."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
+    """Take each (case_id, action, actor, payload) at the same moment; "won" or the error."""
 
-    def attempt(index, case_id, action, actor, payload):
-        try:
-            barrier.wait(timeout=10)
-            case = Case.objects.get(pk=case_id)
-            workflow.perform(case, action, actor, payload=payload)
-            outcomes[index] = "won"
-        except workflow.TransitionError as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
+    def attempt(case_id, action, actor, payload):
+        workflow.perform(Case.objects.get(pk=case_id), action, actor, payload=payload)
+        return "won"
 
-    threads = [threading.Thread(target=attempt, args=(i, *a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    return together(*(lambda a=a: attempt(*a) for a in attempts))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -75,7 +75,27 @@ def payload_for(world, action):
     payload = {"reason": "A reason given in the test."}
     if action == "choose_btp":
         payload["btp"] = world.other_btp.pk
+    if action == "close_after_debrief":
+        payload["referral"] = "gp"
     return payload
+
+
+def meet_preconditions(world, case, action):
+    """What a transition's guard needs besides its payload (the debrief before the closing)."""
+    if action == "close_after_debrief":
+        record_debrief(world, case)
+
+
+def record_debrief(world, case, status="held"):
+    import datetime
+
+    from botp.models import Session
+
+    return Session.objects.create(
+        case=case, session_type=case.programme.session_types.get(code="debrief"),
+        provider=world.btp, date=datetime.date.today(), duration_minutes=45, status=status,
+        recorded_by=world.btp.user,
+    )
 
 
 @pytest.mark.django_db
@@ -85,6 +105,7 @@ def test_every_state_action_and_relation(world, state, relation):
     for action in ACTIONS:
         case = world.case(state)
         actor = actor_for(world, relation, case)
+        meet_preconditions(world, case, action)
         events_before = CaseEvent.objects.filter(case=case).count()
         expected = EXPECTED.get((action, state))
         if expected and relation in expected[0]:

@@ -1,0 +1,52 @@
+"""The programme's session limits (DESIGN.md section 1), decided here and nowhere else.
+
+Three limits apply, all read from the Programme and its SessionTypes, never from constants:
+- per session type, at most ``SessionType.cap`` sessions;
+- diagnosis and treatment together, at most ``Programme.max_total_sessions`` of the types that
+  count toward that total (the workplace meeting and the debrief do not);
+- the programme's own treatment limit, when it has one (the FA-BOTP's 10 sessions).
+
+The same function checks a treatment request or plan (planned sessions) and a session about to
+be recorded as held (held sessions plus this one).
+"""
+
+from django.utils.translation import gettext as _
+
+from botp.models import SessionPhase
+
+
+def _counts_toward_treatment(session_type):
+    return session_type.phase == SessionPhase.TREATMENT and session_type.counts_toward_total
+
+
+def problems(programme, counts, *, only=None):
+    """What in ``counts`` ({SessionType: number of sessions}) breaks the programme's caps.
+
+    With ``only`` (a SessionType), report only the limits that type takes part in: a new
+    session is refused for the caps it would break, not for an older excess elsewhere.
+    """
+    found = []
+    for session_type, number in counts.items():
+        if only is not None and session_type != only:
+            continue
+        if number > session_type.cap:
+            found.append(_(
+                "The programme allows at most %(cap)s × “%(type)s”; this makes %(count)s."
+            ) % {"cap": session_type.cap, "type": session_type.name, "count": number})
+
+    if only is None or only.counts_toward_total:
+        total = sum(n for t, n in counts.items() if t.counts_toward_total)
+        if total > programme.max_total_sessions:
+            found.append(_(
+                "The programme allows at most %(cap)s diagnosis and treatment sessions in all; "
+                "this makes %(count)s."
+            ) % {"cap": programme.max_total_sessions, "count": total})
+
+    limit = programme.max_treatment_sessions
+    if limit is not None and (only is None or _counts_toward_treatment(only)):
+        treatment = sum(n for t, n in counts.items() if _counts_toward_treatment(t))
+        if treatment > limit:
+            found.append(_(
+                "The programme allows at most %(cap)s treatment sessions; this makes %(count)s."
+            ) % {"cap": limit, "count": treatment})
+    return found

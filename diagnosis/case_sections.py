@@ -1,0 +1,52 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from botp import policy, sections, workflow
+from botp.models import CaseState
+from botp.policy import Action
+
+# States in which the case has a diagnosis page: from the BTP's acceptance on (a case withdrawn
+# before a BTP was chosen has none).
+DIAGNOSIS_STATES = {
+    CaseState.IN_DIAGNOSIS, CaseState.DIAGNOSIS_REVIEW, CaseState.NOT_CONFIRMED,
+    CaseState.IN_TREATMENT, CaseState.COMPLETED, CaseState.CLOSED, CaseState.WITHDRAWN,
+}
+
+
+@sections.register
+def btp_choice(case, user):
+    if not workflow.TRANSITIONS["choose_btp"].allowed_from(case.state):
+        return None
+    if not any(t.action == "choose_btp" for t in workflow.available(case, user)):
+        return None
+    if case.participant.user_id == user.pk:
+        title = _("Choose your burnout treatment provider (BTP)")
+    else:
+        title = _("Choose a BTP on the participant's behalf")
+    return sections.Link(title, reverse("diagnosis:choose_btp", args=[case.reference]))
+
+
+@sections.register
+def diagnosis(case, user):
+    if case.state not in DIAGNOSIS_STATES or case.btp_id is None:
+        return None
+    if not policy.allowed_actions(user, case) & {Action.VIEW_SESSIONS, Action.VIEW_CLINICAL}:
+        return None
+    if policy.has_capability(user, policy.Capability.REVIEW_DIAGNOSES) and \
+            case.state == CaseState.DIAGNOSIS_REVIEW:
+        return sections.Link(_("Review the diagnosis report and treatment request"),
+                             reverse("diagnosis:review", args=[case.reference]))
+    if workflow.may(case, user, "write_diagnosis_report"):
+        note = _("diagnosis sessions, report and treatment request to complete")
+    else:
+        note = ""
+    return sections.Link(_("Diagnosis"), reverse("diagnosis:overview", args=[case.reference]),
+                         note)
+
+
+@sections.register
+def own_assignment(case, user):
+    if not policy.can(user, Action.VIEW_OWN_ASSIGNMENT, case):
+        return None
+    return sections.Link(_("Your part of the treatment request"),
+                         reverse("diagnosis:assignment", args=[case.reference]))

@@ -1,0 +1,332 @@
+"""Stage 2: choosing a BTP, the diagnosis report and treatment request, the psychologist's
+decision and the debrief that closes a not-confirmed case.
+
+Every change goes through the case's state machine (botp.workflow) and the programme's caps
+(botp.caps); views only parse and call.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Abs, Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from botp import audit, caps, policy, sessions, workflow
+from botp.models import (
+    AuditEntry,
+    CaseState,
+    GivenBy,
+    Provider,
+    SessionPhase,
+    SessionStatus,
+)
+from diagnosis.models import DiagnosisReport, TreatmentRequestLine
+
+# --- The provider directory -------------------------------------------------------------------
+
+
+def directory(case, *, language="", province="", postcode="", profession=""):
+    """The BTPs the participant of ``case`` may choose from, nearest to ``postcode`` first."""
+    providers = (
+        Provider.objects.btps()
+        .filter(programmes=case.programme)
+        .exclude(pk__in=workflow.declined_btps(case))
+        .select_related("user")
+    )
+    if case.participant.user_id:
+        providers = providers.exclude(user_id=case.participant.user_id)
+    if language:
+        # ``languages`` is a JSON list; matching the quoted code works on SQLite and PostgreSQL.
+        providers = providers.filter(languages__icontains=f'"{language}"')
+    if province:
+        providers = providers.filter(province=province)
+    if profession:
+        providers = providers.filter(profession=profession)
+    if postcode:
+        providers = providers.annotate(
+            distance=Abs(Cast("postcode", IntegerField()) - Value(int(postcode)))
+        ).order_by("distance", "user__last_name", "pk")
+    else:
+        providers = providers.order_by("user__last_name", "user__first_name", "pk")
+    return providers
+
+
+def choose_btp(case, actor, provider_id, *, note="", expected_version=None):
+    """The participant (or a Fedris administrator on their behalf) proposes the case to a BTP."""
+    payload = {"btp": provider_id}
+    if note.strip():
+        payload["reason"] = note.strip()
+    return workflow.perform(case, "choose_btp", actor, payload=payload,
+                            expected_version=expected_version)
+
+
+# --- Diagnosis and debrief sessions -----------------------------------------------------------
+
+
+def record_session(case, actor, *, phase, date, duration_minutes, status):
+    type_code = case.programme.session_types.get(phase=phase).code
+    return sessions.record(case, actor, type_code=type_code, date=date,
+                           duration_minutes=duration_minutes, status=status)
+
+
+# --- The diagnosis report and treatment request -----------------------------------------------
+
+REQUIRED_SCORES = [
+    "bat_total", "bat_exhaustion", "bat_mental_distance", "bat_cognitive_impairment",
+    "bat_emotional_impairment", "dass_depression", "dass_anxiety", "dass_stress",
+]
+REQUIRED_TEXT = ["anamnesis", "work_factors", "conclusion"]
+COPIED_FIELDS = REQUIRED_SCORES + [
+    "scores_source", "anamnesis", "work_factors", "buffering_factors", "aggravating_factors",
+    "psychiatric_antecedents", "physical_symptoms", "cognitive_symptoms", "affective_symptoms",
+    "behavioural_symptoms", "treatments_and_evolution", "additional_examinations",
+    "burnout_present", "burnout_stage", "differential_diagnoses", "differential_notes",
+    "conclusion", "suicidal_ideation", "urgent_referral", "treatment_goals",
+]
+
+
+@dataclass
+class Line:
+    """One line of a treatment request as the BTP filled it in."""
+
+    session_type: object
+    approach: str
+    provider: object  # a Provider, or None when the BTP gives these sessions
+    planned_sessions: int
+
+
+def slots(programme):
+    """The (session type, approach) pairs a treatment request has a line for, in order."""
+    found = []
+    for session_type in programme.session_types.filter(phase=SessionPhase.TREATMENT):
+        for approach, _label in session_type.approach_choices or [("", "")]:
+            found.append((session_type, approach))
+    return found
+
+
+def proposable_isps(programme, session_type, approach=""):
+    """Accredited ISPs of ``programme`` whose profession may give the type in that approach."""
+    return [
+        provider for provider in Provider.objects.isps().filter(programmes=programme)
+        .select_related("user").order_by("user__last_name", "pk")
+        if sessions.profession_problem(session_type, provider, approach) is None
+    ]
+
+
+def line_problem(programme, line):
+    """Why a line may not stand in a treatment request of ``programme``, or None."""
+    session_type = line.session_type
+    if line.planned_sessions < 0:
+        return _("The number of sessions cannot be negative.")
+    if line.provider is None:
+        if session_type.given_by == GivenBy.ISP and line.planned_sessions:
+            return _("Propose the ISP who will give “%(type)s”.") % {"type": session_type.name}
+        return None
+    if session_type.given_by not in (GivenBy.ISP, GivenBy.BTP_OR_ISP):
+        return _("“%(type)s” is given by the BTP, not an ISP.") % {"type": session_type.name}
+    provider = line.provider
+    accredited = (provider.is_isp and provider.is_accredited
+                  and provider.programmes.filter(pk=programme.pk).exists())
+    if not accredited:
+        return _("%(name)s is not an accredited ISP of this programme.") % {"name": provider}
+    return sessions.profession_problem(session_type, provider, line.approach)
+
+
+def request_problems(case, lines):
+    """Everything wrong with a treatment request for ``case``: its lines, then the caps."""
+    found = [problem for line in lines if (problem := line_problem(case.programme, line))]
+    planned = {}
+    for line in lines:
+        planned[line.session_type] = planned.get(line.session_type, 0) + line.planned_sessions
+    diagnosis_held = sessions.held_counts(case)
+    for session_type, held in diagnosis_held.items():
+        if session_type.phase == SessionPhase.DIAGNOSIS:
+            planned[session_type] = held
+    return found + caps.problems(case.programme, planned)
+
+
+def completeness_problems(report, lines, case):
+    """What a report needs before it can be sent to Fedris (a draft may lack any of it)."""
+    errors = {}
+    for name in REQUIRED_SCORES + REQUIRED_TEXT:
+        if getattr(report, name) in (None, ""):
+            errors[name] = _("Needed to send the report.")
+    if report.burnout_present is None:
+        errors["burnout_present"] = _("Say whether an early-stage occupational burnout is present.")
+    if report.burnout_present and not report.burnout_stage:
+        errors["burnout_stage"] = _("Give the burnout stage.")
+    if not report.differential_diagnoses:
+        errors["differential_diagnoses"] = _("Record the differential diagnosis you considered.")
+    if report.suicidal_ideation and not report.urgent_referral.strip():
+        errors["urgent_referral"] = _(
+            "Suicidal ideation calls for urgent referral: say to whom and when you referred "
+            "the participant."
+        )
+    problems = list(errors.items())
+    if report.burnout_present and not any(line.planned_sessions for line in lines):
+        problems.append((None, _("The treatment request plans no session.")))
+    held = case.sessions.filter(session_type__phase=SessionPhase.DIAGNOSIS,
+                                status=SessionStatus.HELD)
+    if not held.exists():
+        problems.append((None, _("Record the diagnosis session(s) held before sending the "
+                                 "report.")))
+    return problems
+
+
+def draft_of(case):
+    return case.diagnosis_reports.filter(submitted_at__isnull=True).first()
+
+
+def submitted_reports(case):
+    return case.diagnosis_reports.filter(submitted_at__isnull=False).order_by("version")
+
+
+def readable_reports(case, user):
+    """The report versions ``user`` may list: drafts are the BTP's own until sent. (Whether
+    the user may read a report's content at all is Action.VIEW_CLINICAL.)"""
+    if policy.can(user, policy.Action.VIEW_DRAFTS, case):
+        return case.diagnosis_reports.order_by("version")
+    return submitted_reports(case)
+
+
+def latest_submitted(case):
+    return submitted_reports(case).last()
+
+
+def working_copy(case, author):
+    """The report the BTP edits: the draft, or a new one filled from the last version sent."""
+    draft = draft_of(case)
+    if draft is not None:
+        return draft, list(draft.request_lines.select_related("session_type", "provider"))
+    previous = case.diagnosis_reports.order_by("version").last()
+    report = DiagnosisReport(case=case, author=author,
+                             version=(previous.version + 1) if previous else 1)
+    lines = []
+    if previous is not None:
+        for name in COPIED_FIELDS:
+            setattr(report, name, getattr(previous, name))
+        lines = [
+            Line(line.session_type, line.approach, line.provider, line.planned_sessions)
+            for line in previous.request_lines.select_related("session_type", "provider")
+        ]
+    return report, lines
+
+
+class ReportRefused(ValidationError):
+    """The report cannot be saved or sent; ``problems`` pairs each message with its field."""
+
+    def __init__(self, problems):
+        super().__init__([message for _field, message in problems])
+        self.problems = problems
+
+
+def save_report(case, actor, values, lines, *, submit=False, expected_version=None):
+    """Save the BTP's draft (``values``: report fields; ``lines``: Line objects); with
+    ``submit``, freeze it and send report and request to Fedris. Returns the report.
+
+    Nothing is saved when anything is refused.
+    """
+    with transaction.atomic():
+        locked = workflow.lock_for(case, actor, "write_diagnosis_report",
+                                   expected_version=expected_version)
+        report, _old_lines = working_copy(locked, actor)
+        if report.pk is not None:
+            report = DiagnosisReport.objects.select_for_update().get(pk=report.pk)
+        for name, value in values.items():
+            setattr(report, name, value)
+        problems = [(None, message) for message in request_problems(locked, lines)]
+        if submit:
+            problems += completeness_problems(report, lines, locked)
+        if problems:
+            raise ReportRefused(problems)
+        report.author = actor
+        report.save()
+        report.request_lines.all().delete()
+        TreatmentRequestLine.objects.bulk_create([
+            TreatmentRequestLine(report=report, session_type=line.session_type,
+                                 approach=line.approach, provider=line.provider,
+                                 planned_sessions=line.planned_sessions)
+            for line in lines if line.planned_sessions
+        ])
+        audit.record(actor, AuditEntry.Kind.CHANGE,
+                     f"diagnosis report v{report.version} saved", case=locked)
+        if submit:
+            report.submitted_at = timezone.now()
+            report.save(update_fields=["submitted_at", "updated_at"])
+            workflow.perform(locked, "submit_diagnosis", actor,
+                             payload={"report_version": report.version})
+    case.refresh_from_db()
+    return report
+
+
+# --- The Fedris psychologist's decision -------------------------------------------------------
+
+
+class Decision:
+    CONFIRM = "confirm"
+    NOT_CONFIRM = "not_confirm"
+    MORE_INFORMATION = "more_information"
+
+
+DECISION_ACTIONS = {
+    Decision.CONFIRM: "confirm_diagnosis",
+    Decision.NOT_CONFIRM: "not_confirm_diagnosis",
+    Decision.MORE_INFORMATION: "request_information",
+}
+
+
+def decide(case, psychologist, decision, *, comment="", expected_version=None):
+    """Confirm, not confirm (with reasons) or ask the BTP for more (with a comment).
+
+    Confirming puts the ISPs of the request in the case, so they see it from now on and are
+    told with the participant and the BTP.
+    """
+    if decision not in DECISION_ACTIONS:
+        raise ValidationError(_("Choose a decision."), code="decision")
+    report = latest_submitted(case)
+    if report is None:
+        raise workflow.TransitionError(_("There is no submitted diagnosis report to decide on."))
+    payload = {"report_version": report.version}
+    if comment.strip():
+        payload["reason"] = comment.strip()
+    with transaction.atomic():
+        event = workflow.perform(case, DECISION_ACTIONS[decision], psychologist,
+                                 payload=payload, expected_version=expected_version)
+        if decision == Decision.CONFIRM:
+            case.isps.set({line.provider for line in report.request_lines.all()
+                           if line.provider_id})
+    return event
+
+
+def decisions(case):
+    """The psychologist's decisions on ``case``, oldest first."""
+    return case.events.filter(action__in=DECISION_ACTIONS.values()).select_related("actor")
+
+
+def close_after_debrief(case, btp_user, *, referral, note="", expected_version=None):
+    payload = {"referral": referral}
+    if note.strip():
+        payload["reason"] = note.strip()
+    return workflow.perform(case, "close_after_debrief", btp_user, payload=payload,
+                            expected_version=expected_version)
+
+
+def review_queue(cases):
+    """Of ``cases``, those waiting for a psychologist: a red flag first, then the longest
+    waiting."""
+    latest = DiagnosisReport.objects.filter(
+        case=OuterRef("pk"), submitted_at__isnull=False
+    ).order_by("-version")
+    return (
+        cases.filter(state=CaseState.DIAGNOSIS_REVIEW)
+        .annotate(
+            submitted_at=Subquery(latest.values("submitted_at")[:1]),
+            report_version=Subquery(latest.values("version")[:1]),
+            red_flag=Subquery(latest.values("suicidal_ideation")[:1]),
+        )
+        .select_related("programme", "btp__user")
+        .order_by("-red_flag", "submitted_at", "pk")
+    )

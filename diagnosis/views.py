@@ -1,0 +1,319 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from botp import audit, policy, workflow
+from botp.models import AuditEntry, CaseState, SessionPhase
+from botp.policy import Action, Capability
+from diagnosis import services
+from diagnosis.forms import (
+    ChooseBTPForm,
+    CloseAfterDebriefForm,
+    DecisionForm,
+    DiagnosisReportForm,
+    DirectoryFilterForm,
+    SessionForm,
+    TreatmentRequestForm,
+)
+
+DIRECTORY_PAGE_SIZE = 10
+QUEUE_PAGE_SIZE = 25
+
+# The session a BTP records in each state of stage 2.
+SESSION_PHASE_IN_STATE = {
+    CaseState.IN_DIAGNOSIS: (SessionPhase.DIAGNOSIS, "record_diagnosis_session"),
+    CaseState.NOT_CONFIRMED: (SessionPhase.DEBRIEF, "record_debrief_session"),
+}
+
+
+def _transition(case, user, action):
+    return next((t for t in workflow.available(case, user) if t.action == action), None)
+
+
+def _refusal(request, case, name, back_to):
+    """A page for ``name`` the user may not open now: 403 when it is never theirs to do, or
+    back to ``back_to`` with the reason when the case is not at that point."""
+    try:
+        workflow.check(case, request.user, name)
+    except workflow.TransitionForbidden:
+        raise PermissionDenied from None
+    except workflow.TransitionError as error:
+        messages.info(request, str(error))
+        return redirect(back_to, reference=case.reference)
+    return None
+
+
+# --- Choosing a BTP ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_btp(request, reference):
+    case = policy.get_case_or_404(request.user, reference)
+    refused = _refusal(request, case, "choose_btp", "case_detail")
+    if refused:
+        return refused
+    filters = DirectoryFilterForm(request.GET or None)
+    status = 200
+    choice = ChooseBTPForm(initial={"version": case.version})
+    if request.method == "POST":
+        choice = ChooseBTPForm(request.POST)
+        if choice.is_valid():
+            try:
+                services.choose_btp(case, request.user, choice.cleaned_data["btp"],
+                                    note=choice.cleaned_data["note"],
+                                    expected_version=choice.cleaned_data["version"])
+            except workflow.TransitionError as error:
+                messages.error(request, str(error))
+                status = error.status
+                case.refresh_from_db()
+            else:
+                messages.success(request, _(
+                    "%(name)s has been asked to take on the case and will confirm. You will "
+                    "hear from them or from Fedris."
+                ) % {"name": case.btp})
+                return redirect("case_detail", reference=case.reference)
+        else:
+            status = 400
+            messages.error(request, _("Choose a BTP from the list."))
+    providers = services.directory(case, **filters.filters())
+    page = Paginator(providers, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "diagnosis/directory.html", {
+        "case": case, "filters": filters, "page": page, "choice": choice,
+        "on_behalf": request.user.pk != case.participant.user_id,
+    }, status=status)
+
+
+# --- The diagnosis page of a case -------------------------------------------------------------
+
+
+def _overview(request, case, *, session_form=None, close_form=None, status=200):
+    user = request.user
+    allowed = policy.allowed_actions(user, case)
+    if not allowed & {Action.VIEW_SESSIONS, Action.VIEW_CLINICAL}:
+        raise PermissionDenied
+    clinical = Action.VIEW_CLINICAL in allowed
+    phase, activity = SESSION_PHASE_IN_STATE.get(case.state, (None, None))
+    context = {
+        "case": case,
+        "clinical": clinical,
+        "sessions": policy.visible_sessions(user, case)
+        .filter(session_type__phase__in=[SessionPhase.DIAGNOSIS, SessionPhase.DEBRIEF])
+        .select_related("session_type", "provider__user"),
+        "reports": services.readable_reports(case, user),
+        "may_write": workflow.may(case, user, "write_diagnosis_report"),
+        "session_phase": phase if activity and workflow.may(case, user, activity) else None,
+        "session_form": session_form or SessionForm(),
+        "close": _transition(case, user, "close_after_debrief"),
+        "close_form": close_form or CloseAfterDebriefForm(initial={"version": case.version}),
+    }
+    if clinical:
+        context["decisions"] = services.decisions(case)
+        if case.state in (CaseState.NOT_CONFIRMED, CaseState.CLOSED):
+            context["closing"] = case.events.filter(action="close_after_debrief").first()
+        audit.record_clinical_view(user, case, "diagnosis page")
+    else:
+        audit.record(user, AuditEntry.Kind.VIEW, "diagnosis page", case=case)
+    return render(request, "diagnosis/overview.html", context, status=status)
+
+
+@login_required
+def overview(request, reference):
+    return _overview(request, policy.get_case_or_404(request.user, reference))
+
+
+@login_required
+@require_POST
+def record_session(request, reference):
+    case = policy.get_case_or_404(request.user, reference)
+    form = SessionForm(request.POST)
+    phase, _activity = SESSION_PHASE_IN_STATE.get(case.state, (None, None))
+    if phase is None:
+        messages.error(request, _("No diagnosis or debrief session can be recorded now."))
+        return _overview(request, case, session_form=form, status=409)
+    if form.is_valid():
+        try:
+            services.record_session(case, request.user, phase=phase, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except workflow.TransitionError as error:
+            messages.error(request, str(error))
+            return _overview(request, case, session_form=form, status=error.status)
+        else:
+            messages.success(request, _("Session recorded."))
+            return redirect("diagnosis:overview", reference=case.reference)
+    messages.error(request, _("The session was not recorded: please correct the form."))
+    return _overview(request, case, session_form=form, status=400)
+
+
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, problems in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_POST
+def close_after_debrief(request, reference):
+    case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
+    form = CloseAfterDebriefForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose where you refer the participant."))
+        return _overview(request, case, close_form=form, status=400)
+    try:
+        services.close_after_debrief(case, request.user, referral=form.cleaned_data["referral"],
+                                     note=form.cleaned_data["note"],
+                                     expected_version=form.cleaned_data["version"])
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+        case.refresh_from_db()
+        return _overview(request, case, close_form=form, status=error.status)
+    messages.success(request, _("The case is closed with your referral recommendation."))
+    return redirect("case_detail", reference=case.reference)
+
+
+# --- The diagnosis report and treatment request -----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_form(request, reference):
+    case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
+    refused = _refusal(request, case, "write_diagnosis_report", "diagnosis:overview")
+    if refused:
+        return refused
+    report, lines = services.working_copy(case, request.user)
+    status = 200
+    if request.method == "POST":
+        form = DiagnosisReportForm(request.POST, instance=report)
+        request_form = TreatmentRequestForm(request.POST, case=case)
+        submitting = request.POST.get("action") == "submit"
+        if form.is_valid() and request_form.is_valid():
+            new_lines = request_form.lines()
+            if request_form.is_valid():
+                try:
+                    report = services.save_report(
+                        case, request.user, form.values(), new_lines, submit=submitting,
+                        expected_version=request.POST.get("version"),
+                    )
+                except services.ReportRefused as refused:
+                    for field, message in refused.problems:
+                        form.add_error(field if field in form.fields else None, message)
+                except workflow.TransitionError as error:
+                    messages.error(request, str(error))
+                    return redirect("diagnosis:overview", reference=case.reference)
+                else:
+                    if submitting:
+                        messages.success(request, _(
+                            "Version %(version)s of the diagnosis report and the treatment "
+                            "request were sent to Fedris."
+                        ) % {"version": report.version})
+                        return redirect("diagnosis:overview", reference=case.reference)
+                    messages.success(request, _("Draft saved. Nothing is sent to Fedris until "
+                                                "you send it."))
+                    return redirect("diagnosis:report", reference=case.reference)
+        messages.error(request, _("The report was not saved: please correct what is marked."))
+        status = 400
+    else:
+        form = DiagnosisReportForm(instance=report)
+        request_form = TreatmentRequestForm(case=case, lines=lines)
+    audit.record_clinical_view(request.user, case, f"diagnosis report v{report.version} (edit)")
+    return render(request, "diagnosis/report_form.html", {
+        "case": case, "report": report, "form": form, "request_form": request_form,
+        "previous": services.latest_submitted(case),
+        "decisions": services.decisions(case),
+    }, status=status)
+
+
+def _report_context(case, report):
+    return {
+        "report": report,
+        "lines": report.request_lines.select_related("session_type", "provider__user"),
+        "sessions": case.sessions.filter(session_type__phase=SessionPhase.DIAGNOSIS)
+        .select_related("session_type"),
+    }
+
+
+@login_required
+def report_detail(request, reference, version):
+    case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
+    report = services.readable_reports(case, request.user).filter(version=version).first()
+    if report is None:
+        raise Http404
+    audit.record_clinical_view(request.user, case, f"diagnosis report v{version}")
+    return render(request, "diagnosis/report_detail.html", {
+        "case": case, **_report_context(case, report),
+        "versions": services.submitted_reports(case),
+    })
+
+
+# --- The psychologist's review ----------------------------------------------------------------
+
+
+@login_required
+def review_queue(request):
+    policy.require_capability(request.user, Capability.REVIEW_DIAGNOSES)
+    cases = services.review_queue(policy.cases_for(request.user, Action.VIEW_CLINICAL))
+    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(request.user, AuditEntry.Kind.VIEW, "diagnosis review queue")
+    return render(request, "diagnosis/review_queue.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, reference):
+    policy.require_capability(request.user, Capability.REVIEW_DIAGNOSES)
+    case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
+    report = services.latest_submitted(case)
+    if report is None:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.decide(case, request.user, data["decision"], comment=data["comment"],
+                                expected_version=data["version"])
+            except workflow.TransitionError as error:
+                # Shown above the page: the form itself is gone once the case has moved on.
+                messages.error(request, str(error))
+                status = error.status
+                case.refresh_from_db()
+            else:
+                messages.success(request, _("Decision recorded: the case is now “%(state)s”.")
+                                 % {"state": case.get_state_display()})
+                return redirect("diagnosis:queue")
+        else:
+            status = 400
+    else:
+        form = DecisionForm(initial={"version": case.version})
+    audit.record_clinical_view(request.user, case, f"diagnosis report v{report.version} "
+                                                   "(review)")
+    return render(request, "diagnosis/review.html", {
+        "case": case, "form": form, **_report_context(case, report),
+        "versions": services.submitted_reports(case),
+        "decisions": services.decisions(case),
+        "decidable": _transition(case, request.user, "confirm_diagnosis") is not None,
+        "screening": getattr(case, "screening_request", None),
+    }, status=status)
+
+
+# --- An ISP's part of the treatment request ---------------------------------------------------
+
+
+@login_required
+def assignment(request, reference):
+    case = policy.get_case_or_404(request.user, reference, Action.VIEW_OWN_ASSIGNMENT)
+    report = services.latest_submitted(case)
+    lines = report.request_lines.filter(provider__user=request.user).select_related(
+        "session_type") if report else []
+    audit.record(request.user, AuditEntry.Kind.VIEW, "treatment request (own part)", case=case)
+    return render(request, "diagnosis/assignment.html", {"case": case, "lines": lines})
