@@ -1,0 +1,188 @@
+"""The Fedris psychologist's decision and the debrief that closes a not-confirmed case."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from botp import policy, workflow
+from botp.models import CaseState, Referral, SessionPhase
+from diagnosis import services
+
+
+def decide(world, case, decision, comment=""):
+    return services.decide(case, world.psychologist, decision, comment=comment,
+                           expected_version=case.version)
+
+
+@pytest.mark.django_db
+def test_confirming_starts_treatment_and_brings_in_the_isps(
+        world, diagnosis_case, submitted, django_capture_on_commit_callbacks):
+    submitted()
+    diagnosis_case.refresh_from_db()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        event = decide(world, diagnosis_case, services.Decision.CONFIRM)
+    diagnosis_case.refresh_from_db()
+    assert diagnosis_case.state == CaseState.IN_TREATMENT
+    assert diagnosis_case.treatment_started_at is not None
+    # The formal approval is on record, with the version it approves.
+    assert (event.action, event.actor, event.payload) == (
+        "confirm_diagnosis", world.psychologist, {"report_version": 1})
+    assert list(diagnosis_case.isps.all()) == [world.isp]
+    told = {address for message in mail.outbox for address in message.to}
+    assert {world.btp.user.email, world.isp.user.email,
+            diagnosis_case.participant.user.email} <= told
+    # The ISP now sees the case, and its own part of the request only.
+    assert diagnosis_case in policy.visible_cases(world.isp.user)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("decision", [services.Decision.NOT_CONFIRM,
+                                      services.Decision.MORE_INFORMATION])
+def test_not_confirming_and_asking_need_a_comment(world, diagnosis_case, submitted, decision):
+    submitted()
+    diagnosis_case.refresh_from_db()
+    with pytest.raises(workflow.TransitionError, match="reason"):
+        decide(world, diagnosis_case, decision, comment="  ")
+    diagnosis_case.refresh_from_db()
+    assert diagnosis_case.state == CaseState.DIAGNOSIS_REVIEW
+
+
+@pytest.mark.django_db
+def test_asking_for_more_information_returns_the_case_to_the_btp(
+        world, diagnosis_case, submitted, django_capture_on_commit_callbacks):
+    submitted()
+    diagnosis_case.refresh_from_db()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(world, diagnosis_case, services.Decision.MORE_INFORMATION, "Sleep?")
+    diagnosis_case.refresh_from_db()
+    assert diagnosis_case.state == CaseState.IN_DIAGNOSIS
+    assert any(world.btp.user.email in message.to for message in mail.outbox)
+    # No clinical words travel by e-mail.
+    assert all("Sleep?" not in message.body for message in mail.outbox)
+    assert workflow.may(diagnosis_case, world.btp.user, "write_diagnosis_report")
+
+
+@pytest.mark.django_db
+def test_not_confirmed_then_one_debrief_then_closed_with_a_referral(
+        world, diagnosis_case, submitted, record):
+    submitted()
+    diagnosis_case.refresh_from_db()
+    decide(world, diagnosis_case, services.Decision.NOT_CONFIRM, "Depressive episode.")
+    diagnosis_case.refresh_from_db()
+    assert diagnosis_case.state == CaseState.NOT_CONFIRMED
+    assert not diagnosis_case.isps.exists()
+
+    # Closing needs the debrief first.
+    with pytest.raises(workflow.TransitionError, match="debrief"):
+        services.close_after_debrief(diagnosis_case, world.btp.user, referral=Referral.GP)
+    record(diagnosis_case, phase=SessionPhase.DEBRIEF, days_ago=0)
+    with pytest.raises(workflow.TransitionError, match="where you refer"):
+        services.close_after_debrief(diagnosis_case, world.btp.user, referral="shaman")
+    event = services.close_after_debrief(diagnosis_case, world.btp.user,
+                                         referral=Referral.PSYCHIATRIST, note="Dr. X")
+    diagnosis_case.refresh_from_db()
+    assert diagnosis_case.state == CaseState.CLOSED and diagnosis_case.ended_at
+    assert event.payload == {"referral": "psychiatrist", "reason": "Dr. X"}
+
+
+@pytest.mark.django_db
+def test_a_debrief_no_show_still_lets_the_btp_close(world, record):
+    case = world.case(CaseState.NOT_CONFIRMED, btp=world.btp)
+    record(case, phase=SessionPhase.DEBRIEF, status="no_show", days_ago=0)
+    services.close_after_debrief(case, world.btp.user, referral=Referral.GP)
+    case.refresh_from_db()
+    assert case.state == CaseState.CLOSED
+
+
+@pytest.mark.django_db
+def test_the_referral_note_is_clinical(client, world, record):
+    case = world.case(CaseState.NOT_CONFIRMED, btp=world.btp)
+    record(case, phase=SessionPhase.DEBRIEF, days_ago=0)
+    services.close_after_debrief(case, world.btp.user, referral=Referral.GP,
+                                 note="Suspected bipolar disorder")
+    client.force_login(world.admin)
+    assert "bipolar" not in client.get(reverse("case_detail", args=[case.reference])).content \
+        .decode()
+    client.force_login(world.psychologist)
+    assert "bipolar" in client.get(reverse("diagnosis:overview", args=[case.reference])) \
+        .content.decode()
+
+
+@pytest.mark.django_db
+def test_the_decision_page(client, world, diagnosis_case, submitted):
+    submitted()
+    client.force_login(world.psychologist)
+    url = reverse("diagnosis:review", args=[diagnosis_case.reference])
+    page = client.get(url)
+    assert page.status_code == 200 and "Understaffing." in page.content.decode()
+    # Not confirming without reasons: a clear message, nothing changes.
+    diagnosis_case.refresh_from_db()
+    response = client.post(url, {"version": diagnosis_case.version, "decision": "not_confirm"})
+    assert response.status_code == 400
+    assert "Give your reasons" in response.content.decode()
+    diagnosis_case.refresh_from_db()
+    assert diagnosis_case.state == CaseState.DIAGNOSIS_REVIEW
+
+    response = client.post(url, {"version": diagnosis_case.version, "decision": "confirm"})
+    assert response.status_code == 302 and response["Location"] == reverse("diagnosis:queue")
+    diagnosis_case.refresh_from_db()
+    assert diagnosis_case.state == CaseState.IN_TREATMENT
+
+
+@pytest.mark.django_db
+def test_a_second_psychologist_deciding_on_a_stale_page_is_told(client, world, diagnosis_case,
+                                                                 submitted):
+    from tests.factories import UserFactory
+
+    submitted()
+    diagnosis_case.refresh_from_db()
+    page_version = diagnosis_case.version
+    decide(world, diagnosis_case, services.Decision.CONFIRM)
+    second = UserFactory(role="fedris_psychologist")
+    client.force_login(second)
+    response = client.post(reverse("diagnosis:review", args=[diagnosis_case.reference]),
+                           {"version": page_version, "decision": "not_confirm",
+                            "comment": "No burnout."})
+    assert response.status_code == 409
+    assert "Someone else changed this case" in response.content.decode()
+    diagnosis_case.refresh_from_db()
+    assert diagnosis_case.state == CaseState.IN_TREATMENT
+    assert diagnosis_case.events.filter(action="not_confirm_diagnosis").count() == 0
+
+
+@pytest.mark.django_db
+def test_closing_through_the_page(client, world, record):
+    case = world.case(CaseState.NOT_CONFIRMED, btp=world.btp)
+    client.force_login(world.btp.user)
+    close = reverse("diagnosis:close", args=[case.reference])
+    response = client.post(close, {"version": case.version, "referral": "gp"})
+    assert response.status_code == 409 and "Record the debrief" in response.content.decode()
+    response = client.post(reverse("diagnosis:record_session", args=[case.reference]), {
+        "date": __import__("datetime").date.today().isoformat(), "duration_minutes": "45",
+        "status": "held"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    response = client.post(close, {"version": case.version})
+    assert response.status_code == 400
+    response = client.post(close, {"version": case.version, "referral": "occupational_physician"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.CLOSED
+
+
+@pytest.mark.django_db
+def test_a_third_diagnosis_session_through_the_page_gets_a_clear_message(client, world,
+                                                                          diagnosis_case, record):
+    import datetime
+
+    record(diagnosis_case, days_ago=3)
+    record(diagnosis_case, days_ago=2)
+    client.force_login(world.btp.user)
+    response = client.post(reverse("diagnosis:record_session", args=[diagnosis_case.reference]),
+                           {"date": datetime.date.today().isoformat(), "duration_minutes": "60",
+                            "status": "held"})
+    assert response.status_code == 400
+    assert "at most 2 × “Diagnosis session”" in response.content.decode()
+    assert diagnosis_case.sessions.count() == 2
