@@ -6,6 +6,7 @@ their reasons can be clinical.
 """
 
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from botp.models import (
     Referrer,
     Sector,
     SessionType,
+    SpokenLanguage,
     SurveyWaveSchedule,
     User,
 )
@@ -51,11 +53,38 @@ class UserAdmin(BaseUserAdmin):
         return super().has_change_permission(request, obj)
 
 
+class ProviderForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("languages spoken"), choices=SpokenLanguage.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Provider
+        fields = ["user", "is_btp", "is_isp", "profession", "programmes", "accredited_on",
+                  "training_completed", "active", "languages", "province", "postcode", "city",
+                  "address", "phone"]
+
+
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["user", "is_btp", "is_isp", "profession", "province", "active"]
-    list_filter = ["is_btp", "is_isp", "profession", "province", "active", "programmes"]
+    """The directory participants choose from: only accredited, trained, active providers of a
+    programme appear in it (Provider.objects.btps / isps)."""
+
+    form = ProviderForm
+    list_display = ["user", "is_btp", "is_isp", "profession", "province", "postcode",
+                    "accredited_on", "training_completed", "active"]
+    list_filter = ["is_btp", "is_isp", "profession", "province", "active", "training_completed",
+                   "programmes"]
     search_fields = ["user__email", "user__last_name", "postcode", "city"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["programmes"]
+    fieldsets = [
+        (None, {"fields": ["user", "is_btp", "is_isp", "profession", "programmes"]}),
+        (_("Accreditation"), {"fields": ["accredited_on", "training_completed", "active"]}),
+        (_("Practice"), {"fields": ["languages", "province", "postcode", "city", "address",
+                                    "phone"]}),
+    ]
 
 
 @admin.register(Referrer)
