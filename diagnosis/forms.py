@@ -19,7 +19,7 @@ from diagnosis.models import BurnoutStage, DiagnosisReport, Differential
 
 class DirectoryFilterForm(forms.Form):
     language = forms.ChoiceField(
-        label=_("Language"), required=False,
+        label=_("Language of the sessions"), required=False,
         choices=[("", _("Any language"))] + list(SpokenLanguage.choices),
     )
     province = forms.ChoiceField(

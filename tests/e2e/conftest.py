@@ -32,6 +32,9 @@ def shoot(tmp_path):
 
     def take(page, name, **kwargs):
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True, **kwargs)
+        # After a full-page capture of a long page Chromium reports a stale scroll position,
+        # and the next click lands beside its button; scrolling afresh puts it right.
+        page.evaluate("window.scrollTo(0, 0)")
 
     return take
 
