@@ -5,6 +5,7 @@ from stdnum.be import vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from botp import nationalnumber
+from botp.forms import DateInput
 from botp.models import Programme, Sector
 from intake.consent import consent_text
 from intake.models import ScreeningRequest, Signal, WorkStatus
@@ -16,13 +17,6 @@ REQUIRED_ON_SUBMIT = [
     "programme", "first_name", "last_name", "niss", "birth_date", "sex", "email", "language",
     "employer_name", "enterprise_number", "sector_choice", "job_title", "work_status",
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ScreeningRequestForm(forms.ModelForm):
