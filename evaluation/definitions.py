@@ -249,7 +249,7 @@ def _check_scoring(definition, scales, items, problems):
         problems.append("scoring needs at least one subscale")
         return
     reverse = scoring.get("reverse", [])
-    if not isinstance(reverse, list):
+    if not isinstance(reverse, list) or not all(isinstance(i, str) for i in reverse):
         problems.append("scoring.reverse must be a list of item ids")
         reverse = []
     for item_id in reverse:
@@ -289,6 +289,9 @@ def _check_subscale(definition, subscale, scales, items, problems):
     members = subscale.get("items")
     if not isinstance(members, list) or not members:
         problems.append(f"{where} lists no items")
+        return False
+    if not all(isinstance(item_id, str) for item_id in members):
+        problems.append(f"{where}: items must be listed by their ids")
         return False
     if len(set(members)) != len(members):
         problems.append(f"{where} lists an item twice")

@@ -246,3 +246,11 @@ def test_reading_a_file_catches_an_unquoted_yes(tmp_path):
     )
     _, _, problems = read(path)
     assert "scale yn: every option needs a whole-number or text value" in problems
+
+
+def test_refuses_items_listed_by_anything_but_their_ids(definition):
+    subscale(definition, "b")["items"] = [{"id": "i3"}]
+    definition["scoring"]["reverse"] = [2]
+    problems = validate(definition)
+    assert "subscale b: items must be listed by their ids" in problems
+    assert "scoring.reverse must be a list of item ids" in problems
