@@ -115,3 +115,25 @@ def send_event_email(event, recipient):
             )
         body = render_to_string("botp/email/case_event.txt", context)
     send_mail(subject, body, None, [recipient.email])
+
+
+def duration_recipients(case):
+    """Who is warned that a case nears or passes its maximum duration: its BTP and Fedris'
+    psychologists."""
+    unique = {p.email: p for p in _btp(case) + _role(Role.FEDRIS_PSYCHOLOGIST)}
+    return list(unique.values())
+
+
+def send_duration_email(alert, recipient):
+    case = alert.case
+    with translation.override(recipient.language):
+        context = {
+            "reference": case.reference,
+            "overdue": alert.kind == "overdue",
+            "deadline": alert.deadline,
+            "programme": case.programme.name,
+            "link": settings.PORTAL_BASE_URL + reverse("case_detail", args=[case.reference]),
+        }
+        subject = render_to_string("botp/email/duration_subject.txt", context).strip()
+        body = render_to_string("botp/email/duration.txt", context)
+    send_mail(subject, body, None, [recipient.email])

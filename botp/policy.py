@@ -52,6 +52,10 @@ class Action:
     # An ISP's own part of the treatment request: its session types and numbers, nothing else.
     VIEW_OWN_ASSIGNMENT = "view_own_assignment"
     VIEW_DRAFTS = "view_drafts"  # clinical reports the BTP has not sent yet
+    VIEW_PLAN = "view_plan"  # the treatment plan: session types, numbers, who gives them
+    VIEW_CONSENTS = "view_consents"  # which consents were given, to whom, withdrawn or not
+    # The workplace meeting and data transmission reports: what the workplace is told.
+    VIEW_WORKPLACE_EXCHANGES = "view_workplace_exchanges"
 
 
 R = Relation
@@ -82,6 +86,9 @@ RULES = {
     Action.VIEW_SESSIONS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
     Action.VIEW_OWN_ASSIGNMENT: {R.ISP},
     Action.VIEW_DRAFTS: {R.BTP},
+    Action.VIEW_PLAN: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
+    Action.VIEW_CONSENTS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
+    Action.VIEW_WORKPLACE_EXCHANGES: {R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
 }
 
 

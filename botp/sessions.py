@@ -116,9 +116,11 @@ def record(case, actor, *, type_code, date, duration_minutes, status,
            session_format=SessionFormat.INDIVIDUAL, approach="", plan_check=None):
     """Record a session ``actor`` gave on ``case``; return it.
 
-    ``plan_check(locked_case, session_type, provider, approach)`` lets a stage refuse types its
-    plan does not contain. Raises ValidationError for bad input or a cap, and the workflow's
-    errors when the case is not open for this phase or the actor has no part in it.
+    ``plan_check(locked_case, session_type, provider, approach, status, replacing=None)`` lets
+    a stage refuse sessions its plan does not contain (raising ValidationError).
+
+    Raises ValidationError for bad input or a cap, and the workflow's errors when the case is
+    not open for this phase or the actor has no part in it.
     """
     provider = getattr(actor, "provider", None)
     session_type = case.programme.session_types.filter(code=type_code).first()
@@ -130,7 +132,7 @@ def record(case, actor, *, type_code, date, duration_minutes, status,
         if problem:
             raise ValidationError(problem, code="provider")
         if plan_check is not None:
-            plan_check(locked, session_type, provider, approach)
+            plan_check(locked, session_type, provider, approach, status)
         _validate(locked, session_type, status, date, duration_minutes, session_format)
         if status == SessionStatus.HELD:
             _check_caps(locked, session_type)
@@ -144,7 +146,7 @@ def record(case, actor, *, type_code, date, duration_minutes, status,
     return session
 
 
-def change(session, actor, *, status, date=None, duration_minutes=None):
+def change(session, actor, *, status, date=None, duration_minutes=None, plan_check=None):
     """Update a session its provider recorded (a planned one held, a date corrected)."""
     with transaction.atomic():
         locked = workflow.lock_for(session.case, actor,
@@ -156,6 +158,9 @@ def change(session, actor, *, status, date=None, duration_minutes=None):
         date = date or session.date
         duration_minutes = duration_minutes or session.duration_minutes
         _validate(locked, session.session_type, status, date, duration_minutes, session.format)
+        if plan_check is not None and status != session.status:
+            plan_check(locked, session.session_type, session.provider, session.approach, status,
+                       replacing=session)
         if status == SessionStatus.HELD and session.status != SessionStatus.HELD:
             _check_caps(locked, session.session_type, replacing=session)
         session.status, session.date, session.duration_minutes = status, date, duration_minutes

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("intake/", include("intake.urls")),
     path("diagnosis/", include("diagnosis.urls")),
+    path("treatment/", include("treatment.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", admin.site.urls),

@@ -176,6 +176,14 @@ ACTIVITIES = {a.name: a for a in [
     Activity("record_debrief_session", frozenset({S.NOT_CONFIRMED}), frozenset({R.BTP})),
     Activity("record_treatment_session", frozenset({S.IN_TREATMENT}),
              frozenset({R.BTP, R.ISP})),
+    Activity("amend_plan", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
+    Activity("manage_meeting", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
+    Activity("write_transmission_report", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
+    Activity("write_final_report", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
+    Activity("give_consent", frozenset({S.IN_DIAGNOSIS, S.DIAGNOSIS_REVIEW, S.IN_TREATMENT}),
+             frozenset({R.PARTICIPANT})),
+    # Withdrawing is always possible, also once the case has ended.
+    Activity("withdraw_consent", frozenset(S), frozenset({R.PARTICIPANT})),
 ]}
 
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp.models import Approach
+from botp.models import Approach, FrozenOnceSubmitted
 
 
 class BurnoutStage(models.TextChoices):
@@ -58,27 +58,6 @@ def dass_score(label):
     return models.PositiveSmallIntegerField(
         label, null=True, blank=True, validators=[MaxValueValidator(42), _even],
     )
-
-
-class FrozenOnceSubmitted(models.Model):
-    """Refuses to change what the database already holds as submitted (not what is in memory,
-    which a caller could have altered)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self._submitted_in_database():
-            raise PermissionError("A submitted diagnosis report is frozen")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._submitted_in_database():
-            raise PermissionError("A submitted diagnosis report is frozen")
-        return super().delete(*args, **kwargs)
-
-    def _submitted_in_database(self):
-        raise NotImplementedError
 
 
 class DiagnosisReport(FrozenOnceSubmitted):

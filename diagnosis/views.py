@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from botp import audit, policy, workflow
+from botp import audit, pages, policy, workflow
 from botp.models import AuditEntry, CaseState, SessionPhase
 from botp.policy import Action, Capability
 from diagnosis import services
@@ -35,19 +35,6 @@ def _transition(case, user, action):
     return next((t for t in workflow.available(case, user) if t.action == action), None)
 
 
-def _refusal(request, case, name, back_to):
-    """A page for ``name`` the user may not open now: 403 when it is never theirs to do, or
-    back to ``back_to`` with the reason when the case is not at that point."""
-    try:
-        workflow.check(case, request.user, name)
-    except workflow.TransitionForbidden:
-        raise PermissionDenied from None
-    except workflow.TransitionError as error:
-        messages.info(request, str(error))
-        return redirect(back_to, reference=case.reference)
-    return None
-
-
 # --- Choosing a BTP ---------------------------------------------------------------------------
 
 
@@ -55,7 +42,7 @@ def _refusal(request, case, name, back_to):
 @require_http_methods(["GET", "POST"])
 def choose_btp(request, reference):
     case = policy.get_case_or_404(request.user, reference)
-    refused = _refusal(request, case, "choose_btp", "case_detail")
+    refused = pages.refusal(request, case, "choose_btp", "case_detail")
     if refused:
         return refused
     filters = DirectoryFilterForm(request.GET or None)
@@ -140,7 +127,7 @@ def record_session(request, reference):
         try:
             services.record_session(case, request.user, phase=phase, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            pages.add_errors(form, error)
         except workflow.TransitionError as error:
             messages.error(request, str(error))
             return _overview(request, case, session_form=form, status=error.status)
@@ -151,12 +138,6 @@ def record_session(request, reference):
     return _overview(request, case, session_form=form, status=400)
 
 
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -186,7 +167,7 @@ def close_after_debrief(request, reference):
 @require_http_methods(["GET", "POST"])
 def report_form(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
-    refused = _refusal(request, case, "write_diagnosis_report", "diagnosis:overview")
+    refused = pages.refusal(request, case, "write_diagnosis_report", "diagnosis:overview")
     if refused:
         return refused
     report, lines = services.working_copy(case, request.user)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TreatmentConfig(AppConfig):
     name = "treatment"
     verbose_name = _("Stages 3 and 4: treatment and final report")
+
+    def ready(self):
+        from treatment import case_sections  # noqa: F401  (registers the case page sections)

@@ -6,9 +6,12 @@ from .case import (
     Case,
     CaseEvent,
     CaseState,
+    DurationAlert,
+    FrozenOnceSubmitted,
     Referral,
     ReferrerStage,
 )
+from .consent import TRANSMISSION_RECIPIENTS, Consent, WorkplaceRole
 from .people import (
     BTP_PROFESSIONS,
     ISP_PROFESSIONS,
@@ -38,11 +41,12 @@ from .session import Session, SessionFormat, SessionStatus
 
 __all__ = [
     "FINAL_STATES", "OPEN_STATES", "REFERRER_STAGES", "ReferrerStage", "AuditEntry", "Case",
-    "CaseEvent", "CaseState", "Referral",
+    "CaseEvent", "CaseState", "DurationAlert", "FrozenOnceSubmitted", "Referral",
     "BTP_PROFESSIONS", "ISP_PROFESSIONS", "PROFESSIONAL_ROLES", "Language", "Participant",
     "Profession", "Province", "Provider", "Referrer", "ReferrerKind", "Role", "SpokenLanguage",
     "User",
     "Approach", "GivenBy", "Programme", "Sector", "SessionPhase", "SessionType",
     "SurveyWaveSchedule", "Wave",
     "Session", "SessionFormat", "SessionStatus",
+    "TRANSMISSION_RECIPIENTS", "Consent", "DurationAlert", "WorkplaceRole",
 ]

@@ -81,6 +81,27 @@ class AppendOnly(models.Model):
         raise PermissionError(f"{type(self).__name__} is append-only")
 
 
+class FrozenOnceSubmitted(models.Model):
+    """Refuses to change what the database already holds as submitted (not what is in memory,
+    which a caller could have altered)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._submitted_in_database():
+            raise PermissionError(f"{type(self).__name__} is frozen once submitted")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._submitted_in_database():
+            raise PermissionError(f"{type(self).__name__} is frozen once submitted")
+        return super().delete(*args, **kwargs)
+
+    def _submitted_in_database(self):
+        raise NotImplementedError
+
+
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
     programme = models.ForeignKey(
@@ -200,3 +221,28 @@ class AuditEntry(AppendOnly):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.what}"
+
+
+class DurationAlert(models.Model):
+    """A case near or past its programme's maximum duration; one row per case and kind, so the
+    scheduled check warns once however often it runs."""
+
+    class Kind(models.TextChoices):
+        NEAR = "near", _("Nearing the maximum duration")
+        OVERDUE = "overdue", _("Past the maximum duration")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE,
+                             related_name="duration_alerts")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateField()
+
+    class Meta:
+        verbose_name = _("duration alert")
+        verbose_name_plural = _("duration alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="one_alert_per_case_and_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.kind}"

@@ -31,6 +31,9 @@ class Programme(TranslatedName):
         _("maximum sick-leave days at request"), default=60
     )
     max_duration_months = models.PositiveIntegerField(_("maximum duration (months)"), default=9)
+    duration_warning_days = models.PositiveIntegerField(
+        _("warn this many days before the maximum duration"), default=30,
+    )
     max_total_sessions = models.PositiveIntegerField(
         _("maximum diagnosis and treatment sessions"), default=20
     )

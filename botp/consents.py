@@ -1,0 +1,93 @@
+"""Giving and withdrawing the participant's consents to lift anonymity.
+
+The wording is versioned: a new wording is a new version, and each consent keeps the version
+it was given under, with the time and the people it names.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from botp import audit, workflow
+from botp.models import TRANSMISSION_RECIPIENTS, AuditEntry, Consent, WorkplaceRole
+
+CURRENT_VERSION = "2026-11"
+
+TEXTS = {
+    ("2026-11", Consent.Purpose.MEETING): gettext_lazy(
+        "I agree that my burnout treatment provider prepares a meeting at my workplace with "
+        "the people named below, and that they learn that I take part in the Burnout "
+        "Treatment Programme. They learn only what is needed for the meeting and the agreed "
+        "adaptations of my work, never my diagnosis or what I said in the sessions. I can "
+        "withdraw this consent at any time; a meeting not yet held will then not take place."
+    ),
+    ("2026-11", Consent.Purpose.TRANSMISSION): gettext_lazy(
+        "I agree that my burnout treatment provider sends the person named below a short "
+        "report, limited to what we agree together, so that they can support my work "
+        "situation. It names the programme and the agreed content, never my diagnosis or what "
+        "I said in the sessions. I can withdraw this consent at any time for reports not yet "
+        "sent."
+    ),
+}
+
+
+def text(purpose, version=CURRENT_VERSION):
+    return TEXTS[(version, purpose)]
+
+
+def _clean_scope(purpose, people):
+    """The named people, tidied; refuses an empty list, an unnamed person or a recipient the
+    purpose does not allow."""
+    scope = []
+    for person in people:
+        name = " ".join(str(person.get("name", "")).split())
+        role = person.get("role")
+        if not name and not role:
+            continue
+        if not name:
+            raise ValidationError(_("Give the name of each person you agree to inform."))
+        if role not in WorkplaceRole.values:
+            raise ValidationError(_("Choose the role of %(name)s.") % {"name": name})
+        if purpose == Consent.Purpose.TRANSMISSION and role not in TRANSMISSION_RECIPIENTS:
+            raise ValidationError(_("A data transmission report goes only to an occupational "
+                                    "physician or a prevention advisor."))
+        scope.append({"role": role, "name": name,
+                      "organisation": " ".join(str(person.get("organisation", "")).split())})
+    if not scope:
+        raise ValidationError(_("Name at least one person."))
+    if purpose == Consent.Purpose.TRANSMISSION and len(scope) != 1:
+        raise ValidationError(_("A data transmission consent names exactly one recipient."))
+    return scope
+
+
+def give(case, participant_user, purpose, people):
+    if purpose not in Consent.Purpose.values:
+        raise ValidationError(_("Unknown consent."))
+    scope = _clean_scope(purpose, people)
+    with transaction.atomic():
+        locked = workflow.lock_for(case, participant_user, "give_consent")
+        consent = Consent.objects.create(case=locked, purpose=purpose, scope=scope,
+                                         text_version=CURRENT_VERSION,
+                                         given_by=participant_user)
+        audit.record(participant_user, AuditEntry.Kind.CHANGE, f"consent given: {purpose}",
+                     case=locked)
+    return consent
+
+
+def withdraw(consent, participant_user):
+    """Withdraw ``consent``; withdrawing twice is harmless."""
+    with transaction.atomic():
+        locked = workflow.lock_for(consent.case, participant_user, "withdraw_consent")
+        consent = Consent.objects.select_for_update().get(pk=consent.pk, case=locked)
+        if consent.withdrawn_at is None:
+            consent.withdrawn_at = timezone.now()
+            consent.save(update_fields=["withdrawn_at"])
+            audit.record(participant_user, AuditEntry.Kind.CHANGE,
+                         f"consent withdrawn: {consent.purpose}", case=locked)
+    return consent
+
+
+def active_for(case, purpose):
+    return case.consents.active().filter(purpose=purpose)

@@ -1,0 +1,159 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from botp import consents
+from botp.forms import DateInput
+from botp.models import (
+    Consent,
+    Referral,
+    SessionFormat,
+    SessionStatus,
+    WorkplaceRole,
+)
+from diagnosis.forms import YesNoField
+from treatment.models import FinalReport, WorkStatus
+
+
+class TreatmentSessionForm(forms.Form):
+    """A session the provider gives, of a (type, approach) their plan lines contain."""
+
+    kind = forms.ChoiceField(label=_("Session"))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=60)
+    session_format = forms.ChoiceField(label=_("Format"), choices=SessionFormat.choices,
+                                       widget=forms.RadioSelect,
+                                       initial=SessionFormat.INDIVIDUAL)
+    status = forms.ChoiceField(label=_("Status"), choices=SessionStatus.choices,
+                               initial=SessionStatus.HELD)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["kind"].choices = [
+            (f"{session_type.code}:{approach}",
+             f"{session_type.name} — {dict(session_type.approach_choices)[approach].lower()}"
+             if approach else session_type.name)
+            for session_type, approach in kinds
+        ]
+
+    def session_kind(self):
+        code, _sep, approach = self.cleaned_data["kind"].partition(":")
+        return code, approach
+
+
+class SessionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=SessionStatus.choices)
+
+
+class AmendPlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why does the plan change?"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PrepareMeetingForm(forms.Form):
+    consent = forms.TypedChoiceField(label=_("Under the participant's consent"), coerce=int)
+    planned_date = forms.DateField(label=_("Planned date"), widget=DateInput())
+
+    def __init__(self, *args, meeting_consents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].choices = [
+            (consent.pk, "; ".join(consent.scope_display())) for consent in meeting_consents
+        ]
+
+
+class RecordMeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date held"), widget=DateInput())
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=90)
+    attended_roles = forms.MultipleChoiceField(
+        label=_("Who attended, besides the participant"), choices=WorkplaceRole.choices,
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    adaptations = forms.CharField(label=_("Agreed workplace adaptations"), max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class TransmissionReportForm(forms.Form):
+    consent = forms.TypedChoiceField(label=_("Recipient (named in the participant's consent)"),
+                                     coerce=int)
+    purpose = forms.CharField(label=_("Purpose"), max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(label=_("Content agreed with the participant"), max_length=6000,
+                              widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, transmission_consents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].choices = [
+            (consent.pk, consent.scope_display()[0]) for consent in transmission_consents
+        ]
+
+
+class FinalReportForm(forms.ModelForm):
+    further_care = YesNoField(label=_("Is further care needed?"))
+
+    class Meta:
+        model = FinalReport
+        fields = ["work_status", "work_status_other", "adaptations", "outcome", "conclusion",
+                  "further_care", "referral", "referral_note"]
+        widgets = {
+            "work_status": forms.RadioSelect,
+            "outcome": forms.RadioSelect,
+            "adaptations": forms.Textarea(attrs={"rows": 3}),
+            "conclusion": forms.Textarea(attrs={"rows": 5}),
+            "referral_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_status"].choices = list(WorkStatus.choices)
+        self.fields["outcome"].choices = self.fields["outcome"].choices[1:]
+        self.fields["referral"].choices = [("", _("No referral"))] + list(Referral.choices)
+        for field in self.fields.values():
+            field.required = False
+            field.label = field.label[:1].upper() + field.label[1:]
+
+    def values(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ConsentForm(forms.Form):
+    """The participant names the people they agree to inform (up to four)."""
+
+    PEOPLE = 4
+
+    purpose = forms.ChoiceField(label=_("What do you agree to?"), choices=Consent.Purpose.choices,
+                                widget=forms.RadioSelect)
+    agree = forms.BooleanField(label=_("I have read the text above and I agree."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(self.PEOPLE):
+            self.fields[f"role_{index}"] = forms.ChoiceField(
+                label=_("Role"), required=False,
+                choices=[("", "—")] + list(WorkplaceRole.choices),
+            )
+            self.fields[f"name_{index}"] = forms.CharField(label=_("Name"), required=False,
+                                                           max_length=200)
+            self.fields[f"organisation_{index}"] = forms.CharField(
+                label=_("Organisation"), required=False, max_length=200)
+
+    def rows(self):
+        return [(self[f"role_{i}"], self[f"name_{i}"], self[f"organisation_{i}"])
+                for i in range(self.PEOPLE)]
+
+    def people(self):
+        return [
+            {"role": self.cleaned_data[f"role_{i}"], "name": self.cleaned_data[f"name_{i}"],
+             "organisation": self.cleaned_data[f"organisation_{i}"]}
+            for i in range(self.PEOPLE)
+        ]
+
+    @staticmethod
+    def texts():
+        return [(purpose, label, consents.text(purpose))
+                for purpose, label in Consent.Purpose.choices]

@@ -1,0 +1,377 @@
+"""Stages 3 and 4: the treatment plan, the sessions given under it, the consent-gated meeting
+and data transmission reports, and the final report that completes the case.
+
+Every change goes through the case's state machine (botp.workflow), the programme's caps
+(botp.caps, via botp.sessions) and, for anything the workplace learns, an active consent.
+"""
+
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from botp import audit, sessions, workflow
+from botp.models import (
+    AuditEntry,
+    Consent,
+    GivenBy,
+    Referral,
+    SessionPhase,
+    SessionStatus,
+    WorkplaceRole,
+)
+from diagnosis import services as diagnosis
+from treatment.models import (
+    DataTransmissionReport,
+    FinalReport,
+    PlanAmendment,
+    PlanLine,
+    TreatmentPlan,
+    WorkplaceMeeting,
+    WorkStatus,
+)
+
+# Sessions that use up a plan line: those held and those still to come.
+USING_THE_PLAN = [SessionStatus.HELD, SessionStatus.PLANNED]
+
+# --- The plan -----------------------------------------------------------------------------------
+
+
+def plan_for(case):
+    """The case's treatment plan, made from the approved request the first time it is needed;
+    None while there is no approved request."""
+    plan = TreatmentPlan.objects.filter(case=case).first()
+    if plan is not None:
+        return plan
+    request = diagnosis.latest_submitted(case)
+    if request is None or not case.events.filter(action="confirm_diagnosis").exists():
+        return None
+    try:
+        with transaction.atomic():
+            plan = TreatmentPlan.objects.create(case=case, approved_request=request)
+            PlanLine.objects.bulk_create([
+                PlanLine(plan=plan, session_type=line.session_type, approach=line.approach,
+                         provider=line.provider, planned_sessions=line.planned_sessions)
+                for line in request.request_lines.all()
+            ])
+    except IntegrityError:  # made at the same moment by another request
+        plan = TreatmentPlan.objects.get(case=case)
+    return plan
+
+
+def plan_lines(plan):
+    return list(plan.lines.select_related("session_type", "provider__user"))
+
+
+def _as_data(lines):
+    return [
+        {"type": line.session_type.code, "approach": line.approach,
+         "provider": line.provider.pk if line.provider else None,
+         "provider_name": str(line.provider) if line.provider else "",
+         "planned": line.planned_sessions}
+        for line in lines if line.planned_sessions
+    ]
+
+
+def _used(case, session_type, approach, provider, *, replacing=None):
+    used = case.sessions.filter(session_type=session_type, approach=approach,
+                                provider=provider, status__in=USING_THE_PLAN)
+    if replacing is not None:
+        used = used.exclude(pk=replacing.pk)
+    return used.count()
+
+
+def _lines_for(plan, case, session_type, approach, provider):
+    """The plan lines under which ``provider`` gives ``session_type`` in ``approach``."""
+    return [
+        line for line in plan.lines.all()
+        if line.session_type_id == session_type.pk and line.approach == approach
+        and (line.provider_id == provider.pk
+             or (line.provider_id is None and provider.pk == case.btp_id))
+    ]
+
+
+def check_against_plan(case, session_type, provider, approach, status, replacing=None):
+    """Refuse a session the plan does not contain, or one more than it plans for this provider
+    (cancelled sessions and no-shows do not use the plan up)."""
+    plan = plan_for(case)
+    if plan is None:
+        raise ValidationError(_("This case has no approved treatment plan yet."))
+    lines = _lines_for(plan, case, session_type, approach, provider)
+    if not lines:
+        raise ValidationError(
+            _("The treatment plan has no “%(type)s” sessions given by you. The BTP can amend "
+              "the plan.") % {"type": session_type.name}, code="not_in_plan")
+    if status in USING_THE_PLAN:
+        planned = sum(line.planned_sessions for line in lines)
+        if _used(case, session_type, approach, provider, replacing=replacing) + 1 > planned:
+            raise ValidationError(
+                _("The plan has %(count)s “%(type)s” sessions by you, all held or planned "
+                  "already. The BTP can amend the plan.")
+                % {"count": planned, "type": session_type.name}, code="plan_used_up")
+
+
+def amend_plan(case, btp_user, lines, *, reason, expected_version=None):
+    """Change the plan within the programme's caps; the amendment records who, when, why and
+    the plan before and after. ISPs follow the plan: one taken out no longer sees the case."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the plan changes."), code="reason")
+    with transaction.atomic():
+        locked = workflow.lock_for(case, btp_user, "amend_plan",
+                                   expected_version=expected_version)
+        plan = plan_for(locked)
+        if plan is None:
+            raise ValidationError(_("This case has no approved treatment plan yet."))
+        problems = diagnosis.request_problems(locked, lines)
+        planned = Counter()
+        for line in lines:
+            provider = line.provider or locked.btp
+            planned[(line.session_type.pk, line.approach, provider.pk)] += line.planned_sessions
+        used = Counter(
+            (session.session_type_id, session.approach, session.provider_id)
+            for session in locked.sessions.filter(status__in=USING_THE_PLAN,
+                                                  session_type__phase=SessionPhase.TREATMENT)
+            .exclude(session_type__given_by=GivenBy.WORKPLACE)
+        )
+        for key, count in used.items():
+            if planned[key] < count:
+                problems.append(_(
+                    "%(count)s sessions of a line you lower are already held or planned: the "
+                    "plan cannot go below that."
+                ) % {"count": count})
+        if problems:
+            raise ValidationError(problems, code="plan")
+        before = _as_data(plan_lines(plan))
+        plan.lines.all().delete()
+        PlanLine.objects.bulk_create([
+            PlanLine(plan=plan, session_type=line.session_type, approach=line.approach,
+                     provider=line.provider, planned_sessions=line.planned_sessions)
+            for line in lines if line.planned_sessions
+        ])
+        PlanAmendment.objects.create(plan=plan, actor=btp_user, reason=reason.strip(),
+                                     before=before, after=_as_data(plan_lines(plan)))
+        locked.isps.set({line.provider for line in lines
+                         if line.provider and line.planned_sessions})
+        audit.record(btp_user, AuditEntry.Kind.CHANGE, "treatment plan amended", case=locked)
+    return plan
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+def record_session(case, actor, *, type_code, date, duration_minutes, status,
+                   session_format="individual", approach=""):
+    session_type = case.programme.session_types.filter(code=type_code).first()
+    if session_type is not None and session_type.given_by == GivenBy.WORKPLACE:
+        raise ValidationError(_("Record the workplace meeting on its own form."))
+    if session_type is not None and session_type.phase != SessionPhase.TREATMENT:
+        raise ValidationError(_("This is not a treatment session."))
+    return sessions.record(case, actor, type_code=type_code, date=date,
+                           duration_minutes=duration_minutes, status=status,
+                           session_format=session_format, approach=approach,
+                           plan_check=check_against_plan)
+
+
+def change_session(session, actor, *, status, date=None, duration_minutes=None):
+    return sessions.change(session, actor, status=status, date=date,
+                           duration_minutes=duration_minutes, plan_check=check_against_plan)
+
+
+def sessions_delivered(case):
+    """{session type code: sessions held}, counted from what was recorded."""
+    return dict(Counter(case.sessions.filter(status=SessionStatus.HELD)
+                        .values_list("session_type__code", flat=True)))
+
+
+def recordable_types(case, user):
+    """(session type, approach) pairs ``user`` may record now under the plan."""
+    provider = getattr(user, "provider", None)
+    plan = plan_for(case)
+    if provider is None or plan is None:
+        return []
+    return sorted({
+        (line.session_type, line.approach) for line in plan.lines.select_related("session_type")
+        if line.session_type.given_by != GivenBy.WORKPLACE
+        and (line.provider_id == provider.pk
+             or (line.provider_id is None and provider.pk == case.btp_id))
+    }, key=lambda pair: (pair[0].order, pair[1]))
+
+
+# --- The workplace meeting ----------------------------------------------------------------------
+
+
+def _active_consent(case, consent_id, purpose):
+    consent = case.consents.active().filter(pk=consent_id, purpose=purpose).first()
+    if consent is None:
+        raise ValidationError(
+            _("There is no active consent of the participant for this. Ask them to give it in "
+              "their own account."), code="no_consent")
+    return consent
+
+
+def current_meeting(case):
+    return case.workplace_meetings.exclude(status=WorkplaceMeeting.Status.CANCELLED).first()
+
+
+def prepare_meeting(case, btp_user, *, consent_id, planned_date):
+    """Plan the meeting with the people a meeting consent names; at most one per case."""
+    with transaction.atomic():
+        locked = workflow.lock_for(case, btp_user, "manage_meeting")
+        consent = _active_consent(locked, consent_id, Consent.Purpose.MEETING)
+        if current_meeting(locked) is not None:
+            raise ValidationError(_("This case already has its workplace meeting."),
+                                  code="one_meeting")
+        if planned_date is None or planned_date < timezone.localdate():
+            raise ValidationError({"planned_date": _("Choose a date from today on.")})
+        meeting = WorkplaceMeeting.objects.create(case=locked, consent=consent,
+                                                  planned_date=planned_date,
+                                                  prepared_by=btp_user)
+        audit.record(btp_user, AuditEntry.Kind.CHANGE, "workplace meeting prepared",
+                     case=locked)
+    return meeting
+
+
+def record_meeting(case, btp_user, *, date, duration_minutes, attended_roles, adaptations):
+    """Record the meeting as held: only while the consent it was prepared under is active, and
+    only with the workplace actors that consent names."""
+    with transaction.atomic():
+        locked = workflow.lock_for(case, btp_user, "manage_meeting")
+        meeting = current_meeting(locked)
+        if meeting is None or meeting.status != WorkplaceMeeting.Status.PLANNED:
+            raise ValidationError(_("Prepare the meeting first."), code="not_prepared")
+        meeting = WorkplaceMeeting.objects.select_for_update().get(pk=meeting.pk)
+        consent = _active_consent(locked, meeting.consent_id, Consent.Purpose.MEETING)
+        named = {person["role"] for person in consent.scope}
+        unnamed = [role for role in attended_roles if role not in named]
+        if unnamed:
+            labels = dict(WorkplaceRole.choices)
+            raise ValidationError({"attended_roles": _(
+                "The participant's consent does not name: %(roles)s."
+            ) % {"roles": ", ".join(str(labels.get(r, r)) for r in unnamed)}})
+        if not adaptations.strip():
+            raise ValidationError({"adaptations": _("Record the adaptations agreed (or that "
+                                                    "none were).")})
+        meeting_type = locked.programme.session_types.get(given_by=GivenBy.WORKPLACE)
+        session = sessions.record(locked, btp_user, type_code=meeting_type.code, date=date,
+                                  duration_minutes=duration_minutes,
+                                  status=SessionStatus.HELD)
+        meeting.status = WorkplaceMeeting.Status.HELD
+        meeting.session = session
+        meeting.attended_roles = list(attended_roles)
+        meeting.adaptations = adaptations.strip()
+        meeting.recorded_at = timezone.now()
+        meeting.save()
+        audit.record(btp_user, AuditEntry.Kind.CHANGE, "workplace meeting recorded",
+                     case=locked)
+    return meeting
+
+
+def cancel_meeting(case, btp_user):
+    with transaction.atomic():
+        locked = workflow.lock_for(case, btp_user, "manage_meeting")
+        meeting = current_meeting(locked)
+        if meeting is None or meeting.status != WorkplaceMeeting.Status.PLANNED:
+            raise ValidationError(_("There is no planned meeting to cancel."))
+        meeting.status = WorkplaceMeeting.Status.CANCELLED
+        meeting.save(update_fields=["status"])
+        audit.record(btp_user, AuditEntry.Kind.CHANGE, "workplace meeting cancelled",
+                     case=locked)
+    return meeting
+
+
+# --- Data transmission reports ------------------------------------------------------------------
+
+
+def write_transmission_report(case, btp_user, *, consent_id, purpose, content):
+    """A limited report to the one recipient a transmission consent names, while it is
+    active."""
+    errors = {}
+    if not purpose.strip():
+        errors["purpose"] = _("Say what the report is for.")
+    if not content.strip():
+        errors["content"] = _("Write the content agreed with the participant.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = workflow.lock_for(case, btp_user, "write_transmission_report")
+        consent = _active_consent(locked, consent_id, Consent.Purpose.TRANSMISSION)
+        recipient = consent.scope[0]
+        report = DataTransmissionReport.objects.create(
+            case=locked, consent=consent, recipient_role=recipient["role"],
+            recipient_name=recipient["name"],
+            recipient_organisation=recipient.get("organisation", ""),
+            purpose=purpose.strip(), content=content.strip(), author=btp_user,
+        )
+        audit.record(btp_user, AuditEntry.Kind.CHANGE, "data transmission report written",
+                     case=locked)
+    return report
+
+
+# --- The final report ---------------------------------------------------------------------------
+
+FINAL_REPORT_FIELDS = ["work_status", "work_status_other", "adaptations", "outcome",
+                       "conclusion", "further_care", "referral", "referral_note"]
+
+
+def final_report_problems(report, case):
+    errors = []
+    for name in ("work_status", "outcome", "conclusion"):
+        if not getattr(report, name):
+            errors.append((name, _("Needed to send the final report.")))
+    if report.work_status == WorkStatus.OTHER and not report.work_status_other.strip():
+        errors.append(("work_status_other", _("Describe the work status.")))
+    if report.further_care is None:
+        errors.append(("further_care", _("Say whether further care is needed.")))
+    if report.further_care and report.referral not in Referral.values:
+        errors.append(("referral", _("Choose where you refer the participant.")))
+    if case.sessions.filter(status=SessionStatus.PLANNED).exists():
+        errors.append((None, _("Some sessions are still planned: record them as held, no-show "
+                               "or cancelled before you send the final report.")))
+    return errors
+
+
+def save_final_report(case, btp_user, values, *, submit=False, expected_version=None):
+    """Save the BTP's final report; with ``submit``, freeze it with the sessions delivered and
+    complete the case."""
+    with transaction.atomic():
+        locked = workflow.lock_for(case, btp_user, "write_final_report",
+                                   expected_version=expected_version)
+        report = FinalReport.objects.select_for_update().filter(case=locked).first() or \
+            FinalReport(case=locked, author=btp_user)
+        for name, value in values.items():
+            setattr(report, name, value)
+        if report.further_care is False:
+            report.referral, report.referral_note = "", ""
+        if submit:
+            problems = final_report_problems(report, locked)
+            if problems:
+                raise diagnosis.ReportRefused(problems)
+        report.author = btp_user
+        report.save()
+        audit.record(btp_user, AuditEntry.Kind.CHANGE, "final report saved", case=locked)
+        if submit:
+            report.sessions_delivered = sessions_delivered(locked)
+            report.submitted_at = timezone.now()
+            report.save(update_fields=["sessions_delivered", "submitted_at", "updated_at"])
+            workflow.perform(locked, "complete", btp_user)
+    case.refresh_from_db()
+    return report
+
+
+def sessions_summary(case, delivered=None):
+    """(session type, planned in the plan, held) for each type of the programme that has either,
+    in the programme's order."""
+    delivered = sessions_delivered(case) if delivered is None else delivered
+    plan = TreatmentPlan.objects.filter(case=case).first()
+    planned = Counter()
+    if plan is not None:
+        for line in plan.lines.select_related("session_type"):
+            planned[line.session_type.code] += line.planned_sessions
+    return [
+        (session_type, planned.get(session_type.code, 0), delivered.get(session_type.code, 0))
+        for session_type in case.programme.session_types.all()
+        if planned.get(session_type.code) or delivered.get(session_type.code)
+    ]
+
