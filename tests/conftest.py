@@ -79,6 +79,12 @@ class World:
     other_participant: object
     researcher: object
 
+    def user(self, role):
+        """The account behind ``role``: a role name, or ``other_`` + one (someone of that role
+        with no part in the "mine" cases)."""
+        person = getattr(self, role)
+        return getattr(person, "user", person)
+
     def case(self, state=CaseState.REQUESTED, *, mine=True, btp=None, isp=None):
         """A case of ``participant`` referred by ``referrer`` (``mine``), or of the others."""
         user = self.participant if mine else self.other_participant

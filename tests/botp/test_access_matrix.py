@@ -25,29 +25,23 @@ EXPECTED_VISIBILITY = {
 
 # role -> actions allowed on a case it can see
 STAGE1 = {Action.VIEW_SCREENING_REQUEST, Action.VIEW_REFERRAL_SIGNALS}
+STAGE3 = {Action.VIEW_PLAN, Action.VIEW_CONSENTS, Action.VIEW_WORKPLACE_EXCHANGES}
 EXPECTED_ACTIONS = {
     "admin": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
-              Action.VIEW_EVENT_DETAILS, Action.VIEW_SCREENING_REQUEST, Action.VIEW_SESSIONS},
+              Action.VIEW_EVENT_DETAILS, Action.VIEW_SCREENING_REQUEST, Action.VIEW_SESSIONS,
+              Action.VIEW_PLAN, Action.VIEW_CONSENTS},
     "psychologist": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
                      Action.VIEW_TIMELINE, Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL,
-                     Action.VIEW_AUDIT, Action.VIEW_SESSIONS} | STAGE1,
+                     Action.VIEW_AUDIT, Action.VIEW_SESSIONS} | STAGE1 | STAGE3,
     "referrer": {Action.VIEW_CASE} | STAGE1,
     "btp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
-            Action.VIEW_CLINICAL, Action.VIEW_SESSIONS, Action.VIEW_DRAFTS} | STAGE1,
+            Action.VIEW_CLINICAL, Action.VIEW_SESSIONS, Action.VIEW_DRAFTS} | STAGE1 | STAGE3,
     "isp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
             Action.VIEW_OWN_ASSIGNMENT},
     "participant": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
-                    Action.VIEW_TIMELINE, Action.VIEW_SESSIONS} | STAGE1,
+                    Action.VIEW_TIMELINE, Action.VIEW_SESSIONS} | STAGE1 | STAGE3,
     "researcher": set(),
 }
-
-
-def user_for(world, role):
-    return {
-        "admin": world.admin, "psychologist": world.psychologist, "referrer": world.referrer,
-        "btp": world.btp.user, "isp": world.isp.user, "participant": world.participant,
-        "researcher": world.researcher,
-    }[role]
 
 
 def cases_for(world, state):
@@ -62,7 +56,7 @@ def cases_for(world, state):
 @pytest.mark.parametrize("role", sorted(EXPECTED_VISIBILITY))
 def test_dashboard_and_case_pages(client, world, role, state):
     own, other = cases_for(world, state)
-    user = user_for(world, role)
+    user = world.user(role)
     sees_own, sees_other = EXPECTED_VISIBILITY[role]
 
     assert set(policy.visible_cases(user)) == {c for c, seen in
@@ -80,7 +74,7 @@ def test_dashboard_and_case_pages(client, world, role, state):
 @pytest.mark.parametrize("role", sorted(EXPECTED_ACTIONS))
 def test_actions_on_a_visible_case(world, role):
     own, _ = cases_for(world, CaseState.IN_TREATMENT)
-    user = user_for(world, role)
+    user = world.user(role)
     allowed = {action for action in policy.RULES if policy.can(user, action, own)}
     assert allowed == EXPECTED_ACTIONS[role]
 
@@ -89,7 +83,7 @@ def test_actions_on_a_visible_case(world, role):
 @pytest.mark.parametrize("role", sorted(EXPECTED_VISIBILITY))
 def test_audit_trail_page(client, world, role):
     own, other = cases_for(world, CaseState.IN_TREATMENT)
-    client.force_login(user_for(world, role))
+    client.force_login(world.user(role))
     own_status = client.get(reverse("case_audit", args=[own.reference])).status_code
     other_status = client.get(reverse("case_audit", args=[other.reference])).status_code
     if role == "psychologist":
@@ -191,7 +185,7 @@ def test_the_referrer_is_mailed_the_coarse_stage(world, django_capture_on_commit
 def test_cases_for_each_action_agree_with_can(world, role):
     """The queryset form of the policy gives the same answers as the per-case form."""
     own, other = cases_for(world, CaseState.IN_TREATMENT)
-    user = user_for(world, role)
+    user = world.user(role)
     for action in policy.RULES:
         listed = set(policy.cases_for(user, action))
         assert listed == {c for c in (own, other) if policy.can(user, action, c)}, action

@@ -146,8 +146,7 @@ def test_the_btp_accepts_from_the_case_page(client, world, awaiting):
     ("referrer", 403), ("btp", 404), ("psychologist", 403), ("other_participant", 404),
 ])
 def test_who_may_not_choose(client, world, awaiting, who, status):
-    user = {"referrer": world.referrer, "btp": world.btp.user,
-            "psychologist": world.psychologist, "other_participant": world.other_participant}[who]
+    user = world.user(who)
     client.force_login(user)
     url = reverse("diagnosis:choose_btp", args=[awaiting.reference])
     assert client.get(url).status_code == status

@@ -27,15 +27,6 @@ EXPECTED = {
 SEES_CONTENT = {"psychologist", "btp"}
 
 
-def user_for(world, role):
-    return {
-        "psychologist": world.psychologist, "btp": world.btp.user, "admin": world.admin,
-        "referrer": world.referrer, "isp": world.isp.user, "participant": world.participant,
-        "other_btp": world.other_btp.user, "other_isp": world.other_isp.user,
-        "other_participant": world.other_participant, "researcher": world.researcher,
-    }[role]
-
-
 @pytest.fixture
 def confirmed(world, diagnosis_case, record, physio):
     record(diagnosis_case, days_ago=2)
@@ -61,7 +52,7 @@ def url(page, case):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", sorted(EXPECTED))
 def test_stage_2_pages_by_role(client, world, confirmed, role):
-    client.force_login(user_for(world, role))
+    client.force_login(world.user(role))
     for page, expected in zip(PAGES, EXPECTED[role], strict=True):
         response = client.get(url(page, confirmed))
         assert response.status_code == expected, (role, page)
@@ -106,7 +97,7 @@ def test_a_draft_is_the_btps_alone(client, world, diagnosis_case):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", sorted(EXPECTED))
 def test_only_psychologists_have_the_review_queue(client, world, confirmed, role):
-    client.force_login(user_for(world, role))
+    client.force_login(world.user(role))
     status = client.get(reverse("diagnosis:queue")).status_code
     assert status == (200 if role == "psychologist" else 404)
 
@@ -123,7 +114,7 @@ def test_reading_a_report_is_audited(client, world, confirmed):
 @pytest.mark.parametrize("role", ["admin", "referrer", "isp", "participant", "psychologist"])
 def test_only_the_cases_btp_may_write_the_report(client, world, diagnosis_case, role):
     diagnosis_case.isps.add(world.isp)
-    client.force_login(user_for(world, role))
+    client.force_login(world.user(role))
     response = client.post(reverse("diagnosis:report", args=[diagnosis_case.reference]),
                            {"version": diagnosis_case.version, "action": "draft",
                             "anamnesis": "Forged"})

@@ -1,0 +1,118 @@
+"""The programme's maximum duration: a scheduled task warns before it and flags a case past it,
+once, however often it runs."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+
+from botp import duration
+from botp.celery import app
+from botp.models import CaseState, DurationAlert
+from botp.tasks import check_durations
+
+
+def approved_days_ago(world, days, state=CaseState.IN_TREATMENT):
+    case = world.case(state, btp=world.btp, mine=False)
+    case.approved_at = timezone.now() - datetime.timedelta(days=days)
+    case.save()
+    return case
+
+
+@pytest.mark.parametrize("day, months, expected", [
+    (datetime.date(2026, 1, 31), 1, datetime.date(2026, 2, 28)),
+    (datetime.date(2026, 5, 31), 9, datetime.date(2027, 2, 28)),
+    (datetime.date(2026, 3, 15), 9, datetime.date(2026, 12, 15)),
+    (datetime.date(2027, 11, 30), 3, datetime.date(2028, 2, 29)),
+])
+def test_months_are_calendar_months(day, months, expected):
+    assert duration.add_months(day, months) == expected
+
+
+@pytest.mark.django_db
+def test_the_deadline_is_nine_months_after_approval(world):
+    case = approved_days_ago(world, 0)
+    assert duration.deadline(case) == duration.add_months(timezone.localdate(), 9)
+    case.approved_at = None
+    assert duration.deadline(case) is None
+
+
+@pytest.mark.django_db
+def test_near_overdue_and_neither(world):
+    today = timezone.localdate()
+    fresh = approved_days_ago(world, 10)
+    near = approved_days_ago(world, 260)  # 9 months is ~273 days: within the last 30
+    overdue = approved_days_ago(world, 290)
+    assert duration.due_kind(fresh, today) is None
+    assert duration.due_kind(near, today) == DurationAlert.Kind.NEAR
+    assert duration.due_kind(overdue, today) == DurationAlert.Kind.OVERDUE
+    end = duration.deadline(near)
+    assert duration.due_kind(near, end) == DurationAlert.Kind.NEAR
+    assert duration.due_kind(near, end + datetime.timedelta(days=1)) == "overdue"
+    warn_from = end - datetime.timedelta(days=30)
+    assert duration.due_kind(near, warn_from - datetime.timedelta(days=1)) is None
+    assert duration.due_kind(near, warn_from) == DurationAlert.Kind.NEAR
+
+
+@pytest.mark.django_db
+def test_the_task_warns_the_btp_and_the_psychologists_once(world):
+    near = approved_days_ago(world, 260)
+    overdue = approved_days_ago(world, 290)
+    approved_days_ago(world, 290, state=CaseState.COMPLETED)  # ended: no alert
+    approved_days_ago(world, 10)
+    mail.outbox.clear()
+    assert check_durations() == 2
+    assert set(DurationAlert.objects.values_list("case", "kind")) == {
+        (near.pk, "near"), (overdue.pk, "overdue")}
+    sent = [(m.to[0], m.subject) for m in mail.outbox]
+    assert len(sent) == 4  # two cases, each to the BTP and the psychologist
+    assert {to for to, _ in sent} == {world.btp.user.email, world.psychologist.email}
+    assert any("past the programme's maximum duration" in subject for _, subject in sent)
+    assert all(near.participant.last_name not in m.body for m in mail.outbox)
+
+    # Run again (a retry, a second beat): nothing new, nothing mailed.
+    mail.outbox.clear()
+    assert check_durations() == 0
+    assert DurationAlert.objects.count() == 2 and mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_near_case_later_becomes_overdue(world):
+    case = approved_days_ago(world, 260)
+    check_durations()
+    case.approved_at -= datetime.timedelta(days=40)
+    case.save()
+    check_durations()
+    assert set(case.duration_alerts.values_list("kind", flat=True)) == {"near", "overdue"}
+
+
+@pytest.mark.django_db
+def test_the_fa_botp_duration_is_its_own(world, programmes):
+    fa = programmes["fa-botp"]
+    fa.max_duration_months = 6
+    fa.save()
+    case = approved_days_ago(world, 200)
+    case.programme = fa
+    case.save()
+    assert duration.due_kind(case, timezone.localdate()) == DurationAlert.Kind.OVERDUE
+
+
+def test_the_check_is_on_the_beat_schedule():
+    entry = settings.CELERY_BEAT_SCHEDULE["check-durations"]
+    assert entry["task"] == "botp.tasks.check_durations"
+    assert entry["task"] in app.tasks
+
+
+@pytest.mark.django_db
+def test_the_treatment_page_flags_an_overdue_case(client, world):
+    from tests.diagnosis.conftest import in_diagnosis
+    from tests.treatment.conftest import confirm
+
+    case = confirm(world, in_diagnosis(world))
+    case.approved_at -= datetime.timedelta(days=300)
+    case.save()
+    client.force_login(world.btp.user)
+    page = client.get(f"/treatment/cases/{case.reference}/").content.decode()
+    assert "Overdue" in page

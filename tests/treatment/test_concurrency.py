@@ -1,0 +1,46 @@
+"""Caps hold when providers save at the same moment (PostgreSQL: SQLite serialises writers)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from botp.models import Case, SessionStatus
+from tests.concurrency import together
+from tests.diagnosis.conftest import in_diagnosis
+from tests.treatment.conftest import confirm
+from treatment import services
+
+
+def session_by(user, case_id, code):
+    return lambda: services.record_session(
+        Case.objects.get(pk=case_id), user, type_code=code, status=SessionStatus.HELD,
+        duration_minutes=60, date=datetime.date.today())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_btp_and_an_isp_at_the_total_cap(postgres_only, world):
+    for _ in range(3):
+        case = confirm(world, in_diagnosis(world, mine=False))
+        # 2 diagnosis sessions held; allow one more session in all.
+        world.programme.max_total_sessions = 3
+        world.programme.save()
+        outcomes = together(session_by(world.btp.user, case.pk, "work_related"),
+                            session_by(world.isp.user, case.pk, "starter_kit"))
+        world.programme.max_total_sessions = 20
+        world.programme.save()
+        refused = [o for o in outcomes if isinstance(o, ValidationError)]
+        assert len(refused) == 1, outcomes
+        assert "at most 3 diagnosis and treatment sessions" in str(refused[0])
+        assert case.sessions.filter(status="held").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_provider_saving_twice_at_once_uses_the_plan_once(postgres_only, world):
+    case = confirm(world, in_diagnosis(world, mine=False))
+    for _ in range(2):
+        services.record_session(case, world.isp.user, type_code="starter_kit", status="held",
+                                duration_minutes=60, date=datetime.date.today())
+    outcomes = together(*(session_by(world.isp.user, case.pk, "starter_kit") for _ in range(3)))
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1, outcomes
+    assert case.sessions.filter(session_type__code="starter_kit", status="held").count() == 3

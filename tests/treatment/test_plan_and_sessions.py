@@ -1,0 +1,246 @@
+"""The treatment plan and the sessions given under it: caps, professions, the plan's limits."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from botp import workflow
+from botp.models import Approach, CaseState, SessionStatus
+from diagnosis import services as diagnosis
+from tests.diagnosis.conftest import lines_for
+from tests.factories import ProviderFactory
+from tests.treatment.conftest import confirm
+from treatment import services
+from treatment.models import PlanAmendment
+
+CE = Approach.COGNITIVE_EMOTIONAL
+PC = Approach.PSYCHO_CORPORAL
+
+
+@pytest.mark.django_db
+def test_the_plan_starts_as_the_approved_request(world, treated):
+    plan = services.plan_for(treated)
+    assert plan.approved_request == diagnosis.latest_submitted(treated)
+    assert {(line.session_type.code, line.approach, line.provider, line.planned_sessions)
+            for line in plan.lines.all()} == {
+        ("work_related", "", None, 3), ("starter_kit", "", world.isp, 3),
+        ("individual", CE, world.isp, 5), ("follow_up", "", None, 2)}
+    assert services.plan_for(treated) == plan  # made once
+
+
+@pytest.mark.django_db
+def test_no_plan_before_the_diagnosis_is_confirmed(world, submitted, diagnosis_case):
+    submitted()
+    assert services.plan_for(diagnosis_case) is None
+
+
+@pytest.mark.django_db
+def test_the_btp_and_the_isp_record_what_the_plan_gives_them(world, treated, give):
+    give(treated, "work_related")
+    give(treated, "starter_kit", who=world.isp.user)
+    give(treated, "individual", who=world.isp.user, approach=CE, status=SessionStatus.PLANNED,
+         days=3)
+    assert services.sessions_delivered(treated) == {"diagnosis": 2, "work_related": 1,
+                                                    "starter_kit": 1}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code, who, approach, message", [
+    ("individual", "btp", CE, "is given by: ISP"),  # the BTP is not an ISP
+    ("work_related", "isp", "", "is given by: BTP"),  # an ISP gives no work-related session
+    ("individual", "isp", PC, "has no “Individual session” sessions given by you"),
+    ("career_change", "btp", "", "has no “Career change counselling” sessions"),
+    ("diagnosis", "btp", "", "not a treatment session"),
+    ("multidisciplinary_meeting", "btp", "", "workplace meeting on its own form"),
+    ("individual", "isp", "", "Choose the approach"),
+])
+def test_sessions_outside_role_profession_or_plan_are_refused(world, treated, give, code, who,
+                                                             approach, message):
+    user = world.btp.user if who == "btp" else world.isp.user
+    with pytest.raises(ValidationError, match=message):
+        give(treated, code, who=user, approach=approach)
+    assert services.sessions_delivered(treated) == {"diagnosis": 2}
+
+
+@pytest.mark.django_db
+def test_a_physiotherapist_gives_no_cognitive_emotional_session(world):
+    from tests.diagnosis.conftest import in_diagnosis
+
+    physio = ProviderFactory(is_btp=False, is_isp=True, profession="physiotherapist",
+                             programmes=[world.programme])
+    case = confirm(world, in_diagnosis(world), plan={f"individual-{PC}": 4})
+    case.isps.add(physio)
+    # Even if a plan line named them, the profession rule holds at recording.
+    plan = services.plan_for(case)
+    plan.lines.create(session_type=case.programme.session_types.get(code="individual"),
+                      approach=CE, provider=physio, planned_sessions=2)
+    with pytest.raises(ValidationError, match="physiotherapist and cannot give"):
+        services.record_session(case, physio.user, type_code="individual", approach=CE,
+                                status="held", duration_minutes=60, date=datetime.date.today())
+
+
+@pytest.mark.django_db
+def test_the_plan_line_is_used_up_by_held_and_planned_sessions(world, treated, give):
+    for _ in range(2):
+        give(treated, "follow_up")
+    with pytest.raises(ValidationError, match="The plan has 2 “Follow-up session” sessions by "
+                                              "you, all held or planned already"):
+        give(treated, "follow_up", status=SessionStatus.PLANNED, days=2)
+    # A no-show does not use the plan up: three work-related sessions remain to be held.
+    give(treated, "work_related", status=SessionStatus.NO_SHOW)
+    for _ in range(3):
+        give(treated, "work_related")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code, cap, approach, who", [
+    ("work_related", 4, "", "btp"), ("starter_kit", 3, "", "isp"),
+    ("individual", 7, CE, "isp"), ("follow_up", 2, "", "btp"), ("career_change", 2, "", "btp"),
+])
+def test_each_treatment_cap_holds_even_with_a_bigger_plan_line(world, give, code, cap, approach,
+                                                              who):
+    from tests.diagnosis.conftest import in_diagnosis
+
+    case = confirm(world, in_diagnosis(world), plan={f"{code}-{approach}" if approach else code:
+                                                     cap})
+    # Stretch the plan line past the cap behind the plan's back: the programme cap still holds.
+    line = services.plan_for(case).lines.get()
+    line.planned_sessions = cap + 3
+    line.save()
+    user = world.btp.user if who == "btp" else world.isp.user
+    for _ in range(cap):
+        give(case, code, who=user, approach=approach)
+    with pytest.raises(ValidationError, match=f"at most {cap} ×"):
+        give(case, code, who=user, approach=approach)
+    assert case.sessions.filter(session_type__code=code, status="held").count() == cap
+
+
+@pytest.mark.django_db
+def test_the_total_of_twenty_with_diagnosis(world, give):
+    from tests.diagnosis.conftest import in_diagnosis
+
+    full = {"work_related": 4, "starter_kit": 3, f"individual-{CE}": 7, "follow_up": 2,
+            "career_change": 2}
+    case = confirm(world, in_diagnosis(world), plan=full)  # 2 diagnosis + 18 = 20
+    for code, number in full.items():
+        code, _, approach = code.partition("-")
+        who = world.isp.user if code in ("starter_kit", "individual") else world.btp.user
+        for _ in range(number):
+            give(case, code, who=who, approach=approach)
+    assert sum(services.sessions_delivered(case).values()) == 20
+    # Lower the programme total: the 21st session would break it, whatever its type.
+    world.programme.max_total_sessions = 20
+    world.programme.session_types.filter(code="follow_up").update(cap=3)
+    services.plan_for(case).lines.filter(session_type__code="follow_up").update(
+        planned_sessions=3)
+    case.refresh_from_db()
+    with pytest.raises(ValidationError, match="at most 20 diagnosis and treatment sessions"):
+        give(case, "follow_up")
+
+
+@pytest.mark.django_db
+def test_the_fa_botp_caps_treatment_at_ten(world, programmes):
+    from tests.diagnosis.conftest import in_diagnosis
+
+    fa = programmes["fa-botp"]
+    world.isp.programmes.add(fa)
+    case = in_diagnosis(world)
+    case.programme = fa
+    case.save()
+    with pytest.raises(diagnosis.ReportRefused, match="at most 10 treatment sessions"):
+        confirm(world, case, plan={"work_related": 4, "starter_kit": 3, f"individual-{CE}": 4})
+
+
+@pytest.mark.django_db
+def test_planned_sessions_become_held_within_the_caps(world, treated, give):
+    planned = give(treated, "follow_up", status=SessionStatus.PLANNED, days=1)
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        services.change_session(planned, world.btp.user, status=SessionStatus.HELD)
+    cancelled = services.change_session(planned, world.btp.user,
+                                        status=SessionStatus.CANCELLED)
+    assert cancelled.status == SessionStatus.CANCELLED
+    today = give(treated, "follow_up", status=SessionStatus.PLANNED, days=0)
+    assert services.change_session(today, world.btp.user,
+                                   status=SessionStatus.HELD).status == SessionStatus.HELD
+    assert services.sessions_delivered(treated)["follow_up"] == 1
+
+
+@pytest.mark.django_db
+def test_only_who_gave_a_session_changes_it(world, treated, give):
+    session = give(treated, "starter_kit", who=world.isp.user, status=SessionStatus.PLANNED,
+                   days=2)
+    with pytest.raises(workflow.TransitionForbidden, match="Only who gave"):
+        services.change_session(session, world.btp.user, status=SessionStatus.CANCELLED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [CaseState.COMPLETED, CaseState.WITHDRAWN])
+def test_no_session_after_the_treatment_ended(world, treated, give, state):
+    treated.state = state
+    treated.save()
+    with pytest.raises(workflow.TransitionError) as refused:
+        give(treated, "work_related")
+    assert refused.value.status == 409
+
+
+# --- Amendments ---------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_every_amendment_records_who_when_why(world, treated):
+    plan = services.plan_for(treated)
+    lines = lines_for(treated, world.isp, work_related=4, starter_kit=3,
+                      **{f"individual-{CE}": 6}, career_change=1)
+    services.amend_plan(treated, world.btp.user, lines, reason="More work focus needed.")
+    amendment = PlanAmendment.objects.get(plan=plan)
+    assert (amendment.actor, amendment.reason) == (world.btp.user, "More work focus needed.")
+    before = {(row["type"], row["planned"]) for row in amendment.before}
+    after = {(row["type"], row["planned"]) for row in amendment.after}
+    assert ("follow_up", 2) in before and ("follow_up", 2) not in after
+    assert ("career_change", 1) in after
+    assert plan.lines.get(session_type__code="work_related").planned_sessions == 4
+    with pytest.raises(PermissionError):
+        amendment.delete()
+
+
+@pytest.mark.django_db
+def test_an_amendment_needs_a_reason_and_stays_within_the_caps(world, treated):
+    plan = services.plan_for(treated)
+    lines = lines_for(treated, world.isp, work_related=5)
+    with pytest.raises(ValidationError, match="Say why"):
+        services.amend_plan(treated, world.btp.user, lines, reason=" ")
+    with pytest.raises(ValidationError, match="at most 4 ×"):
+        services.amend_plan(treated, world.btp.user, lines, reason="More")
+    assert not plan.amendments.exists()
+    assert plan.lines.get(session_type__code="work_related").planned_sessions == 3
+
+
+@pytest.mark.django_db
+def test_an_amendment_cannot_drop_sessions_already_given(world, treated, give):
+    give(treated, "work_related")
+    give(treated, "work_related")
+    with pytest.raises(ValidationError, match="already held or planned"):
+        services.amend_plan(treated, world.btp.user,
+                            lines_for(treated, world.isp, work_related=1), reason="Fewer")
+
+
+@pytest.mark.django_db
+def test_isps_follow_the_plan(world, treated):
+    newcomer = ProviderFactory(is_btp=False, is_isp=True, programmes=[world.programme])
+    services.amend_plan(treated, world.btp.user,
+                        lines_for(treated, newcomer, **{f"individual-{PC}": 3}),
+                        reason="Change of ISP")
+    assert list(treated.isps.all()) == [newcomer]
+    from botp import policy
+
+    assert treated not in policy.visible_cases(world.isp.user)
+    assert treated in policy.visible_cases(newcomer.user)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["isp", "psychologist", "admin", "participant"])
+def test_only_the_btp_amends_the_plan(world, treated, who):
+    user = world.user(who)
+    with pytest.raises(workflow.TransitionForbidden):
+        services.amend_plan(treated, user, lines_for(treated, world.isp, work_related=1),
+                            reason="x")
