@@ -172,7 +172,7 @@ def meeting(request, reference):
     record = RecordMeetingForm()
     status = 200
     if request.method == "POST":
-        refused = pages.refusal(request, case, "manage_meeting", "treatment:overview")
+        refused = pages.refusal(request, case, "manage_meeting", "treatment:meeting")
         if refused:
             return refused
         step = request.POST.get("step")
@@ -180,7 +180,9 @@ def meeting(request, reference):
             if step == "prepare":
                 prepare = PrepareMeetingForm(request.POST, meeting_consents=meeting_consents)
                 if prepare.is_valid():
-                    services.prepare_meeting(case, request.user, **prepare.cleaned_data)
+                    services.prepare_meeting(
+                        case, request.user, consent_id=prepare.cleaned_data["consent"],
+                        planned_date=prepare.cleaned_data["planned_date"])
                     messages.success(request, _("The meeting is prepared."))
                     return redirect("treatment:meeting", reference=case.reference)
             elif step == "record":
@@ -197,8 +199,8 @@ def meeting(request, reference):
             pages.add_errors(record if step == "record" else prepare, error)
         except workflow.TransitionError as error:
             messages.error(request, str(error))
-            status = error.status
-        status = status if status != 200 else 400
+            return redirect("treatment:meeting", reference=case.reference)
+        status = 400
         messages.error(request, _("Nothing was changed: please correct what is marked."))
     audit.record(request.user, AuditEntry.Kind.VIEW, "workplace meeting", case=case)
     return render(request, "treatment/meeting.html", {
@@ -285,7 +287,10 @@ def final_report(request, reference):
         messages.error(request, _("The final report was not saved: please correct what is "
                                   "marked."))
     else:
-        form = FinalReportForm(instance=report)
+        # A first draft starts from the adaptations agreed at the workplace meeting.
+        meeting = services.current_meeting(case)
+        form = FinalReportForm(instance=report, initial={
+            "adaptations": meeting.adaptations if meeting and report is None else ""})
     if report is None and not may_write:
         messages.info(request, _("There is no final report yet."))
         return redirect("treatment:overview", reference=case.reference)

@@ -39,13 +39,14 @@ def shoot(tmp_path):
     return take
 
 
-def log_in(browser, live_server, local, *, locale="en-GB", viewport=None):
+def log_in(browser, live_server, local, *, locale="en-GB", viewport=None,
+           password=demo.DEMO_PASSWORD):
     context = browser.new_context(locale=locale, viewport=viewport or {"width": 1200,
                                                                          "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(local if "@" in local else f"{local}@demo.botp.be")
-    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{live_server.url}/dashboard/")
     return page

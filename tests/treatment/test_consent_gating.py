@@ -199,3 +199,55 @@ def test_the_report_needs_purpose_and_content(world, treated, consent):
         services.write_transmission_report(treated, world.btp.user, consent_id=given.pk,
                                            purpose=" ", content="")
     assert set(refused.value.error_dict) == {"purpose", "content"}
+
+
+# --- The same through the pages ----------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_meeting_pages_prepare_and_record(client, world, treated, consent):
+    from django.urls import reverse
+
+    url = reverse("treatment:meeting", args=[treated.reference])
+    client.force_login(world.btp.user)
+    assert "has not given (or has withdrawn) consent" in client.get(url).content.decode()
+    refused = client.post(url, {"step": "prepare", "consent": "1",
+                                "planned_date": TODAY.isoformat()})
+    assert refused.status_code == 400 and not WorkplaceMeeting.objects.exists()
+
+    given = consent(treated)
+    response = client.post(url, {"step": "prepare", "consent": str(given.pk),
+                                 "planned_date": TODAY.isoformat()})
+    assert response.status_code == 302
+    response = client.post(url, {"step": "record", "date": TODAY.isoformat(),
+                                 "duration_minutes": "90",
+                                 "attended_roles": ["worker_representative"],
+                                 "adaptations": "Fewer shifts"})
+    assert response.status_code == 400
+    assert "does not name: Worker representative" in response.content.decode()
+    response = client.post(url, {"step": "record", "date": TODAY.isoformat(),
+                                 "duration_minutes": "90", "attended_roles": ["employer"],
+                                 "adaptations": "Fewer shifts"})
+    assert response.status_code == 302
+    assert services.current_meeting(treated).status == WorkplaceMeeting.Status.HELD
+    # The final report starts from what was agreed.
+    final = client.get(reverse("treatment:final_report", args=[treated.reference]))
+    assert "Fewer shifts" in final.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_transmission_page_writes_under_consent_only(client, world, treated, consent):
+    from django.urls import reverse
+
+    url = reverse("treatment:transmissions", args=[treated.reference])
+    client.force_login(world.btp.user)
+    assert "has not given consent" in client.get(url).content.decode()
+    given = consent(treated, TRANSMISSION, [{"role": "prevention_advisor", "name": "Mia"}])
+    response = client.post(url, {"consent": str(given.pk), "purpose": "Return",
+                                 "content": "Part-time"})
+    assert response.status_code == 302
+    assert DataTransmissionReport.objects.get().recipient_name == "Mia"
+    consents.withdraw(given, world.participant)
+    response = client.post(url, {"consent": str(given.pk), "purpose": "Again",
+                                 "content": "More"})
+    assert response.status_code == 400
+    assert DataTransmissionReport.objects.count() == 1
