@@ -82,6 +82,13 @@ EXTRA_CASES = [
     (CaseState.WITHDRAWN, "Lucas", "Dumont", "fr", "btp"),
 ]
 
+# A cohort of completed cases, so the evaluation's outcome dashboard has something to show.
+COHORT_SIZE = 24
+COHORT_NAMES = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes",
+                "Goossens", "Wouters", "De Smedt", "Dubois", "Lambert", "Dupont", "Martin",
+                "Simon", "Laurent", "Leclercq", "Hermans", "Michiels", "Lemaire", "Renard",
+                "Aerts", "Smets", "Cools"]
+
 # The transitions that lead from a new request to each state, and who takes them.
 PATHS = {
     CaseState.REQUESTED: [],
@@ -191,7 +198,9 @@ def _administrators_group():
 
 
 @transaction.atomic
-def seed():
+def seed(*, cohort=True):
+    """Seed the demo. ``cohort=False`` leaves out the cohort of completed cases behind the
+    outcome dashboard, which takes most of the time (tests that do not look at it skip it)."""
     programmes = load_programmes()
     botp = programmes["botp"]
     users = {local: _account(local, first, last, role, lang)
@@ -232,6 +241,11 @@ def seed():
         participant = _participant(serial, first, last, language)
         _open_case(botp, participant, referrer, state, actors,
                    providers[btp] if btp else None, steps)
+    for index in range(COHORT_SIZE if cohort else 0):
+        participant = _participant(50 + index, "Cohort", COHORT_NAMES[index],
+                                   "fr" if index % 3 == 0 else "nl")
+        _open_case(botp, participant, referrer, CaseState.COMPLETED, actors,
+                   providers["btp2" if index % 3 == 0 else "btp"], steps)
     # Each stage app adds its own demo records for these cases.
     for module in stage_demos:
         if hasattr(module, "seed"):

@@ -4,8 +4,6 @@ Both national numbers and bis numbers (for people not in the national register) 
 """
 
 import base64
-import hashlib
-import hmac
 from functools import lru_cache
 
 from cryptography.fernet import Fernet
@@ -14,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import bis, nn
 from stdnum.exceptions import ValidationError as StdnumError
+
+from botp import keys
 
 
 def validate(value):
@@ -44,13 +44,9 @@ def birth_date(value):
         return None
 
 
-def _derived_key(purpose):
-    return hashlib.sha256(f"{purpose}:{settings.PERSONAL_DATA_KEY}".encode()).digest()
-
-
 @lru_cache(maxsize=4)
 def _fernet(secret):
-    return Fernet(base64.urlsafe_b64encode(_derived_key("niss-encryption")))
+    return Fernet(base64.urlsafe_b64encode(keys.derived_key("niss-encryption")))
 
 
 def encrypt(number):
@@ -62,8 +58,7 @@ def decrypt(token):
 
 
 def keyed_hash(value):
-    number = nn.compact(value or "")
-    return hmac.new(_derived_key("niss-lookup"), number.encode(), hashlib.sha256).hexdigest()
+    return keys.keyed_hash("niss-lookup", nn.compact(value or ""))
 
 
 def format_masked(number):

@@ -56,6 +56,10 @@ class Action:
     VIEW_CONSENTS = "view_consents"  # which consents were given, to whom, withdrawn or not
     # The workplace meeting and data transmission reports: what the workplace is told.
     VIEW_WORKPLACE_EXCHANGES = "view_workplace_exchanges"
+    VIEW_SURVEY_STATUS = "view_survey_status"  # which waves were sent, opened, completed
+    VIEW_SURVEY_SCORES = "view_survey_scores"  # the participant's scores at every wave
+    # The participant's own pre-test scores, offered in the diagnosis report form.
+    VIEW_PRETEST_SCORES = "view_pretest_scores"
 
 
 R = Relation
@@ -89,6 +93,9 @@ RULES = {
     Action.VIEW_PLAN: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
     Action.VIEW_CONSENTS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
     Action.VIEW_WORKPLACE_EXCHANGES: {R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
+    Action.VIEW_SURVEY_STATUS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST},
+    Action.VIEW_SURVEY_SCORES: {R.FEDRIS_PSYCHOLOGIST},
+    Action.VIEW_PRETEST_SCORES: {R.FEDRIS_PSYCHOLOGIST, R.BTP},
 }
 
 
@@ -201,12 +208,16 @@ class Capability:
     REVIEW_SCREENING_REQUESTS = "review_screening_requests"
     FILE_SCREENING_REQUESTS = "file_screening_requests"
     REVIEW_DIAGNOSES = "review_diagnoses"
+    VIEW_OUTCOMES = "view_outcomes"  # the evaluation's aggregate dashboard
+    EXPORT_RESEARCH_DATA = "export_research_data"  # the pseudonymised export
 
 
 CAPABILITIES = {
     Capability.REVIEW_SCREENING_REQUESTS: {Role.FEDRIS_ADMIN},
     Capability.FILE_SCREENING_REQUESTS: {Role.REFERRER},
     Capability.REVIEW_DIAGNOSES: {Role.FEDRIS_PSYCHOLOGIST},
+    Capability.VIEW_OUTCOMES: {Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER},
+    Capability.EXPORT_RESEARCH_DATA: {Role.RESEARCHER},
 }
 
 

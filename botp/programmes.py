@@ -57,6 +57,7 @@ FA_BOTP_SESSION_TYPES = [
     for row in BOTP_SESSION_TYPES if row[0] != "career_change"
 ]
 
+REMINDER_DAYS = [7, 14]
 WAVES = [
     # wave, trigger, offset days, open days
     ("pre", SurveyWaveSchedule.Trigger.APPROVED, 0, 30),
@@ -138,7 +139,8 @@ def load_programmes():
         for wave, trigger, offset, open_days in WAVES:
             SurveyWaveSchedule.objects.update_or_create(
                 programme=programme, wave=wave,
-                defaults={"trigger": trigger, "offset_days": offset, "open_days": open_days},
+                defaults={"trigger": trigger, "offset_days": offset, "open_days": open_days,
+                          "reminder_days": REMINDER_DAYS},
             )
         programmes[spec["code"]] = programme
     return programmes

@@ -210,6 +210,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "check-durations": {"task": "botp.tasks.check_durations",
                         "schedule": crontab(hour=6, minute=15)},
+    "reconcile-survey-waves": {"task": "evaluation.tasks.reconcile_waves",
+                               "schedule": crontab(hour=9, minute=0)},
 }
 
 if REDIS_URL:

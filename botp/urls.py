@@ -14,6 +14,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("diagnosis/", include("diagnosis.urls")),
     path("treatment/", include("treatment.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", admin.site.urls),

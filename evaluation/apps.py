@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation: survey waves")
+
+    def ready(self):
+        from botp import prefill
+        from evaluation import case_sections, signals  # noqa: F401  (register themselves)
+        from evaluation.prefill import pretest_scores
+
+        prefill.register("diagnosis_report", pretest_scores)

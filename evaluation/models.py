@@ -1,7 +1,10 @@
+import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from botp.models import Wave
 from botp.models.i18n import TranslatedName
 
 
@@ -28,3 +31,139 @@ class Instrument(TranslatedName):
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
+
+
+class SurveyInvitation(models.Model):
+    """The one invitation of a case to a survey wave, with its link and what became of it.
+
+    The link's token is never stored: only its hash (to find the invitation) and a random nonce
+    from which, with the portal's key, the same link is made again for reminders.
+    """
+
+    case = models.ForeignKey("botp.Case", on_delete=models.PROTECT,
+                             related_name="survey_invitations")
+    wave = models.CharField(_("wave"), max_length=8, choices=Wave.choices)
+    language = models.CharField(max_length=2)
+    # The instruments asked, in order, as loaded when the invitation was made.
+    instruments = models.ManyToManyField(Instrument, related_name="+", through="WaveInstrument")
+    due_on = models.DateField(_("due on"))
+    closes_at = models.DateTimeField(_("closes at"))
+    nonce = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Staff see delivery trouble here: how often sending failed and the last reason.
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        ordering = ["case", "due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "wave"], name="one_invitation_per_wave"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.wave}"
+
+    @property
+    def is_closed(self):
+        return self.closes_at <= timezone.now()
+
+    @property
+    def last_day(self):
+        """The last (Brussels) day the survey can be answered."""
+        return timezone.localdate(self.closes_at - datetime.timedelta(seconds=1))
+
+    @property
+    def status(self):
+        if self.completed_at:
+            return InvitationStatus.COMPLETED
+        if self.is_closed:
+            return InvitationStatus.EXPIRED
+        if self.opened_at:
+            return InvitationStatus.OPENED
+        if self.sent_at:
+            return InvitationStatus.SENT
+        if self.last_error:
+            return InvitationStatus.FAILING
+        return InvitationStatus.WAITING
+
+    def get_status_display(self):
+        return InvitationStatus(self.status).label
+
+
+class InvitationStatus(models.TextChoices):
+    WAITING = "waiting", _("Not sent yet")
+    FAILING = "failing", _("Sending failed, retrying")
+    SENT = "sent", _("Sent")
+    OPENED = "opened", _("Opened")
+    COMPLETED = "completed", _("Completed")
+    EXPIRED = "expired", _("Expired")
+
+
+class WaveInstrument(models.Model):
+    invitation = models.ForeignKey(SurveyInvitation, on_delete=models.CASCADE)
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["invitation", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "instrument"],
+                                    name="instrument_once_per_invitation"),
+        ]
+
+    def __str__(self):
+        return f"{self.invitation} #{self.position} {self.instrument.code}"
+
+
+class Answer(models.Model):
+    """One item answered; saved as the participant goes, final once the survey is sent."""
+
+    invitation = models.ForeignKey(SurveyInvitation, on_delete=models.CASCADE,
+                                   related_name="answers")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    item = models.CharField(max_length=40)
+    value = models.CharField(max_length=2000)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "instrument", "item"],
+                                    name="one_answer_per_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.invitation} {self.instrument.code}.{self.item}"
+
+
+class Score(models.Model):
+    """A subscale's score, computed once when the survey is sent."""
+
+    invitation = models.ForeignKey(SurveyInvitation, on_delete=models.CASCADE,
+                                   related_name="scores")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    subscale = models.CharField(max_length=40)
+    value = models.DecimalField(max_digits=7, decimal_places=4, null=True)
+    band = models.CharField(max_length=40, blank=True)
+    answered = models.PositiveSmallIntegerField()
+    missing = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "instrument", "subscale"],
+                                    name="one_score_per_subscale"),
+        ]
+
+    def __str__(self):
+        return f"{self.invitation} {self.instrument.code}.{self.subscale} = {self.value}"

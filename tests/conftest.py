@@ -1,6 +1,9 @@
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +17,8 @@ from tests.factories import (
     ReferrerFactory,
     UserFactory,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_report_header(config):
@@ -50,6 +55,41 @@ def chromium():
     path = shutil.which("chromium") or "/usr/bin/chromium"
     require_service(os.path.exists(path), "needs Debian's chromium at /usr/bin/chromium")
     return path
+
+
+@pytest.fixture
+def worker(redis_url, tmp_path, settings, eager_celery):
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.fail("REDIS_URL is set but Celery still runs eagerly")
+    eager_celery.conf.task_always_eager = False
+    database = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+                     f"{database['NAME']}" if connection.vendor == "postgresql" else "",
+        BOTP_VAR_DIR=str(tmp_path),
+        REDIS_URL=redis_url,
+    )
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker needs a database it can share with the test: PostgreSQL")
+    # The worker's output goes to a file (a pipe nobody reads would block it when full) and
+    # is shown when a test fails.
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "botp", "worker", "--pool=solo",
+             "--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=warning"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        yield tmp_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        print(log.read_text()[-5000:])
 
 
 @pytest.fixture

@@ -133,8 +133,15 @@ class SurveyWaveSchedule(models.Model):
     trigger = models.CharField(max_length=16, choices=Trigger.choices)
     offset_days = models.PositiveIntegerField(_("days after the trigger"), default=0)
     open_days = models.PositiveIntegerField(_("days the survey stays open"), default=30)
-    send_to_withdrawn = models.BooleanField(default=False)
-    send_to_not_confirmed = models.BooleanField(default=False)
+    reminder_days = models.JSONField(
+        _("reminders, in days after the invitation"), default=list, blank=True,
+        help_text=_("For example [7, 14]: a reminder a week and two weeks after the "
+                    "invitation, until the survey is answered or closes."),
+    )
+    # A "completed" wave can also go to cases that ended otherwise, counted from their end.
+    send_to_withdrawn = models.BooleanField(_("also to withdrawn cases"), default=False)
+    send_to_not_confirmed = models.BooleanField(
+        _("also to cases closed after a not-confirmed diagnosis"), default=False)
 
     class Meta:
         verbose_name = _("survey wave")

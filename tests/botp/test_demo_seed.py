@@ -7,7 +7,8 @@ from botp.models import Case, CaseState, Programme, Provider, User
 
 def snapshot():
     counts = {model._meta.label: model.objects.count()
-              for model in apps.get_app_config("botp").get_models()}
+              for app in ("botp", "diagnosis", "treatment", "evaluation")
+              for model in apps.get_app_config(app).get_models()}
     cases = sorted(Case.objects.values_list("reference", "state", "btp_id", "participant_id"))
     return counts, cases
 
@@ -21,8 +22,22 @@ def test_seeding_twice_gives_the_same_data():
 
 
 @pytest.mark.django_db
-def test_the_demo_has_every_role_programme_and_state():
+def test_the_demo_cohort_has_answered_surveys_for_the_outcome_dashboard():
+    from evaluation import outcomes
+
     demo.seed()
+    report = outcomes.report(outcomes.OutcomeFilters({}).cohort())
+    by_wave = {response.wave: response for response in report.responses}
+    assert by_wave["pre"].completed >= demo.COHORT_SIZE
+    assert 0 < by_wave["post2"].completed < by_wave["post1"].completed < demo.COHORT_SIZE
+    bat = next(s for s in report.scales if (s.instrument, s.subscale) == ("bat", "total"))
+    (_, to_post1), _ = bat.changes
+    assert to_post1.n >= 10 and to_post1.mean < 0  # burnout went down, as in the pilot
+
+
+@pytest.mark.django_db
+def test_the_demo_has_every_role_programme_and_state():
+    demo.seed(cohort=False)
     emails = {f"{local}@demo.botp.be" for local in (
         "referrer", "admin", "psychologist", "btp", "btp2", "isp", "participant",
         "participant2", "researcher")}
@@ -67,7 +82,7 @@ def test_the_programmes_carry_the_design_rules(programmes):
 
 @pytest.mark.django_db
 def test_the_demo_administrator_keeps_the_directory_in_the_back_office(client):
-    demo.seed()
+    demo.seed(cohort=False)
     admin = User.objects.get(email="admin@demo.botp.be")
     client.force_login(admin)
     assert client.get("/backoffice/botp/provider/").status_code == 200

@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 
 @pytest.fixture
 def admin_client(client, db):
-    demo.seed()
+    demo.seed(cohort=False)
     client.force_login(User.objects.get(email="admin@demo.botp.be"))
     return client
 

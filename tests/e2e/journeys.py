@@ -75,7 +75,8 @@ def stage1(live_server, browser, shoot):
     assert screening.case.state == CaseState.AWAITING_BTP_CHOICE
     page.context.close()
 
-    activation = next(m for m in mail.outbox if "noor.journey@example.org" in m.to)
+    activation = next(m for m in mail.outbox if "noor.journey@example.org" in m.to
+                      and "/intake/activate/" in m.body)
     assert "Activeer uw account" in activation.body or "activeringslink" in activation.body
     link = re.search(r"https?://[^/]+(/intake/activate/[\w-]+/)", activation.body).group(1)
     context = browser.new_context(locale="nl-BE")

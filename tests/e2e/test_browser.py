@@ -25,16 +25,16 @@ def test_each_role_logs_in_and_sees_its_dashboard(live_server, browser, shoot):
     from botp.models import Case
     from botp.policy import visible_cases
 
-    users = demo.seed()
+    users = demo.seed(cohort=False)
     for local, heading, _, absent in ROLES:
         page = log_in(browser, live_server, local)
         assert page.get_by_role("heading", level=1).inner_text() == heading
         listed = set(page.locator("table.cases tbody a").all_inner_texts())
-        expected = set(visible_cases(users[local]).values_list("reference", flat=True)[:25])
-        assert listed == expected, local
+        visible = set(visible_cases(users[local]).values_list("reference", flat=True))
+        assert listed <= visible and len(listed) == min(25, len(visible)), local
         if absent:
             assert not page.locator("table.cases").count()
-        others = set(Case.objects.values_list("reference", flat=True)) - expected
+        others = set(Case.objects.values_list("reference", flat=True)) - visible
         for reference in list(others)[:2]:
             response = page.goto(f"{live_server.url}/cases/{reference}/")
             assert response.status == 404, (local, reference)

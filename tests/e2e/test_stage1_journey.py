@@ -9,6 +9,6 @@ from tests.e2e.journeys import stage1
 
 @pytest.mark.django_db(transaction=True)
 def test_request_approval_and_activation(live_server, browser, shoot):
-    demo.seed()
+    demo.seed(cohort=False)
     _reference, page = stage1(live_server, browser, shoot)
     page.context.close()

@@ -14,14 +14,14 @@ from tests.e2e.journeys import stage1, stage2
 
 @pytest.mark.django_db(transaction=True)
 def test_choice_diagnosis_and_confirmation(live_server, browser, shoot):
-    demo.seed()
+    demo.seed(cohort=False)
     reference, page = stage1(live_server, browser, shoot)
     stage2(live_server, browser, shoot, reference, page)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_not_confirmed_debrief_and_referral(live_server, browser, shoot):
-    demo.seed()
+    demo.seed(cohort=False)
     case = Case.objects.get(state=CaseState.DIAGNOSIS_REVIEW, btp__user__email="btp@demo.botp.be")
 
     page = log_in(browser, live_server, "psychologist")

@@ -25,7 +25,7 @@ def fill_final_report(page):
 
 @pytest.mark.django_db(transaction=True)
 def test_treatment_to_completion(live_server, browser, shoot):
-    demo.seed()
+    demo.seed(cohort=False)
     reference, page = stage1(live_server, browser, shoot)
     stage2(live_server, browser, shoot, reference, page)
     today = timezone.localdate()

@@ -82,11 +82,12 @@ def test_approval_moves_the_case_and_mails_the_participant_and_referrer(
     screening.case.refresh_from_db()
     assert screening.case.state == CaseState.AWAITING_BTP_CHOICE
     to_participant = [m for m in mail.outbox if "eva.peeters@example.org" in m.to]
-    assert len(to_participant) == 1  # the activation e-mail, once
-    assert "activation" in to_participant[0].body.lower() or "activez" in \
-        to_participant[0].body.lower()
-    assert "Activez votre compte" in to_participant[0].body  # the worker chose French
-    assert re.search(r"/intake/activate/[\w-]{40,}/", to_participant[0].body)
+    # The activation e-mail, once, and the pre-test invitation of the evaluation.
+    activation = [m for m in to_participant if "/intake/activate/" in m.body]
+    assert len(activation) == 1 and len(to_participant) == 2
+    assert "Activez votre compte" in activation[0].body  # the worker chose French
+    assert re.search(r"/intake/activate/[\w-]{40,}/", activation[0].body)
+    assert any("/evaluation/survey/" in m.body for m in to_participant)
     assert [m for m in mail.outbox if world.referrer.email in m.to]
 
 

@@ -1,0 +1,103 @@
+"""The pseudonymised export for researchers: one CSV row per case and survey wave.
+
+A row names the case only by a keyed hash (the same case always gets the same pseudonym, and
+without the portal's key nobody can go back from it). No name, national number, e-mail, exact
+date, free text or reference leaves the portal: dates are reduced to the month.
+"""
+
+import csv
+from collections import Counter
+
+from botp import keys
+from botp.models import Session, SessionStatus, SessionType
+from evaluation import definitions
+from evaluation.models import Answer, Instrument, Score, SurveyInvitation
+
+CHUNK = 500
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def pseudonym(case_id):
+    return keys.keyed_hash("research-pseudonym", case_id)[:24]
+
+
+def _columns():
+    session_codes = list(dict.fromkeys(
+        SessionType.objects.order_by("order").values_list("code", flat=True)))
+    scores, answers = [], []
+    latest = {}
+    for instrument in Instrument.objects.order_by("code", "-version"):
+        latest.setdefault(instrument.code, instrument)
+    for instrument in latest.values():
+        definition = instrument.definition
+        if definition.get("scoring"):
+            scores += [(instrument.code, s["id"]) for s in definition["scoring"]["subscales"]]
+        else:
+            free = set(definitions.free_text_item_ids(definition))
+            answers += [(instrument.code, item["id"]) for item in definition["items"]
+                        if item["id"] not in free]
+    return session_codes, scores, answers
+
+
+def _cell(value):
+    return "" if value is None else value
+
+
+def _month(moment):
+    return moment.strftime("%Y-%m") if moment else ""
+
+
+def csv_lines(cohort):
+    """The export of ``cohort`` as CSV lines, produced chunk by chunk."""
+    session_codes, score_columns, answer_columns = _columns()
+    writer = csv.writer(_Echo())
+    yield writer.writerow(
+        ["pseudonym", "programme", "sector", "stage_reached", "approved_month", "wave",
+         "wave_status", "invited_month", "completed_month"]
+        + [f"sessions_{code}" for code in session_codes]
+        + [f"{code}_{subscale}" for code, subscale in score_columns]
+        + [f"{code}_{item}" for code, item in answer_columns]
+    )
+    answer_keys = set(answer_columns)
+    case_ids = list(cohort.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(case_ids), CHUNK):
+        chunk = case_ids[start:start + CHUNK]
+        sessions = Counter(
+            Session.objects.filter(case_id__in=chunk, status=SessionStatus.HELD)
+            .values_list("case_id", "session_type__code")
+        )
+        invitations = (SurveyInvitation.objects.filter(case_id__in=chunk)
+                       .select_related("case__programme",
+                                       "case__screening_request__sector")
+                       .order_by("case_id", "due_on"))
+        scores = {
+            (invitation_id, code, subscale): value
+            for invitation_id, code, subscale, value in Score.objects.filter(
+                invitation__case_id__in=chunk).values_list(
+                "invitation_id", "instrument__code", "subscale", "value")
+        }
+        answers = {
+            (invitation_id, code, item): value
+            for invitation_id, code, item, value in Answer.objects.filter(
+                invitation__case_id__in=chunk, invitation__completed_at__isnull=False)
+            .values_list("invitation_id", "instrument__code", "item", "value")
+            if (code, item) in answer_keys
+        }
+        for invitation in invitations:
+            case = invitation.case
+            screening = getattr(case, "screening_request", None)
+            sector = screening.sector.code if screening and screening.sector else "other"
+            yield writer.writerow(
+                [pseudonym(case.pk), case.programme.code, sector, case.state,
+                 _month(case.approved_at), invitation.wave, invitation.status,
+                 _month(invitation.sent_at), _month(invitation.completed_at)]
+                + [sessions.get((case.pk, code), 0) for code in session_codes]
+                + [_cell(scores.get((invitation.pk, code, subscale)))
+                   for code, subscale in score_columns]
+                + [answers.get((invitation.pk, code, item), "")
+                   for code, item in answer_columns]
+            )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from evaluation import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("survey/<str:token>/", views.survey_page, name="survey"),
+    path("cases/<str:reference>/", views.case_waves, name="case_waves"),
+    path("outcomes/", views.dashboard, name="outcomes"),
+    path("outcomes/export.csv", views.export_csv, name="export"),
+]

@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from botp import audit, policy
+from botp.models import AuditEntry
+from botp.policy import Action, Capability
+from evaluation import export, outcomes, survey
+from evaluation.forms import page_questions, text_in
+from evaluation.models import Score
+
+# --- The participant's survey, through its link ------------------------------------------------
+
+
+def _problem(request, code):
+    status = 404 if code == "invalid" else 410
+    return render(request, "evaluation/link_problem.html", {"problem": code}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey_page(request, token):
+    try:
+        invitation = survey.find(token)
+    except survey.LinkProblem as problem:
+        return _problem(request, problem.code)
+    # The participant's language, unless they chose another with the switcher.
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or invitation.language
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    pages = survey.instruments(invitation)
+    try:
+        number = min(max(int(request.GET.get("page", 0)), 0), len(pages))
+    except ValueError:
+        number = 0
+    here = reverse("evaluation:survey", args=[token])
+    if number == 0:
+        return render(request, "evaluation/survey_start.html", {
+            "invitation": invitation, "pages": len(pages), "here": here,
+            "started": invitation.answers.exists(),
+        })
+    instrument = pages[number - 1]
+    errors = {}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        try:
+            errors = survey.save_page(invitation, instrument, request.POST)
+        except survey.LinkProblem as problem:
+            return _problem(request, problem.code)
+        if action == "stop":
+            return render(request, "evaluation/survey_saved.html", {
+                "invitation": invitation, "link": request.build_absolute_uri(here),
+                "closes": invitation.last_day})
+        if action == "back":
+            return redirect(f"{here}?page={number - 1}")
+        if not errors and action == "next" and number < len(pages):
+            return redirect(f"{here}?page={number + 1}")
+        if not errors and action == "submit":
+            try:
+                missing = survey.submit(invitation)
+            except survey.LinkProblem as problem:
+                return _problem(request, problem.code)
+            if not missing:
+                return render(request, "evaluation/survey_done.html", {"invitation": invitation})
+            return render(request, "evaluation/survey_missing.html", {
+                "invitation": invitation, "here": here,
+                "missing": [(n, text_in(i.definition["name"], language)) for n, i in missing],
+            }, status=400)
+        status = 400 if errors else 200
+    answers = survey.saved_answers(invitation, instrument).get(instrument.pk, {})
+    if request.method == "POST":
+        answers = {key: request.POST.get(key, "") for key in request.POST}
+    definition = instrument.definition
+    return render(request, "evaluation/survey_page.html", {
+        "invitation": invitation, "here": here, "number": number, "pages": len(pages),
+        "title": text_in(definition["name"], language),
+        "instructions": text_in(definition.get("instructions", {}), language)
+        if definition.get("instructions") else "",
+        "questions": page_questions(instrument, language, answers, errors),
+        "errors": errors, "last": number == len(pages),
+    }, status=status)
+
+
+# --- What staff see of a case's surveys --------------------------------------------------------
+
+
+@login_required
+def case_waves(request, reference):
+    case = policy.get_case_or_404(request.user, reference)
+    allowed = policy.allowed_actions(request.user, case)
+    if Action.VIEW_SURVEY_STATUS not in allowed:
+        raise PermissionDenied
+    invitations = case.survey_invitations.order_by("due_on")
+    scores = []
+    if Action.VIEW_SURVEY_SCORES in allowed:
+        scores = (Score.objects.filter(invitation__case=case, value__isnull=False)
+                  .select_related("invitation", "instrument")
+                  .order_by("instrument__code", "subscale", "invitation__due_on"))
+        audit.record_clinical_view(request.user, case, "survey scores")
+    else:
+        audit.record(request.user, AuditEntry.Kind.VIEW, "survey status", case=case)
+    return render(request, "evaluation/case_waves.html", {
+        "case": case, "invitations": invitations, "scores": outcomes.score_table(scores),
+    })
+
+
+# --- Outcomes and export for Fedris and researchers --------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    policy.require_capability(request.user, Capability.VIEW_OUTCOMES)
+    filters = outcomes.OutcomeFilters(request.GET)
+    report = outcomes.report(filters.cohort()) if filters.is_valid() else None
+    audit.record(request.user, AuditEntry.Kind.VIEW, "outcome dashboard")
+    return render(request, "evaluation/dashboard.html", {
+        "filters": filters, "report": report,
+        "may_export": policy.has_capability(request.user, Capability.EXPORT_RESEARCH_DATA),
+    })
+
+
+@login_required
+def export_csv(request):
+    policy.require_capability(request.user, Capability.EXPORT_RESEARCH_DATA)
+    filters = outcomes.OutcomeFilters(request.GET)
+    cohort = filters.cohort() if filters.is_valid() else outcomes.OutcomeFilters().cohort()
+    audit.record(request.user, AuditEntry.Kind.DOWNLOAD, "pseudonymised export")
+    response = StreamingHttpResponse(export.csv_lines(cohort), content_type="text/csv")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="botp-evaluation-{stamp}.csv"'
+    return response

@@ -1,0 +1,196 @@
+"""Survey waves: when each is due, one invitation per case and wave, sending, reminders, and the
+daily reconciliation."""
+
+import datetime
+import smtplib
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from botp import workflow
+from botp.models import CaseState
+from evaluation import invitations as sending
+from evaluation import tasks, waves
+from evaluation.models import SurveyInvitation
+from tests.evaluation.conftest import backdate, invitations, link_in
+
+
+@pytest.mark.django_db
+def test_approval_sends_the_pre_test(world, approved):
+    case = approved()
+    invitation = SurveyInvitation.objects.get(case=case)
+    assert (invitation.wave, invitation.language) == ("pre", case.participant.language)
+    assert invitation.sent_at is not None
+    assert invitation.due_on == timezone.localdate()
+    assert invitation.last_day == timezone.localdate() + datetime.timedelta(days=29)
+    message = next(m for m in mail.outbox if "/evaluation/survey/" in m.body)
+    assert message.to == [case.participant.user.email]
+    codes = [wi.instrument.code for wi in invitation.waveinstrument_set.order_by("position")]
+    assert codes == ["employment", "absence", "bat", "obi", "dass21", "healthcare"]
+
+
+@pytest.mark.django_db
+def test_the_invitation_is_in_the_participants_language(world, approved):
+    from botp.models import Participant
+
+    other = approved(mine=False)
+    Participant.objects.filter(pk=other.participant_id).update(language="fr")
+    SurveyInvitation.objects.filter(case=other).delete()
+    mail.outbox.clear()
+    other.refresh_from_db()
+    created = waves.ensure_invitations(other)
+    sending.send_invitation(created[0].pk)
+    assert created[0].language == "fr"
+    assert "Votre questionnaire" in mail.outbox[0].subject
+
+
+@pytest.mark.django_db
+def test_exactly_one_invitation_per_case_and_wave_however_often_planned(world, approved):
+    case = approved()
+    mail.outbox.clear()
+    for _ in range(3):
+        tasks.plan_waves(case.pk)
+        tasks.reconcile_waves()
+        assert waves.ensure_invitations(case) == []
+    assert SurveyInvitation.objects.filter(case=case).count() == 1
+    assert not [m for m in mail.outbox if "/evaluation/survey/" in m.body]
+    assert sending.send_invitation(SurveyInvitation.objects.get(case=case).pk) is False
+
+
+@pytest.mark.django_db
+def test_completion_brings_post_test_1_now_and_post_test_2_three_months_later(world, approved,
+                                                                              instruments):
+    case = world.case(CaseState.IN_TREATMENT, btp=world.btp)
+    backdate(case, approved_days=200, ended_days=0)
+    case.state = CaseState.COMPLETED
+    case.save()
+    waves.ensure_invitations(case)
+    made = invitations(case)
+    assert set(made) == {"post1", "post2"}  # the pre-test closed long ago: not made now
+    today = timezone.localdate()
+    assert made["post1"].due_on == today
+    assert made["post2"].due_on == today + datetime.timedelta(days=91)
+    assert made["post2"].last_day == today + datetime.timedelta(days=91 + 92 - 1)
+    post1_codes = {wi.instrument.code for wi in made["post1"].waveinstrument_set.all()}
+    assert "satisfaction" in post1_codes
+    assert "satisfaction" not in {wi.instrument.code for wi in
+                                  made["post2"].waveinstrument_set.all()}
+    # Post-test 2 is not sent before its day, and is sent by the reconciliation when due.
+    assert sending.send_invitation(made["post2"].pk) is False
+    SurveyInvitation.objects.filter(pk=made["post2"].pk).update(due_on=today)
+    mail.outbox.clear()
+    tasks.reconcile_waves()
+    assert SurveyInvitation.objects.get(pk=made["post2"].pk).sent_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state, setting", [(CaseState.WITHDRAWN, "send_to_withdrawn"),
+                                            (CaseState.CLOSED, "send_to_not_confirmed")])
+def test_other_endings_get_the_post_tests_only_when_the_programme_says_so(world, instruments,
+                                                                         state, setting):
+    case = world.case(state, btp=world.btp)
+    backdate(case, approved_days=100, ended_days=0)
+    assert waves.ensure_invitations(case) == []
+    schedule = world.programme.waves.get(wave="post1")
+    setattr(schedule, setting, True)
+    schedule.save()
+    case.refresh_from_db()
+    assert [i.wave for i in waves.ensure_invitations(case)] == ["post1"]
+
+
+@pytest.mark.django_db
+def test_a_case_declined_by_a_btp_gets_no_second_pre_test(world, approved):
+    case = approved()
+    case.state = CaseState.BTP_PROPOSED
+    case.btp = world.btp
+    case.save()
+    workflow.perform(case, "decline_case", world.btp.user, payload={"reason": "Full"})
+    assert SurveyInvitation.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_reconciliation_sends_what_a_missed_event_left(world, instruments):
+    """The approval happened while the broker was down: no task ran."""
+    case = world.case(CaseState.AWAITING_BTP_CHOICE)
+    backdate(case, approved_days=2)
+    mail.outbox.clear()
+    tasks.reconcile_waves()
+    invitation = SurveyInvitation.objects.get(case=case)
+    assert invitation.wave == "pre" and invitation.sent_at is not None
+    assert invitation.due_on == timezone.localdate() - datetime.timedelta(days=2)
+    assert len([m for m in mail.outbox if link_in(m)]) == 1
+    tasks.reconcile_waves()  # and a second run sends nothing more
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_old_cases_are_not_invited_after_the_fact(world, instruments):
+    case = world.case(CaseState.AWAITING_BTP_CHOICE)
+    backdate(case, approved_days=400)
+    tasks.reconcile_waves()
+    assert not SurveyInvitation.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_reminders_after_7_and_14_days_until_answered(world, approved):
+    case = approved()
+    invitation = SurveyInvitation.objects.get(case=case)
+    mail.outbox.clear()
+    start = invitation.sent_at
+    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=6)) is False
+    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=7)) is True
+    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=8)) is False
+    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=14)) is True
+    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=21)) is False
+    assert len(mail.outbox) == 2 and "Reminder" in mail.outbox[0].subject
+    # The reminder carries the same link as the invitation.
+    invitation.refresh_from_db()
+    assert invitation.reminders_sent == 2
+    other = approved(mine=False)
+    answered = SurveyInvitation.objects.get(case=other)
+    answered.completed_at = timezone.now()
+    answered.save()
+    later = answered.sent_at + datetime.timedelta(days=7)
+    assert sending.send_reminder(answered.pk, now=later) is False
+
+
+@pytest.mark.django_db
+def test_a_reminder_repeats_the_original_link(world, approved, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    case = approved()
+    first = next(link_in(m) for m in mail.outbox if "/evaluation/survey/" in m.body)
+    invitation = SurveyInvitation.objects.get(case=case)
+    mail.outbox.clear()
+    sending.send_reminder(invitation.pk, now=invitation.sent_at + datetime.timedelta(days=7))
+    assert link_in(mail.outbox[0]) == first
+
+
+@pytest.mark.django_db
+def test_an_smtp_failure_is_retried_and_shown_to_staff(world, instruments, monkeypatch,
+                                                      client):
+    case = world.case(CaseState.AWAITING_BTP_CHOICE)
+    backdate(case, approved_days=0)
+    [invitation] = waves.ensure_invitations(case)
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("mail relay down")
+
+    monkeypatch.setattr("evaluation.invitations.send_mail", refuse)
+    retries = []
+    monkeypatch.setattr(tasks.send_invitation, "retry",
+                        lambda exc, countdown: retries.append(countdown) or exc)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        tasks.send_invitation.run(invitation.pk)
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None and invitation.send_attempts == 0  # rolled back
+    assert invitation.last_error == "mail relay down"
+    assert invitation.status == "failing" and retries == [60]
+    client.force_login(world.admin)
+    page = client.get(f"/evaluation/cases/{case.reference}/").content.decode()
+    assert "Sending failed, retrying" in page and "mail relay down" in page
+
+    monkeypatch.undo()
+    assert sending.send_invitation(invitation.pk) is True
+    invitation.refresh_from_db()
+    assert invitation.sent_at and invitation.last_error == ""
