@@ -14,7 +14,7 @@ from django.db.models.functions import Abs, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, caps, policy, sessions, workflow
+from botp import audit, caps, policy, prefill, sessions, workflow
 from botp.models import (
     AuditEntry,
     CaseState,
@@ -205,6 +205,11 @@ def working_copy(case, author):
     report = DiagnosisReport(case=case, author=author,
                              version=(previous.version + 1) if previous else 1)
     lines = []
+    if previous is None and policy.can(author, policy.Action.VIEW_PRETEST_SCORES, case):
+        values, sources = prefill.values_for("diagnosis_report", case)
+        for name, value in values.items():
+            setattr(report, name, value)
+        report.scores_source = "; ".join(sources)[:100]
     if previous is not None:
         for name in COPIED_FIELDS:
             setattr(report, name, getattr(previous, name))
