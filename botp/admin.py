@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from botp.models import (
     AuditEntry,
+    Document,
     Programme,
     Provider,
     Referrer,
@@ -121,6 +122,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    """Which documents are ready and which failed, and why; the files themselves are read
+    through the portal, which asks the access policy."""
+
+    list_display = ["case", "kind", "version", "language", "status", "attempts", "last_error",
+                    "created_at"]
+    list_filter = ["status", "kind"]
+    fields = ["case", "kind", "version", "language", "status", "sha256", "size", "attempts",
+              "last_error", "created_at", "rendered_at"]
+    actions = ["render_again"]
+
+    @admin.action(description=_("Render the selected documents again"))
+    def render_again(self, request, queryset):
+        from botp.tasks import render_document
+
+        for document in queryset.exclude(status=Document.Status.RENDERED):
+            render_document.delay(document.pk)
 
 
 @admin.register(AuditEntry)

@@ -60,6 +60,8 @@ class Action:
     VIEW_SURVEY_SCORES = "view_survey_scores"  # the participant's scores at every wave
     # The participant's own pre-test scores, offered in the diagnosis report form.
     VIEW_PRETEST_SCORES = "view_pretest_scores"
+    VIEW_ELIGIBILITY_LETTER = "view_eligibility_letter"  # Fedris' letter to the worker
+    VIEW_DECISION_LETTER = "view_decision_letter"  # the psychologist's decision, as sent
 
 
 R = Relation
@@ -96,6 +98,19 @@ RULES = {
     Action.VIEW_SURVEY_STATUS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST},
     Action.VIEW_SURVEY_SCORES: {R.FEDRIS_PSYCHOLOGIST},
     Action.VIEW_PRETEST_SCORES: {R.FEDRIS_PSYCHOLOGIST, R.BTP},
+    Action.VIEW_ELIGIBILITY_LETTER: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.PARTICIPANT},
+    # The letter names the decision (and its reasons when not confirmed): clinical.
+    Action.VIEW_DECISION_LETTER: {R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
+}
+
+# Who may download each kind of document: the action its content falls under.
+DOCUMENT_ACTIONS = {
+    "screening_request": Action.VIEW_SCREENING_REQUEST,
+    "eligibility_decision": Action.VIEW_ELIGIBILITY_LETTER,
+    "diagnosis_report": Action.VIEW_CLINICAL,
+    "decision_letter": Action.VIEW_DECISION_LETTER,
+    "transmission_report": Action.VIEW_WORKPLACE_EXCHANGES,
+    "final_report": Action.VIEW_CLINICAL,
 }
 
 
@@ -242,6 +257,22 @@ def filed_by(user, queryset, referrer_field="referrer"):
 def scope_by_case(user, queryset, action, case_field="case"):
     """Rows of a stage's model whose case allows ``action`` for ``user``."""
     return queryset.filter(**{f"{case_field}__in": cases_for(user, action)})
+
+
+def visible_documents(user, case):
+    """The documents of ``case`` that ``user`` may download."""
+    allowed = allowed_actions(user, case)
+    kinds = [kind for kind, action in DOCUMENT_ACTIONS.items() if action in allowed]
+    return case.documents.filter(kind__in=kinds)
+
+
+def get_document_or_404(user, queryset, pk):
+    """A document the user may download; any other reads as not found, even on a case they
+    can see."""
+    document = queryset.select_related("case__participant").filter(pk=pk).first()
+    if document is None or not can(user, DOCUMENT_ACTIONS[document.kind], document.case):
+        raise Http404
+    return document
 
 
 def get_case_or_404(user, reference, action=Action.VIEW_CASE):

@@ -212,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
                         "schedule": crontab(hour=6, minute=15)},
     "reconcile-survey-waves": {"task": "evaluation.tasks.reconcile_waves",
                                "schedule": crontab(hour=9, minute=0)},
+    "render-waiting-documents": {"task": "botp.tasks.render_waiting_documents",
+                                 "schedule": crontab(minute=20)},
 }
 
 if REDIS_URL:
@@ -249,5 +251,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Eager tasks in demo mode would otherwise log every e-mail they send.
         "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint reports every step of every render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

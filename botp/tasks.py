@@ -1,9 +1,11 @@
+import datetime
 import smtplib
 
 from celery import shared_task
+from django.utils import timezone
 
-from botp import duration, notifications
-from botp.models import Case, CaseEvent, DurationAlert
+from botp import documents, duration, notifications
+from botp.models import Case, CaseEvent, Document, DurationAlert
 
 
 @shared_task(
@@ -55,6 +57,39 @@ def notify_duration_alert(alert_id):
 def send_duration_alert(alert_id, email, language):
     alert = DurationAlert.objects.select_related("case__programme").get(pk=alert_id)
     notifications.send_duration_email(alert, notifications.Recipient(email, language))
+
+
+@shared_task(bind=True, max_retries=5)
+def render_document(self, document_id):
+    """Render a document to PDF. A failure is kept on the document, where staff see it, and
+    retried with backoff; the submission it renders is untouched either way."""
+    document = Document.objects.select_related("case").get(pk=document_id)
+    if document.status == Document.Status.RENDERED:
+        return document.sha256
+    Document.objects.filter(pk=document_id).update(attempts=document.attempts + 1)
+    try:
+        return documents.render(document).sha256
+    except Exception as error:  # any failure of a render is retried, not lost
+        last_try = self.request.retries >= self.max_retries
+        Document.objects.filter(pk=document_id).update(
+            last_error=f"{type(error).__name__}: {error}"[:300],
+            status=Document.Status.FAILED if last_try else Document.Status.PENDING,
+        )
+        if last_try:
+            raise
+        raise self.retry(exc=error, countdown=min(3600, 30 * 2 ** self.request.retries)) \
+            from error
+
+
+@shared_task
+def render_waiting_documents():
+    """Hourly (beat): render documents still waiting (a lost task, a worker that was down) and
+    try failed ones again."""
+    stale = timezone.now() - datetime.timedelta(minutes=10)
+    waiting = Document.objects.exclude(status=Document.Status.RENDERED).filter(
+        created_at__lt=stale)
+    for document_id in waiting.values_list("pk", flat=True).iterator():
+        render_document.delay(document_id)
 
 
 @shared_task

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<str:reference>/actions/<slug:action>/", views.case_transition,
          name="case_transition"),
     path("cases/<str:reference>/audit/", views.case_audit, name="case_audit"),
+    path("documents/<int:pk>/", views.document_download, name="document"),
     path("healthz", views.healthz, name="healthz"),
     path("intake/", include("intake.urls")),
     path("diagnosis/", include("diagnosis.urls")),

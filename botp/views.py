@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,10 +9,12 @@ from django.views.decorators.http import require_POST
 
 from botp import audit, policy, sections, workflow
 from botp.forms import DashboardFilterForm, TransitionForm
-from botp.models import AuditEntry, Role
+from botp.models import AuditEntry, Document, Role
 from botp.policy import Action
 
 PAGE_SIZE = 25
+# Fedris staff see why a document is not ready; others only that it is being prepared.
+STAFF_ROLES = {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST}
 
 DASHBOARD_TITLES = {
     Role.REFERRER: gettext_lazy("My screening requests"),
@@ -58,6 +60,8 @@ def _case_page(request, case, status=200, form=None):
         "may": {action: action in allowed for action in policy.RULES},
         "transitions": [t for t in workflow.available(case, user) if t.manual],
         "sections": sections.for_case(case, user),
+        "documents": policy.visible_documents(user, case),
+        "sees_document_trouble": user.role in STAFF_ROLES,
         "form": form or TransitionForm(initial={"version": case.version}),
     }
     if context["may"][Action.VIEW_TIMELINE]:
@@ -111,6 +115,17 @@ def case_audit(request, reference):
     entries = case.audit_entries.select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "botp/case_audit.html", {"case": case, "page": page})
+
+
+@login_required
+def document_download(request, pk):
+    """A rendered document, to those whose access covers its content; any other is a 404."""
+    document = policy.get_document_or_404(
+        request.user, Document.objects.filter(status=Document.Status.RENDERED), pk)
+    audit.record(request.user, AuditEntry.Kind.DOWNLOAD,
+                 f"document {document.kind} v{document.version}", case=document.case)
+    return FileResponse(document.file.open("rb"), content_type="application/pdf",
+                        filename=document.filename, as_attachment=False)
 
 
 def healthz(request):

@@ -7,4 +7,6 @@ class DiagnosisConfig(AppConfig):
     verbose_name = _("Stage 2: diagnosis and treatment request")
 
     def ready(self):
-        from diagnosis import case_sections  # noqa: F401  (registers the case page sections)
+        from diagnosis import case_sections, documents  # noqa: F401  (the sections register on import)
+
+        documents.register()

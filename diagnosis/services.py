@@ -14,7 +14,7 @@ from django.db.models.functions import Abs, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, caps, policy, prefill, sessions, workflow
+from botp import audit, caps, documents, policy, prefill, sessions, workflow
 from botp.models import (
     AuditEntry,
     CaseState,
@@ -263,6 +263,7 @@ def save_report(case, actor, values, lines, *, submit=False, expected_version=No
             report.save(update_fields=["submitted_at", "updated_at"])
             workflow.perform(locked, "submit_diagnosis", actor,
                              payload={"report_version": report.version})
+            documents.issue(locked, "diagnosis_report", report.pk, version=report.version)
     case.refresh_from_db()
     return report
 
@@ -303,6 +304,8 @@ def decide(case, psychologist, decision, *, comment="", expected_version=None):
         if decision == Decision.CONFIRM:
             case.isps.set({line.provider for line in report.request_lines.all()
                            if line.provider_id})
+        if decision != Decision.MORE_INFORMATION:
+            documents.issue(case, "decision_letter", event.pk)
     return event
 
 

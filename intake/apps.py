@@ -7,4 +7,6 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Stage 1: screening request and eligibility")
 
     def ready(self):
-        from intake import case_sections  # noqa: F401  (registers the case page section)
+        from intake import case_sections, documents  # noqa: F401  (the sections register on import)
+
+        documents.register()

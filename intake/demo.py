@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from botp import nationalnumber
+from botp import documents, nationalnumber
 from botp.models import Case, Participant, Sector
 from intake import services
 from intake.consent import CURRENT_CONSENT_VERSION
@@ -45,6 +45,10 @@ def seed(users):
                                      case=case, submitted_at=case.requested_at)
         _fill(screening, case.participant, index)
         screening.save()
+        # The documents the real submission and decision would have issued.
+        documents.issue(case, "screening_request", screening.pk)
+        for event in case.events.filter(action__in=["approve", "declare_ineligible"]):
+            documents.issue(case, "eligibility_decision", event.pk)
 
     if not ScreeningRequest.objects.filter(referrer=referrer, submitted_at__isnull=True).exists():
         ScreeningRequest.objects.create(

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, nationalnumber, workflow
+from botp import audit, documents, nationalnumber, workflow
 from botp.models import AuditEntry, Participant
 from intake import eligibility
 from intake.consent import CURRENT_CONSENT_VERSION
@@ -60,6 +60,7 @@ def submit(screening_id, referrer):
         screening.submitted_at = timezone.now()
         screening.case = workflow.open_case(screening.programme, participant, referrer)
         screening.save()
+        documents.issue(screening.case, "screening_request", screening.pk)
     return screening
 
 
@@ -87,6 +88,7 @@ def decide(screening, admin, *, decision, reason_code="", reason_text="", overri
         with transaction.atomic():
             event = workflow.perform(screening.case, "approve", admin, payload=payload,
                                      expected_version=expected_version)
+            documents.issue(screening.case, "eligibility_decision", event.pk)
             participant_id = screening.case.participant_id
             from intake.tasks import send_activation
 
@@ -97,8 +99,11 @@ def decide(screening, admin, *, decision, reason_code="", reason_text="", overri
         if not reason_code:
             raise ValidationError(_("Choose a reason."), code="reason_required")
         payload.update(reason_code=reason_code, reason=reason_text.strip() or reason_code)
-        return workflow.perform(screening.case, "declare_ineligible", admin, payload=payload,
-                                expected_version=expected_version)
+        with transaction.atomic():
+            event = workflow.perform(screening.case, "declare_ineligible", admin,
+                                     payload=payload, expected_version=expected_version)
+            documents.issue(screening.case, "eligibility_decision", event.pk)
+        return event
     raise ValidationError(_("Unknown decision."), code="unknown_decision")
 
 

@@ -7,4 +7,6 @@ class TreatmentConfig(AppConfig):
     verbose_name = _("Stages 3 and 4: treatment and final report")
 
     def ready(self):
-        from treatment import case_sections  # noqa: F401  (registers the case page sections)
+        from treatment import case_sections, documents  # noqa: F401  (the sections register on import)
+
+        documents.register()

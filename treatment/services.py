@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, sessions, workflow
+from botp import audit, documents, sessions, workflow
 from botp.models import (
     AuditEntry,
     Consent,
@@ -306,6 +306,7 @@ def write_transmission_report(case, btp_user, *, consent_id, purpose, content):
         )
         audit.record(btp_user, AuditEntry.Kind.CHANGE, "data transmission report written",
                      case=locked)
+        documents.issue(locked, "transmission_report", report.pk)
     return report
 
 
@@ -356,6 +357,7 @@ def save_final_report(case, btp_user, values, *, submit=False, expected_version=
             report.submitted_at = timezone.now()
             report.save(update_fields=["sessions_delivered", "submitted_at", "updated_at"])
             workflow.perform(locked, "complete", btp_user)
+            documents.issue(locked, "final_report", report.pk)
     case.refresh_from_db()
     return report
 

@@ -12,6 +12,7 @@ from .case import (
     ReferrerStage,
 )
 from .consent import TRANSMISSION_RECIPIENTS, Consent, WorkplaceRole
+from .document import Document, DocumentKind
 from .people import (
     BTP_PROFESSIONS,
     ISP_PROFESSIONS,
@@ -48,5 +49,5 @@ __all__ = [
     "Approach", "GivenBy", "Programme", "Sector", "SessionPhase", "SessionType",
     "SurveyWaveSchedule", "Wave",
     "Session", "SessionFormat", "SessionStatus",
-    "TRANSMISSION_RECIPIENTS", "Consent", "DurationAlert", "WorkplaceRole",
+    "TRANSMISSION_RECIPIENTS", "Consent", "WorkplaceRole", "Document", "DocumentKind",
 ]

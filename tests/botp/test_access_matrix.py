@@ -29,19 +29,23 @@ STAGE3 = {Action.VIEW_PLAN, Action.VIEW_CONSENTS, Action.VIEW_WORKPLACE_EXCHANGE
 EXPECTED_ACTIONS = {
     "admin": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
               Action.VIEW_EVENT_DETAILS, Action.VIEW_SCREENING_REQUEST, Action.VIEW_SESSIONS,
-              Action.VIEW_PLAN, Action.VIEW_CONSENTS, Action.VIEW_SURVEY_STATUS},
+              Action.VIEW_PLAN, Action.VIEW_CONSENTS, Action.VIEW_SURVEY_STATUS,
+              Action.VIEW_ELIGIBILITY_LETTER},
     "psychologist": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
                      Action.VIEW_TIMELINE, Action.VIEW_EVENT_DETAILS, Action.VIEW_CLINICAL,
                      Action.VIEW_AUDIT, Action.VIEW_SESSIONS, Action.VIEW_SURVEY_STATUS,
-                     Action.VIEW_SURVEY_SCORES, Action.VIEW_PRETEST_SCORES} | STAGE1 | STAGE3,
+                     Action.VIEW_SURVEY_SCORES, Action.VIEW_PRETEST_SCORES,
+                     Action.VIEW_ELIGIBILITY_LETTER, Action.VIEW_DECISION_LETTER}
+                    | STAGE1 | STAGE3,
     "referrer": {Action.VIEW_CASE} | STAGE1,
     "btp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY, Action.VIEW_TIMELINE,
             Action.VIEW_CLINICAL, Action.VIEW_SESSIONS, Action.VIEW_DRAFTS,
-            Action.VIEW_PRETEST_SCORES} | STAGE1 | STAGE3,
+            Action.VIEW_PRETEST_SCORES, Action.VIEW_DECISION_LETTER} | STAGE1 | STAGE3,
     "isp": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
             Action.VIEW_OWN_ASSIGNMENT},
     "participant": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
-                    Action.VIEW_TIMELINE, Action.VIEW_SESSIONS} | STAGE1 | STAGE3,
+                    Action.VIEW_TIMELINE, Action.VIEW_SESSIONS, Action.VIEW_ELIGIBILITY_LETTER,
+                    Action.VIEW_DECISION_LETTER} | STAGE1 | STAGE3,
     "researcher": set(),
 }
 

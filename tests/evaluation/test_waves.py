@@ -143,7 +143,8 @@ def test_reminders_after_7_and_14_days_until_answered(world, approved):
     assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=8)) is False
     assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=14)) is True
     assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=21)) is False
-    assert len(mail.outbox) == 2 and "Reminder" in mail.outbox[0].subject
+    # In the participant's language (Dutch here).
+    assert len(mail.outbox) == 2 and "Herinnering" in mail.outbox[0].subject
     # The reminder carries the same link as the invitation.
     invitation.refresh_from_db()
     assert invitation.reminders_sent == 2

@@ -1,0 +1,299 @@
+"""The programme's forms as PDF: rendered after the submission commits, in the reader's
+language, with reference, date, version and the secrecy marking; kept per version with their
+hash; downloaded only by those who may read them."""
+
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from botp import documents
+from botp.models import Consent, Document
+from botp.tasks import render_document
+from diagnosis import services as diagnosis
+from tests.diagnosis.conftest import DEFAULT_PLAN, complete_values, lines_for
+from tests.intake.conftest import post_new
+from treatment import services as treatment
+
+
+def only(case, kind):
+    return Document.objects.get(case=case, kind=kind)
+
+
+def flat(text):
+    return " ".join(text.split())
+
+
+@pytest.mark.django_db
+def test_the_screening_request_and_the_approval_letter(
+        referrer_client, form_data, world, pdf_text, django_capture_on_commit_callbacks):
+    from intake import services
+    from intake.models import ScreeningRequest
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_new(referrer_client, form_data(language="fr"))
+    screening = ScreeningRequest.objects.get()
+    case = screening.case
+    request_pdf = only(case, "screening_request")
+    assert request_pdf.status == "rendered" and request_pdf.language == "en"  # the referrer's
+    text = flat(pdf_text(request_pdf))
+    for expected in ("Screening request", case.reference, "Eva Peeters", "AZ Demo", "Nurse",
+                     "Confidential — professional secrecy", "Page 1 / ", "Version 1"):
+        assert expected in text, expected
+    assert screening.niss not in text  # masked
+    assert "Fatigue" not in text  # the referral signals stay in the portal
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(screening, world.admin, decision="approve")
+    letter = flat(pdf_text(only(case, "eligibility_decision")))
+    # The worker chose French.
+    assert "Votre demande est approuvée" in letter and "Confidentiel" in letter
+
+
+@pytest.mark.django_db
+def test_the_not_eligible_letter_gives_the_reason_and_the_referral(
+        referrer_client, form_data, world, programmes, pdf_text,
+        django_capture_on_commit_callbacks):
+    from intake import services
+    from intake.models import ScreeningRequest
+
+    federal = programmes["fa-botp"].eligible_sectors.get().pk
+    post_new(referrer_client, form_data(programme=programmes["fa-botp"].pk, language="nl",
+                                        sector_choice=str(federal)))
+    screening = ScreeningRequest.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(screening, world.admin, decision="not_eligible", reason_code="sector",
+                        reason_text="Statutair personeel van een gemeente.")
+    text = flat(pdf_text(only(screening.case, "eligibility_decision")))
+    assert "Statutair personeel van een gemeente." in text
+    assert "Empreva" in text
+
+
+@pytest.mark.django_db
+def test_each_diagnosis_report_version_is_its_own_document(
+        world, diagnosis_case, submitted, pdf_text, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submitted()
+    v1 = Document.objects.get(kind="diagnosis_report", version=1)
+    text = flat(pdf_text(v1))
+    for expected in ("Diagnosis report and treatment request", diagnosis_case.reference,
+                     "Nurse, fatigue since a reorganisation.", "Understaffing.", "4.10",
+                     "Work-related session", "cognitive-emotional", str(world.isp)):
+        assert expected in text, expected
+    with v1.file.open("rb") as pdf:
+        assert hashlib.sha256(pdf.read()).hexdigest() == v1.sha256
+
+    diagnosis_case.refresh_from_db()
+    diagnosis.decide(diagnosis_case, world.psychologist, diagnosis.Decision.MORE_INFORMATION,
+                     comment="Sleep?")
+    diagnosis_case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        diagnosis.save_report(diagnosis_case, world.btp.user,
+                              complete_values(physical_symptoms="Wakes at 4."),
+                              lines_for(diagnosis_case, world.isp, **DEFAULT_PLAN), submit=True)
+    versions = Document.objects.filter(kind="diagnosis_report").order_by("version")
+    assert [d.version for d in versions] == [1, 2]
+    assert versions[0].sha256 == v1.sha256 and versions[1].sha256 != v1.sha256
+    assert "Wakes at 4." in pdf_text(versions[1]) and "Wakes at 4." not in pdf_text(versions[0])
+    assert first.version == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("decision, heading", [
+    (diagnosis.Decision.CONFIRM, "Your treatment can start"),
+    (diagnosis.Decision.NOT_CONFIRM, "Fedris' decision on your diagnosis"),
+])
+def test_the_decision_letter_gives_the_decision_not_the_reasons(
+        world, diagnosis_case, submitted, pdf_text, django_capture_on_commit_callbacks,
+        decision, heading):
+    from botp.models import Participant
+
+    Participant.objects.filter(pk=diagnosis_case.participant_id).update(language="en")
+    submitted()
+    diagnosis_case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        diagnosis.decide(diagnosis_case, world.psychologist, decision,
+                         comment="Anhedonia points to a depressive episode.")
+    text = flat(pdf_text(only(diagnosis_case, "decision_letter")))
+    assert heading in text
+    assert "Anhedonia" not in text  # the reasons are the BTP's to explain, in the debrief
+    assert ("Individual session" in text) == (decision == diagnosis.Decision.CONFIRM)
+
+
+@pytest.mark.django_db
+def test_no_letter_when_fedris_asks_for_more(world, diagnosis_case, submitted):
+    submitted()
+    diagnosis_case.refresh_from_db()
+    diagnosis.decide(diagnosis_case, world.psychologist, diagnosis.Decision.MORE_INFORMATION,
+                     comment="More please")
+    assert not Document.objects.filter(kind="decision_letter").exists()
+
+
+@pytest.mark.django_db
+def test_the_transmission_and_final_reports(world, treated, give, consent, pdf_text,
+                                            django_capture_on_commit_callbacks):
+    given = consent(treated, Consent.Purpose.TRANSMISSION,
+                    [{"role": "occupational_physician", "name": "Dr. Lieve Wouters",
+                      "organisation": "IDEWE"}])
+    with django_capture_on_commit_callbacks(execute=True):
+        treatment.write_transmission_report(treated, world.btp.user, consent_id=given.pk,
+                                            purpose="Return to work",
+                                            content="Part-time for six weeks.")
+    text = flat(pdf_text(only(treated, "transmission_report")))
+    for expected in ("Dr. Lieve Wouters", "IDEWE", "Part-time for six weeks.",
+                     "Return to work"):
+        assert expected in text, expected
+
+    give(treated, "work_related")
+    with django_capture_on_commit_callbacks(execute=True):
+        treatment.save_final_report(treated, world.btp.user, {
+            "work_status": "working_partly", "outcome": "improved",
+            "conclusion": "Energy restored.", "further_care": False}, submit=True)
+    text = flat(pdf_text(only(treated, "final_report")))
+    for expected in ("Final report", "Working partly", "Improved", "Energy restored.",
+                     "Work-related session"):
+        assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_issuing_the_same_version_twice_makes_one_document(world, diagnosis_case, submitted):
+    report = submitted()
+    first = documents.issue(diagnosis_case, "diagnosis_report", report.pk, version=1)
+    again = documents.issue(diagnosis_case, "diagnosis_report", report.pk, version=1)
+    assert first.pk == again.pk and Document.objects.count() == 1
+
+
+# --- A failed render --------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_failed_render_is_kept_retried_and_loses_nothing(world, diagnosis_case, submitted,
+                                                          monkeypatch, client):
+    report = submitted()
+    document = only(diagnosis_case, "diagnosis_report")
+    assert document.status == "pending"  # the commit has not happened in this test
+
+    def broken(doc):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(documents, "render", broken)
+    retried = []
+    monkeypatch.setattr(render_document, "retry",
+                        lambda exc, countdown: retried.append(countdown) or exc)
+    with pytest.raises(OSError):
+        render_document.run(document.pk)
+    document.refresh_from_db()
+    assert (document.status, document.attempts, document.last_error) == (
+        "pending", 1, "OSError: disk full")
+    assert retried == [30]
+    report.refresh_from_db()
+    assert report.is_submitted  # the submission stands
+    client.force_login(world.psychologist)
+    page = client.get(reverse("case_detail", args=[diagnosis_case.reference])).content.decode()
+    assert "disk full" in page and "being prepared" in page
+
+    monkeypatch.undo()
+    render_document.run(document.pk)
+    document.refresh_from_db()
+    assert document.status == "rendered" and document.sha256 and document.last_error == ""
+
+
+@pytest.mark.django_db
+def test_the_hourly_task_picks_up_documents_left_waiting(world, diagnosis_case, submitted):
+    import datetime
+
+    from django.utils import timezone
+
+    from botp.tasks import render_waiting_documents
+
+    submitted()
+    document = only(diagnosis_case, "diagnosis_report")
+    Document.objects.filter(pk=document.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1))
+    render_waiting_documents()
+    document.refresh_from_db()
+    assert document.status == "rendered"
+
+
+# --- Downloads ---------------------------------------------------------------------------------
+
+# role -> kinds of document it may download (on a case where it holds its relation)
+MAY_DOWNLOAD = {
+    "psychologist": {"screening_request", "eligibility_decision", "diagnosis_report",
+                     "decision_letter", "transmission_report", "final_report"},
+    "btp": {"screening_request", "diagnosis_report", "decision_letter", "transmission_report",
+            "final_report"},
+    "admin": {"screening_request", "eligibility_decision"},
+    "participant": {"screening_request", "eligibility_decision", "decision_letter",
+                    "transmission_report"},
+    "referrer": {"screening_request"},
+    "isp": set(),
+    "researcher": set(),
+    "other_btp": set(),
+    "other_participant": set(),
+}
+
+
+@pytest.fixture
+def every_document(world, treated):
+    """One rendered-looking document of each kind on a case in treatment."""
+    from django.core.files.base import ContentFile
+
+    treated.isps.add(world.isp)
+    made = {}
+    for kind in MAY_DOWNLOAD["psychologist"]:
+        document = Document.objects.create(case=treated, kind=kind, source_id=10_000,
+                                           language="en",
+                                           status="rendered")
+        document.file.save(document.filename, ContentFile(b"%PDF-1.7 " + kind.encode()))
+        made[kind] = document
+    return made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(MAY_DOWNLOAD))
+def test_who_downloads_which_document(client, world, every_document, role):
+    client.force_login(world.user(role))
+    for kind, document in every_document.items():
+        response = client.get(reverse("document", args=[document.pk]))
+        allowed = kind in MAY_DOWNLOAD[role]
+        # Denied reads as not found, for every role, even on a case the user can see.
+        assert response.status_code == (200 if allowed else 404), (role, kind)
+        if allowed:
+            assert response["Content-Type"] == "application/pdf"
+            assert b"".join(response.streaming_content).endswith(kind.encode())
+
+
+@pytest.mark.django_db
+def test_a_download_is_audited_and_a_pending_document_is_not_served(client, world,
+                                                                    every_document):
+    client.force_login(world.psychologist)
+    report = every_document["diagnosis_report"]
+    client.get(reverse("document", args=[report.pk]))
+    assert report.case.audit_entries.filter(actor=world.psychologist, kind="download",
+                                            what="document diagnosis_report v1").exists()
+    Document.objects.filter(pk=report.pk).update(status="pending")
+    assert client.get(reverse("document", args=[report.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_case_page_lists_only_the_documents_the_user_may_open(client, world,
+                                                                  every_document):
+    case = every_document["final_report"].case
+    client.force_login(world.admin)
+    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "Screening request" in page and "Final report" not in page
+    assert reverse("document", args=[every_document["final_report"].pk]) not in page
+
+
+def test_every_kind_has_an_access_rule():
+    from botp.models import DocumentKind
+    from botp.policy import DOCUMENT_ACTIONS
+
+    assert set(DOCUMENT_ACTIONS) == set(DocumentKind.values)
+
+
+@pytest.mark.django_db
+def test_rendering_needs_a_registered_kind(world, treated):
+    with pytest.raises(KeyError):
+        documents.issue(treated, "invoice", 1)
+    assert not Document.objects.filter(kind="invoice").exists()

@@ -1,0 +1,30 @@
+"""Stages 3 and 4's documents: data transmission reports and the final report."""
+
+from botp import documents
+from treatment import services
+from treatment.models import DataTransmissionReport, FinalReport
+
+
+def _transmission_report(document):
+    return {"report": DataTransmissionReport.objects.select_related("author", "consent")
+            .get(pk=document.source_id)}
+
+
+def _final_report(document):
+    report = FinalReport.objects.get(pk=document.source_id)
+    return {"report": report,
+            "summary": services.sessions_summary(document.case, report.sessions_delivered)}
+
+
+def register():
+    # The recipient's language is not known to the portal: the participant's, who shares their
+    # workplace, is the best guess. The final report goes to Fedris in the BTP's language.
+    documents.register(
+        "transmission_report", template="documents/transmission_report.html",
+        context=_transmission_report,
+        language=lambda case, source_id: case.participant.language,
+    )
+    documents.register(
+        "final_report", template="documents/final_report.html", context=_final_report,
+        language=lambda case, source_id: FinalReport.objects.get(pk=source_id).author.language,
+    )
