@@ -9,6 +9,7 @@ from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from botp.models import (
@@ -17,12 +18,16 @@ from botp.models import (
     Programme,
     Provider,
     Referrer,
+    Role,
     Sector,
     SessionType,
     SpokenLanguage,
     SurveyWaveSchedule,
     User,
 )
+
+# Accounts that reach clinical content or decide on cases: only a superuser creates them.
+ADMINISTRATOR_MAY_NOT_CREATE = {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER}
 
 # The back office logs in through allauth, so two-factor authentication applies here too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -42,16 +47,30 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"fields": ["email", "role", "password1", "password2"]})]
 
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser changes who is staff or superuser, or an existing account's role:
-        # otherwise an administrator could make themselves a psychologist.
+        # Only a superuser changes who is staff or superuser, an existing account's role or
+        # e-mail: otherwise an administrator could make themselves a psychologist, or take an
+        # account over by changing its address.
         if request.user.is_superuser:
             return []
-        return ["is_staff", "is_superuser", "groups"] + (["role"] if obj else [])
+        return ["is_staff", "is_superuser", "groups"] + (["role", "email"] if obj else [])
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "role" and not request.user.is_superuser:
+            field.choices = [(value, label) for value, label in field.choices
+                             if value not in ADMINISTRATOR_MAY_NOT_CREATE]
+        return field
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # A password is changed by its owner (reset by e-mail), or by a superuser.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 class ProviderForm(forms.ModelForm):

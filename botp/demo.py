@@ -183,7 +183,7 @@ ADMINISTRATOR_PERMISSIONS = [
     for model in ("provider", "referrer", "programme", "sector", "sessiontype",
                   "surveywaveschedule", "user")
     for action in ("add", "change", "view")
-] + [("auditentry", "view"), ("document", "view")]
+]
 
 
 def _administrators_group():

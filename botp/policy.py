@@ -60,6 +60,7 @@ class Action:
     VIEW_SURVEY_SCORES = "view_survey_scores"  # the participant's scores at every wave
     # The participant's own pre-test scores, offered in the diagnosis report form.
     VIEW_PRETEST_SCORES = "view_pretest_scores"
+    VIEW_MY_PROGRAMME = "view_my_programme"  # the participant's own page of their case
     VIEW_ELIGIBILITY_LETTER = "view_eligibility_letter"  # Fedris' letter to the worker
     VIEW_DECISION_LETTER = "view_decision_letter"  # the psychologist's decision, as sent
 
@@ -98,6 +99,7 @@ RULES = {
     Action.VIEW_SURVEY_STATUS: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST},
     Action.VIEW_SURVEY_SCORES: {R.FEDRIS_PSYCHOLOGIST},
     Action.VIEW_PRETEST_SCORES: {R.FEDRIS_PSYCHOLOGIST, R.BTP},
+    Action.VIEW_MY_PROGRAMME: {R.PARTICIPANT},
     Action.VIEW_ELIGIBILITY_LETTER: {R.FEDRIS_ADMIN, R.FEDRIS_PSYCHOLOGIST, R.PARTICIPANT},
     # The letter names the decision (and its reasons when not confirmed): clinical.
     Action.VIEW_DECISION_LETTER: {R.FEDRIS_PSYCHOLOGIST, R.BTP, R.PARTICIPANT},
@@ -225,6 +227,8 @@ class Capability:
     REVIEW_DIAGNOSES = "review_diagnoses"
     VIEW_OUTCOMES = "view_outcomes"  # the evaluation's aggregate dashboard
     EXPORT_RESEARCH_DATA = "export_research_data"  # the pseudonymised export
+    # Why a document or an e-mail is not through yet: Fedris staff follow up on it.
+    SEE_DELIVERY_PROBLEMS = "see_delivery_problems"
 
 
 CAPABILITIES = {
@@ -233,6 +237,7 @@ CAPABILITIES = {
     Capability.REVIEW_DIAGNOSES: {Role.FEDRIS_PSYCHOLOGIST},
     Capability.VIEW_OUTCOMES: {Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER},
     Capability.EXPORT_RESEARCH_DATA: {Role.RESEARCHER},
+    Capability.SEE_DELIVERY_PROBLEMS: {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST},
 }
 
 

@@ -222,6 +222,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The evaluation shows and exports aggregates of no fewer people than this.
+BOTP_MIN_GROUP_SIZE = int(os.environ.get("BOTP_MIN_GROUP_SIZE", "10"))
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -249,6 +252,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The development server's request log, through the same filter as everything else.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Eager tasks in demo mode would otherwise log every e-mail they send.
         "celery.app.trace": {"level": "WARNING"},
         # WeasyPrint reports every step of every render at INFO.

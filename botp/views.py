@@ -13,8 +13,6 @@ from botp.models import AuditEntry, Document, Role
 from botp.policy import Action
 
 PAGE_SIZE = 25
-# Fedris staff see why a document is not ready; others only that it is being prepared.
-STAFF_ROLES = {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST}
 
 DASHBOARD_TITLES = {
     Role.REFERRER: gettext_lazy("My screening requests"),
@@ -61,7 +59,8 @@ def _case_page(request, case, status=200, form=None):
         "transitions": [t for t in workflow.available(case, user) if t.manual],
         "sections": sections.for_case(case, user),
         "documents": policy.visible_documents(user, case),
-        "sees_document_trouble": user.role in STAFF_ROLES,
+        "sees_document_trouble": policy.has_capability(
+            user, policy.Capability.SEE_DELIVERY_PROBLEMS),
         "form": form or TransitionForm(initial={"version": case.version}),
     }
     if context["may"][Action.VIEW_TIMELINE]:
@@ -91,10 +90,10 @@ def case_transition(request, reference, action):
         messages.error(request, _("Please correct the form below."))
         return _case_page(request, case, status=400, form=form)
     try:
+        # A reason is kept only where the transition asks for one.
+        reason = form.cleaned_data["reason"] if transition.needs_reason else ""
         workflow.perform(
-            case, action, request.user,
-            payload={"reason": form.cleaned_data["reason"]} if form.cleaned_data["reason"]
-            else {},
+            case, action, request.user, payload={"reason": reason} if reason else {},
             expected_version=form.cleaned_data["version"],
         )
     except workflow.TransitionError as error:

@@ -152,9 +152,10 @@ TRANSITIONS = {t.action: t for t in [
        guards=[_require_debrief_and_referral], manual=False, clinical=True),
     _t("complete", _("Complete the treatment"),
        [S.IN_TREATMENT], S.COMPLETED, [R.BTP], manual=False),
+    # Why someone leaves the programme is often about their health: not for administrators.
     _t("withdraw", _("Withdraw from the programme"),
        OPEN_STATES, S.WITHDRAWN, [R.PARTICIPANT, R.FEDRIS_ADMIN],
-       guards=[_require_reason]),
+       guards=[_require_reason], clinical=True),
 ]}
 
 FINAL_TARGETS = {S.INELIGIBLE, S.CLOSED, S.COMPLETED, S.WITHDRAWN}

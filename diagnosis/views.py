@@ -117,7 +117,8 @@ def overview(request, reference):
 @login_required
 @require_POST
 def record_session(request, reference):
-    case = policy.get_case_or_404(request.user, reference)
+    # Who may not see the sessions learns nothing of the case's state from this page.
+    case = policy.get_case_or_404(request.user, reference, Action.VIEW_SESSIONS)
     form = SessionForm(request.POST)
     phase, _activity = SESSION_PHASE_IN_STATE.get(case.state, (None, None))
     if phase is None:

@@ -26,7 +26,6 @@ def _mail(invitation, *, reminder):
         context = {
             "link": links.url_for(invitation),
             "wave": invitation.get_wave_display(),
-            "programme": invitation.case.programme.name,
             "closes": invitation.last_day,
             "reminder": reminder,
             "name": invitation.case.participant.first_name,

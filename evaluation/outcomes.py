@@ -5,10 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
-from django.utils import translation
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from botp.forms import DateInput
 from botp.models import Case, Programme, Sector, Wave
 from evaluation import definitions, statistics
 from evaluation.forms import text_in
@@ -17,23 +17,35 @@ from evaluation.models import Instrument, Score, SurveyInvitation
 WAVES = [Wave.PRE, Wave.POST1, Wave.POST2]
 
 
+def min_group():
+    """The smallest group whose aggregates are shown or exported: below it, one answer could be
+    told apart."""
+    return settings.BOTP_MIN_GROUP_SIZE
+
+
+def _periods():
+    """Whole years and quarters of admission: no period narrower than a quarter, so a cohort
+    cannot be cut down to the people admitted on one day."""
+    first = Case.objects.filter(approved_at__isnull=False).order_by("approved_at").first()
+    start = timezone.localdate(first.approved_at).year if first else timezone.localdate().year
+    choices = [("", _("All periods"))]
+    for year in range(timezone.localdate().year, start - 1, -1):
+        choices.append((str(year), str(year)))
+        choices += [(f"{year}-Q{q}", f"{year} Q{q}") for q in (4, 3, 2, 1)]
+    return choices
+
+
 class OutcomeFilters(forms.Form):
     programme = forms.ModelChoiceField(label=_("Programme"), required=False,
                                        queryset=Programme.objects.all(),
                                        empty_label=_("All programmes"))
     sector = forms.ModelChoiceField(label=_("Sector"), required=False,
                                     queryset=Sector.objects.all(), empty_label=_("All sectors"))
-    approved_from = forms.DateField(label=_("Approved from"), required=False,
-                                    widget=DateInput())
-    approved_to = forms.DateField(label=_("Approved until"), required=False,
-                                  widget=DateInput())
+    period = forms.ChoiceField(label=_("Admitted in"), required=False)
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("approved_from"), data.get("approved_to")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The period ends before it starts."))
-        return data
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = _periods()
 
     def cohort(self):
         """The cases admitted to the programme that match the filters."""
@@ -43,10 +55,13 @@ class OutcomeFilters(forms.Form):
             cases = cases.filter(programme=data["programme"])
         if data.get("sector"):
             cases = cases.filter(screening_request__sector=data["sector"])
-        if data.get("approved_from"):
-            cases = cases.filter(approved_at__date__gte=data["approved_from"])
-        if data.get("approved_to"):
-            cases = cases.filter(approved_at__date__lte=data["approved_to"])
+        if data.get("period"):
+            year, _sep, quarter = data["period"].partition("-Q")
+            cases = cases.filter(approved_at__year=int(year))
+            if quarter:
+                first_month = 3 * (int(quarter) - 1) + 1
+                cases = cases.filter(approved_at__month__gte=first_month,
+                                     approved_at__month__lt=first_month + 3)
         return cases
 
 
@@ -93,10 +108,26 @@ class Report:
     cohort_size: int
     responses: list
     scales: list
+    # True when the cohort is too small to show anything about it.
+    suppressed: bool = False
+
+
+def _shown(summary):
+    """A group's summary, or only its size when it is too small to show."""
+    return summary if summary.n >= min_group() else statistics.Summary(summary.n, None, None)
+
+
+def _shown_change(change):
+    if change.n >= min_group():
+        return change
+    return statistics.PairedChange(change.n, None, None, None, None)
 
 
 def report(cohort, language=None):
     language = (language or translation.get_language() or "nl")[:2]
+    size = cohort.count()
+    if size < min_group():
+        return Report(size, [], [], suppressed=True)
     invitations = SurveyInvitation.objects.filter(case__in=cohort)
     responses = [
         WaveResponse(wave, Wave(wave).label,
@@ -125,18 +156,18 @@ def report(cohort, language=None):
                 float(low), float(high),
             )
             by_wave = values.get(key, {})
-            outcome.by_wave = [(Wave(wave).label, statistics.summary(by_wave.get(wave, {})
-                                                                     .values()))
-                               for wave in WAVES]
+            outcome.by_wave = [
+                (Wave(wave).label, _shown(statistics.summary(by_wave.get(wave, {}).values())))
+                for wave in WAVES]
             before = by_wave.get(Wave.PRE, {})
             outcome.changes = [
-                (_("pre-test → post-test 1"),
-                 statistics.paired_change(before, by_wave.get(Wave.POST1, {}))),
-                (_("pre-test → post-test 2"),
-                 statistics.paired_change(before, by_wave.get(Wave.POST2, {}))),
+                (_("pre-test → post-test 1"), _shown_change(
+                    statistics.paired_change(before, by_wave.get(Wave.POST1, {})))),
+                (_("pre-test → post-test 2"), _shown_change(
+                    statistics.paired_change(before, by_wave.get(Wave.POST2, {})))),
             ]
             scales.append(outcome)
-    return Report(cohort.count(), responses, scales)
+    return Report(size, responses, scales)
 
 
 def _latest_scored_instruments():

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -121,7 +122,7 @@ def dashboard(request):
     report = outcomes.report(filters.cohort()) if filters.is_valid() else None
     audit.record(request.user, AuditEntry.Kind.VIEW, "outcome dashboard")
     return render(request, "evaluation/dashboard.html", {
-        "filters": filters, "report": report,
+        "filters": filters, "report": report, "min_group": outcomes.min_group(),
         "may_export": policy.has_capability(request.user, Capability.EXPORT_RESEARCH_DATA),
     })
 
@@ -130,7 +131,14 @@ def dashboard(request):
 def export_csv(request):
     policy.require_capability(request.user, Capability.EXPORT_RESEARCH_DATA)
     filters = outcomes.OutcomeFilters(request.GET)
-    cohort = filters.cohort() if filters.is_valid() else outcomes.OutcomeFilters().cohort()
+    if not filters.is_valid():
+        return HttpResponseBadRequest(_("Choose the filters from the lists."))
+    cohort = filters.cohort()
+    if cohort.count() < outcomes.min_group():
+        return HttpResponseBadRequest(_(
+            "This selection has fewer than %(min)s participants: it is not exported, so that no "
+            "one can be recognised in it."
+        ) % {"min": outcomes.min_group()}, content_type="text/plain; charset=utf-8")
     audit.record(request.user, AuditEntry.Kind.DOWNLOAD, "pseudonymised export")
     response = StreamingHttpResponse(export.csv_lines(cohort), content_type="text/csv")
     stamp = timezone.localdate().isoformat()

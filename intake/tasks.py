@@ -30,7 +30,6 @@ def send_activation(participant_id, case_id):
         context["link"] = settings.PORTAL_BASE_URL + reverse("intake:activate", args=[token])
         context["valid_days"] = 14
     with translation.override(participant.language):
-        context["programme"] = case.programme.name
         subject = render_to_string("intake/email/approved_subject.txt", context).strip()
         body = render_to_string("intake/email/approved.txt", context)
     send_mail(subject, body, None, [participant.email])

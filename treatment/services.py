@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, documents, sessions, workflow
+from botp import audit, documents, policy, sessions, workflow
 from botp.models import (
     AuditEntry,
     Consent,
@@ -359,6 +359,15 @@ def save_final_report(case, btp_user, values, *, submit=False, expected_version=
             workflow.perform(locked, "complete", btp_user)
             documents.issue(locked, "final_report", report.pk)
     case.refresh_from_db()
+    return report
+
+
+def readable_final_report(case, user):
+    """The final report as ``user`` may read it: a draft is the BTP's own until it is sent."""
+    report = FinalReport.objects.filter(case=case).first()
+    if report and not report.is_submitted and not policy.can(user, policy.Action.VIEW_DRAFTS,
+                                                               case):
+        return None
     return report
 
 

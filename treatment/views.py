@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from botp import audit, consents, duration, pages, policy, workflow
 from botp.models import AuditEntry, Consent, SessionPhase
-from botp.policy import Action, Relation
+from botp.policy import Action
 from diagnosis.forms import TreatmentRequestForm
 from treatment import services
 from treatment.forms import (
@@ -20,17 +20,23 @@ from treatment.forms import (
     TransmissionReportForm,
     TreatmentSessionForm,
 )
-from treatment.models import FinalReport
 
 # --- The treatment page -------------------------------------------------------------------------
+
+
+def _treatment_case(request, reference):
+    """The case, for someone who sees its plan or their own part of it; otherwise 404 / 403
+    before anything that depends on the case's state."""
+    case = policy.get_case_or_404(request.user, reference)
+    if not policy.allowed_actions(request.user, case) & {Action.VIEW_PLAN,
+                                                         Action.VIEW_OWN_ASSIGNMENT}:
+        raise PermissionDenied
+    return case
 
 
 def _overview(request, case, *, session_form=None, status=200):
     user = request.user
     allowed = policy.allowed_actions(user, case)
-    is_isp = Relation.ISP in policy.relations(user, case)
-    if not (allowed & {Action.VIEW_PLAN} or is_isp):
-        raise PermissionDenied
     plan = services.plan_for(case)
     lines = services.plan_lines(plan) if plan else []
     if Action.VIEW_PLAN not in allowed:
@@ -56,7 +62,7 @@ def _overview(request, case, *, session_form=None, status=200):
         "shows_exchanges": Action.VIEW_WORKPLACE_EXCHANGES in allowed,
         "clinical": Action.VIEW_CLINICAL in allowed,
         "may_write_final": workflow.may(case, user, "write_final_report"),
-        "final_report": FinalReport.objects.filter(case=case).first(),
+        "final_report": services.readable_final_report(case, user),
         "deadline": duration.deadline(case),
         "overdue": duration.is_overdue(case),
     }
@@ -66,13 +72,13 @@ def _overview(request, case, *, session_form=None, status=200):
 
 @login_required
 def overview(request, reference):
-    return _overview(request, policy.get_case_or_404(request.user, reference))
+    return _overview(request, _treatment_case(request, reference))
 
 
 @login_required
 @require_POST
 def record_session(request, reference):
-    case = policy.get_case_or_404(request.user, reference)
+    case = _treatment_case(request, reference)
     kinds = (services.recordable_types(case, request.user)
              if workflow.may(case, request.user, "record_treatment_session") else [])
     form = TreatmentSessionForm(request.POST, kinds=kinds)
@@ -101,7 +107,7 @@ def record_session(request, reference):
 @login_required
 @require_POST
 def change_session(request, reference, pk):
-    case = policy.get_case_or_404(request.user, reference)
+    case = _treatment_case(request, reference)
     session = get_object_or_404(policy.visible_sessions(request.user, case), pk=pk)
     form = SessionStatusForm(request.POST)
     if not form.is_valid():
@@ -256,7 +262,7 @@ def transmission_reports(request, reference):
 @require_http_methods(["GET", "POST"])
 def final_report(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
-    report = FinalReport.objects.filter(case=case).first()
+    report = services.readable_final_report(case, request.user)
     may_write = workflow.may(case, request.user, "write_final_report")
     status = 200
     if request.method == "POST":
@@ -308,9 +314,7 @@ def final_report(request, reference):
 
 @login_required
 def my_programme(request, reference):
-    case = policy.get_case_or_404(request.user, reference)
-    if Relation.PARTICIPANT not in policy.relations(request.user, case):
-        raise PermissionDenied
+    case = policy.get_case_or_404(request.user, reference, Action.VIEW_MY_PROGRAMME)
     plan = services.plan_for(case)
     sessions = policy.visible_sessions(request.user, case).select_related(
         "session_type", "provider__user")

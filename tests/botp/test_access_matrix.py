@@ -45,7 +45,7 @@ EXPECTED_ACTIONS = {
             Action.VIEW_OWN_ASSIGNMENT},
     "participant": {Action.VIEW_CASE, Action.VIEW_PROGRESS, Action.VIEW_IDENTITY,
                     Action.VIEW_TIMELINE, Action.VIEW_SESSIONS, Action.VIEW_ELIGIBILITY_LETTER,
-                    Action.VIEW_DECISION_LETTER} | STAGE1 | STAGE3,
+                    Action.VIEW_DECISION_LETTER, Action.VIEW_MY_PROGRAMME} | STAGE1 | STAGE3,
     "researcher": set(),
 }
 

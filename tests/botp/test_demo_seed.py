@@ -87,6 +87,9 @@ def test_the_demo_administrator_keeps_the_directory_in_the_back_office(client):
     client.force_login(admin)
     assert client.get("/backoffice/botp/provider/").status_code == 200
     assert client.get("/backoffice/botp/programme/").status_code == 200
-    assert client.get("/backoffice/botp/auditentry/").status_code == 200
+    # The audit trail is the psychologist's, case by case; the document list tells which cases
+    # have a final or transmission report: neither is administrative.
+    assert client.get("/backoffice/botp/auditentry/").status_code == 403
+    assert client.get("/backoffice/botp/document/").status_code == 403
     assert not admin.has_perm("botp.delete_auditentry")
     assert not admin.is_superuser

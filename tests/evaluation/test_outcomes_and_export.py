@@ -88,8 +88,14 @@ def cohort(world, instruments):
     return cases
 
 
+@pytest.fixture
+def small_groups_shown(settings):
+    """The hand-computed cohort is tiny: let its groups through for these tests."""
+    settings.BOTP_MIN_GROUP_SIZE = 1
+
+
 @pytest.mark.django_db
-def test_the_dashboard_statistics(cohort):
+def test_the_dashboard_statistics(cohort, small_groups_shown):
     report = outcomes.report(outcomes.OutcomeFilters({}).cohort(), language="en")
     assert report.cohort_size == 4
     assert [(r.wave, r.invited, r.completed) for r in report.responses] == [
@@ -111,7 +117,8 @@ def test_the_dashboard_statistics(cohort):
 
 
 @pytest.mark.django_db
-def test_the_dashboard_filters_by_programme_sector_and_period(world, cohort, programmes):
+def test_the_dashboard_filters_by_programme_sector_and_quarter(world, cohort, programmes,
+                                                               small_groups_shown):
     from botp.models import Sector
     from intake.models import ScreeningRequest
 
@@ -127,18 +134,45 @@ def test_the_dashboard_filters_by_programme_sector_and_period(world, cohort, pro
 
     assert size(sector=hospital.pk) == 1
     assert size(programme=programmes["fa-botp"].pk) == 0
-    today = timezone.localdate()
-    assert size(approved_from=(today - datetime.timedelta(days=101)).isoformat(),
-                approved_to=(today - datetime.timedelta(days=99)).isoformat()) == 4
-    assert size(approved_from=today.isoformat()) == 0
-    assert not outcomes.OutcomeFilters({"approved_from": "2026-02-01",
-                                        "approved_to": "2026-01-01"}).is_valid()
+    approved = timezone.localdate(cohort[0].approved_at)
+    quarter = (approved.month - 1) // 3 + 1
+    assert size(period=str(approved.year)) == 4
+    assert size(period=f"{approved.year}-Q{quarter}") == 4
+    other_quarter = 1 if quarter != 1 else 2
+    assert size(period=f"{approved.year}-Q{other_quarter}") == 0
+    # Nothing narrower than a quarter can be asked for.
+    assert not outcomes.OutcomeFilters({"period": approved.isoformat()}).is_valid()
+    assert not outcomes.OutcomeFilters({"approved_from": approved.isoformat(),
+                                        "period": "2026-Q7"}).is_valid()
+
+
+@pytest.mark.django_db
+def test_small_groups_are_not_shown_or_exported(client, world, cohort, settings):
+    """Four participants, below the minimum of ten: no mean, no export, not even a count."""
+    assert settings.BOTP_MIN_GROUP_SIZE == 10
+    report = outcomes.report(outcomes.OutcomeFilters({}).cohort())
+    assert report.suppressed and report.scales == [] and report.responses == []
+    client.force_login(world.researcher)
+    page = client.get(reverse("evaluation:outcomes")).content.decode()
+    assert "fewer than 10 participants" in page and "19.00" not in page
+    response = client.get(reverse("evaluation:export"))
+    assert response.status_code == 400 and "fewer than 10" in response.content.decode()
+    # Within a large enough cohort, a cell of fewer than ten answers shows its size only.
+    settings.BOTP_MIN_GROUP_SIZE = 4
+    depression = next(s for s in outcomes.report(outcomes.OutcomeFilters({}).cohort()).scales
+                      if (s.instrument, s.subscale) == ("dass21", "depression"))
+    pre, post1, _ = (summary for _, summary in depression.by_wave)
+    assert (pre.n, pre.mean) == (4, 19.0)
+    assert (post1.n, post1.mean, post1.sd) == (3, None, None)
+    (_, to_post1), _ = depression.changes
+    assert (to_post1.n, to_post1.mean, to_post1.ci_low) == (3, None, None)
 
 
 # --- The export --------------------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_the_export_has_one_row_per_case_and_wave_and_no_identifier(world, cohort):
+def test_the_export_has_one_row_per_case_and_wave_and_no_identifier(world, cohort,
+                                                                    small_groups_shown):
     from evaluation.models import Answer
 
     # A free-text answer and the participant's identity must stay inside.
@@ -181,7 +215,7 @@ def test_the_export_has_one_row_per_case_and_wave_and_no_identifier(world, cohor
     ("other_btp", 404, False, 404, 404),
 ])
 def test_evaluation_pages_by_role(client, world, cohort, role, waves_page, scores_shown,
-                                  dashboard, export_csv):
+                                  dashboard, export_csv, small_groups_shown):
     case = cohort[0]
     case.isps.add(world.isp)
     client.force_login(world.user(role))

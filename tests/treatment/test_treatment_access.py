@@ -13,7 +13,8 @@ PAGES = ["overview", "meeting", "transmissions", "final_report", "mine"]
 
 # role -> status of each page in PAGES on a case in treatment with a final report draft
 EXPECTED = {
-    "psychologist": (200, 200, 200, 200, 403),
+    # The final report is still the BTP's draft: for the psychologist there is none yet.
+    "psychologist": (200, 200, 200, 302, 403),
     "btp": (200, 200, 200, 200, 403),
     "admin": (200, 403, 403, 403, 403),
     "isp": (200, 403, 403, 403, 403),
@@ -35,7 +36,7 @@ MARKERS = {
     "diagnosis": "Nurse, fatigue since a reorganisation.",
 }
 SEES = {
-    "psychologist": {"isp_session", "btp_session", "transmission", "final"},
+    "psychologist": {"isp_session", "btp_session", "transmission"},
     "btp": {"isp_session", "btp_session", "transmission", "final"},
     "admin": {"isp_session", "btp_session"},
     "isp": {"isp_session"},
