@@ -67,3 +67,17 @@ def test_survey_waves_show_no_token_or_nonce(api, world, scenario):
     assert body["status"] == "sent" and body["wave"] == "pre"
     assert wave.token_hash not in str(body) and wave.nonce not in str(body)
     assert not {"token_hash", "nonce", "last_error"} & set(body)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, shown", [("admin", False), ("psychologist", True),
+                                         ("referrer", True), ("btp", True),
+                                         ("participant", True)])
+def test_referral_signals_only_to_who_may_read_them(api, world, scenario, role, shown):
+    screening = scenario.screening_requests[0]
+    body = api(world.user(role)).get(f"/api/v1/screening-requests/{screening.pk}/").json()
+    assert (body["first_name"], body["employer_name"]) == ("Ann", "AZ Demo")
+    if shown:
+        assert (body["signals"], body["signals_other"]) == (["fatigue", "sleep"], SIGNAL_WORDS)
+    else:
+        assert (body["signals"], body["signals_other"]) == (None, None)
