@@ -11,9 +11,10 @@ import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -32,6 +33,9 @@ def exception_handler(exc, context):
     if isinstance(exc, workflow.TransitionError):
         set_rollback()
         return Response({"detail": str(exc)}, status=exc.status)
+    if isinstance(exc, Http404):
+        # The same words whatever was not found, or why.
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         # Logged with its traceback only: no request data (DESIGN.md section 5).

@@ -183,3 +183,20 @@ def test_malformed_json_and_unknown_addresses_answer_json(world, token_client, d
     assert "non_field_errors" in broken.json()["errors"]
     assert_json_error(client.get("/api/v1/no-such-endpoint/"), 404)
     assert_json_error(client.delete(f"/api/v1/cases/{diagnosing.reference}/"), 405)
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_answers_json_without_details(world, token_client, diagnosing,
+                                                          monkeypatch, caplog):
+    from botp.api.cases import CaseSerializer
+
+    def broken(self, case):
+        raise RuntimeError("a bug with a secret in it")
+
+    monkeypatch.setattr(CaseSerializer, "get_stage", broken)
+    response = token_client(world.btp.user).get("/api/v1/cases/")
+    assert_json_error(response, 500)
+    assert response.json() == {"detail": "A server error occurred."}
+    assert "Unexpected error in an API view" in caplog.text
+    not_found = token_client(world.btp.user).get("/api/v1/diagnosis-reports/999999/")
+    assert not_found.json() == {"detail": "Not found."}
