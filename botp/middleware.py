@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 # Pages a professional without two-factor authentication may still reach: the account pages
 # (to set it up or log out), language switching and static files.
@@ -22,6 +24,12 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
             and not _has_totp(user)
         ):
+            if request.path.startswith("/api/"):
+                # The API answers in JSON; a token (set up by Fedris) is not a session.
+                return JsonResponse({"detail": _(
+                    "Set up two-factor authentication in the portal before using the API "
+                    "with your session."
+                )}, status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from botp.models import Case, Role
+from botp.models import Case, Role, Session
 
 
 class Relation:
@@ -122,10 +122,14 @@ def _provider(user):
 
 def cases_for(user, action=Action.VIEW_CASE):
     """The cases on which ``user`` may do ``action``, as a queryset (never loaded whole)."""
+    return _cases_related(user, RULES[action])
+
+
+def _cases_related(user, allowed):
+    """The cases to which ``user`` holds one of the relations in ``allowed``."""
     cases = Case.objects.all()
     if not user.is_authenticated or not user.is_active:
         return cases.none()
-    allowed = RULES[action]
     if user.role == Role.FEDRIS_ADMIN:
         return cases if R.FEDRIS_ADMIN in allowed else cases.none()
     if user.role == Role.FEDRIS_PSYCHOLOGIST:
@@ -195,6 +199,17 @@ def visible_sessions(user, case):
     if R.ISP in held:
         return case.sessions.filter(provider__user=user)
     return case.sessions.none()
+
+
+def sessions_visible_to(user):
+    """``visible_sessions`` for every case at once, as a queryset: all sessions of the cases
+    whose sessions the user may see, and an ISP's own sessions of the cases it is in."""
+    if not user.is_authenticated or not user.is_active:
+        return Session.objects.none()
+    return Session.objects.filter(
+        Q(case__in=cases_for(user, Action.VIEW_SESSIONS))
+        | Q(case__in=_cases_related(user, {R.ISP}), provider__user=user)
+    )
 
 
 def allowed_actions(user, case):

@@ -72,7 +72,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "botp",
     "intake",
@@ -225,11 +228,43 @@ else:
 # The evaluation shows and exports aggregates of no fewer people than this.
 BOTP_MIN_GROUP_SIZE = int(os.environ.get("BOTP_MIN_GROUP_SIZE", "10"))
 
+# The API (/api/v1/): browsers use their session, integrations a token that Fedris creates in
+# the back office. Token first, so a request without credentials is answered 401. JSON only:
+# the documentation page is /api/docs/.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "botp.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BOTP portal API",
+    "DESCRIPTION": (
+        "Read access to the cases of Fedris' Burnout Treatment Programme, each user seeing "
+        "what the portal's pages show them, and recording the sessions a provider gave. "
+        "Authenticate with the portal session or with `Authorization: Token <key>`."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation page loads nothing from outside the portal.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "botp.models.session.SessionStatus",
+        "SurveyWaveStatusEnum": "evaluation.models.InvitationStatus",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Abs, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -190,6 +190,17 @@ def readable_reports(case, user):
     if policy.can(user, policy.Action.VIEW_DRAFTS, case):
         return case.diagnosis_reports.order_by("version")
     return submitted_reports(case)
+
+
+def reports_readable_by(user):
+    """Every report version ``user`` may read, across cases: ``readable_reports`` of each case
+    whose clinical content they may read (Action.VIEW_CLINICAL), as one queryset."""
+    reports = policy.scope_by_case(user, DiagnosisReport.objects.all(),
+                                   policy.Action.VIEW_CLINICAL)
+    return reports.filter(
+        Q(submitted_at__isnull=False)
+        | Q(case__in=policy.cases_for(user, policy.Action.VIEW_DRAFTS))
+    )
 
 
 def latest_submitted(case):

@@ -1,0 +1,58 @@
+"""/api/v1/survey-waves/: which survey waves each case was invited to and what became of them,
+for those who follow the evaluation. Never the link's token hash or nonce, never answers."""
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+
+from botp import policy
+from botp.api import errors
+from botp.api.viewsets import ScopedViewSet
+from botp.models import Wave
+from botp.policy import Action
+from evaluation.models import InvitationStatus, SurveyInvitation
+
+
+class SurveyWaveSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    status = serializers.ChoiceField(choices=InvitationStatus.choices, read_only=True)
+
+    class Meta:
+        model = SurveyInvitation
+        fields = ["id", "case", "wave", "status", "due_on", "closes_at", "sent_at",
+                  "reminders_sent", "opened_at", "completed_at"]
+
+
+class SurveyWaveFilter(filters.FilterSet):
+    case = filters.CharFilter(field_name="case__reference", help_text=_("The case's reference."))
+    wave = filters.ChoiceFilter(choices=Wave.choices)
+
+    class Meta:
+        model = SurveyInvitation
+        fields = ["case", "wave"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The survey waves of the cases the user may follow",
+                       responses={200: SurveyWaveSerializer(many=True), **errors.LISTED}),
+    retrieve=extend_schema(summary="One survey wave of a case",
+                           responses={200: SurveyWaveSerializer, **errors.UNAUTHENTICATED,
+                                      **errors.NOT_FOUND}),
+)
+class SurveyWaveViewSet(ScopedViewSet):
+    """Survey waves of each case: when they were due, sent, opened and completed."""
+
+    serializer_class = SurveyWaveSerializer
+    filterset_class = SurveyWaveFilter
+
+    def scoped(self, user):
+        return (
+            policy.scope_by_case(user, SurveyInvitation.objects.all(),
+                                 Action.VIEW_SURVEY_STATUS)
+            .select_related("case")
+            .order_by("case__reference", "due_on", "pk")
+        )
+
+    def audit_what(self, invitation):
+        return "survey status (API)"

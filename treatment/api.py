@@ -1,0 +1,180 @@
+"""/api/v1/sessions/ and /api/v1/final-reports/.
+
+Sessions span stages 2 to 4; they live here because recording one goes through the stage
+services (diagnosis.services for diagnosis and debrief sessions, treatment.services for
+treatment sessions), so the API keeps the same state machine, caps and plan rules as the pages.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from botp import policy, sessions
+from botp.api import errors
+from botp.api.viewsets import ScopedViewSet
+from botp.models import Approach, Session, SessionFormat, SessionPhase, SessionStatus
+from botp.policy import Action
+from diagnosis import services as diagnosis
+from treatment import services
+from treatment.models import FinalReport
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    session_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    session_type_name = serializers.CharField(source="session_type.name", read_only=True)
+    phase = serializers.ChoiceField(source="session_type.phase", choices=SessionPhase.choices,
+                                    read_only=True)
+    provider = serializers.StringRelatedField(help_text=gettext_lazy("Who gave the session."))
+
+    class Meta:
+        model = Session
+        fields = ["id", "case", "session_type", "session_type_name", "phase", "approach",
+                  "date", "duration_minutes", "format", "status", "provider", "recorded_at"]
+
+
+class SessionRecordSerializer(serializers.Serializer):
+    """A session the user gave, to record on a case."""
+
+    case = serializers.CharField(max_length=32, help_text=gettext_lazy("The case's reference."))
+    session_type = serializers.SlugField(
+        max_length=50, help_text=gettext_lazy("The code of one of the programme's session types "
+                                              "(e.g. diagnosis, debrief, starter_kit)."))
+    approach = serializers.ChoiceField(
+        choices=Approach.choices, required=False, default="", allow_blank=True,
+        help_text=gettext_lazy("For session types given in several approaches."))
+    date = serializers.DateField()
+    duration_minutes = serializers.IntegerField(min_value=sessions.MIN_DURATION,
+                                                max_value=sessions.MAX_DURATION)
+    status = serializers.ChoiceField(choices=SessionStatus.choices)
+    format = serializers.ChoiceField(choices=SessionFormat.choices, required=False,
+                                     default=SessionFormat.INDIVIDUAL)
+
+
+def record(case, user, data):
+    """Record the session through the service of its phase."""
+    session_type = case.programme.session_types.filter(code=data["session_type"]).first()
+    if session_type is None:
+        raise ValidationError({"session_type": _("This programme has no such session type.")})
+    if session_type.phase in (SessionPhase.DIAGNOSIS, SessionPhase.DEBRIEF):
+        problems = {}
+        if data["approach"]:
+            problems["approach"] = _("Only treatment sessions have an approach.")
+        if data["format"] != SessionFormat.INDIVIDUAL:
+            problems["format"] = _("Diagnosis and debrief sessions are individual.")
+        if problems:
+            raise ValidationError(problems)
+        return diagnosis.record_session(case, user, phase=session_type.phase, date=data["date"],
+                                        duration_minutes=data["duration_minutes"],
+                                        status=data["status"])
+    return services.record_session(case, user, type_code=session_type.code,
+                                   approach=data["approach"], date=data["date"],
+                                   duration_minutes=data["duration_minutes"],
+                                   status=data["status"], session_format=data["format"])
+
+
+class SessionFilter(filters.FilterSet):
+    case = filters.CharFilter(field_name="case__reference",
+                              help_text=gettext_lazy("The case's reference."))
+
+    class Meta:
+        model = Session
+        fields = ["case"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The sessions the user may see",
+                       responses={200: SessionSerializer(many=True), **errors.LISTED}),
+    retrieve=extend_schema(summary="One session",
+                           responses={200: SessionSerializer, **errors.UNAUTHENTICATED,
+                                      **errors.NOT_FOUND}),
+    create=extend_schema(
+        summary="Record a session the user gave",
+        description="Diagnosis sessions while the case is in diagnosis, the debrief after a "
+                    "diagnosis that was not confirmed, treatment sessions under the treatment "
+                    "plan: within the programme's caps, by the provider who gave them.",
+        request=SessionRecordSerializer,
+        responses={201: SessionSerializer, **errors.BAD_REQUEST, **errors.UNAUTHENTICATED,
+                   **errors.NOT_FOUND, **errors.CONFLICT},
+    ),
+)
+class SessionViewSet(ScopedViewSet):
+    """All of a case's sessions for those who may see them; an ISP only those it gives."""
+
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+
+    def scoped(self, user):
+        return (
+            policy.sessions_visible_to(user)
+            .select_related("case", "session_type", "provider__user")
+            .order_by("case__reference", "date", "pk")
+        )
+
+    def audit_what(self, session):
+        return "sessions (API)"
+
+    def create(self, request, *args, **kwargs):
+        incoming = SessionRecordSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        case = policy.get_case_or_404(request.user, incoming.validated_data["case"])
+        session = record(case, request.user, incoming.validated_data)
+        shown = SessionSerializer(session, context=self.get_serializer_context())
+        return Response(shown.data, status=status.HTTP_201_CREATED)
+
+
+# --- Final reports ------------------------------------------------------------------------------
+
+
+class FinalReportSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    author = serializers.StringRelatedField()
+    sessions_delivered = serializers.DictField(
+        child=serializers.IntegerField(), read_only=True,
+        help_text=gettext_lazy("Sessions held by session type code, counted when the report "
+                               "was sent."))
+
+    class Meta:
+        model = FinalReport
+        fields = ["id", "case", "author", "created_at", "updated_at", "submitted_at",
+                  "sessions_delivered", "work_status", "work_status_other", "adaptations",
+                  "outcome", "conclusion", "further_care", "referral", "referral_note"]
+
+
+class FinalReportFilter(filters.FilterSet):
+    case = filters.CharFilter(field_name="case__reference",
+                              help_text=gettext_lazy("The case's reference."))
+
+    class Meta:
+        model = FinalReport
+        fields = ["case"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The final reports the user may read",
+                       responses={200: FinalReportSerializer(many=True), **errors.LISTED}),
+    retrieve=extend_schema(summary="One final report",
+                           responses={200: FinalReportSerializer, **errors.UNAUTHENTICATED,
+                                      **errors.NOT_FOUND}),
+)
+class FinalReportViewSet(ScopedViewSet):
+    """Final reports, for the Fedris psychologists and the case's BTP."""
+
+    serializer_class = FinalReportSerializer
+    filterset_class = FinalReportFilter
+
+    def scoped(self, user):
+        return (
+            policy.scope_by_case(user, FinalReport.objects.all(), Action.VIEW_CLINICAL)
+            .select_related("case", "author")
+            .order_by("case__reference", "pk")
+        )
+
+    def audit_what(self, report):
+        return "final report (API)"
