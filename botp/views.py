@@ -120,7 +120,7 @@ def case_audit(request, reference):
 def document_download(request, pk):
     """A rendered document, to those whose access covers its content; any other is a 404."""
     document = policy.get_document_or_404(
-        request.user, Document.objects.filter(status=Document.Status.RENDERED), pk)
+        request.user, Document.objects.downloadable(), pk)
     audit.record(request.user, AuditEntry.Kind.DOWNLOAD,
                  f"document {document.kind} v{document.version}", case=document.case)
     return FileResponse(document.file.open("rb"), content_type="application/pdf",

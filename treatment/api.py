@@ -17,7 +17,6 @@ from botp import policy, sessions
 from botp.api import errors
 from botp.api.viewsets import ScopedViewSet
 from botp.models import Approach, Session, SessionFormat, SessionPhase, SessionStatus
-from botp.policy import Action
 from diagnosis import services as diagnosis
 from treatment import services
 from treatment.models import FinalReport
@@ -171,7 +170,7 @@ class FinalReportViewSet(ScopedViewSet):
 
     def scoped(self, user):
         return (
-            policy.scope_by_case(user, FinalReport.objects.all(), Action.VIEW_CLINICAL)
+            services.final_reports_readable_by(user)
             .select_related("case", "author")
             .order_by("case__reference", "pk")
         )

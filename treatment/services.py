@@ -9,6 +9,7 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -362,13 +363,17 @@ def save_final_report(case, btp_user, values, *, submit=False, expected_version=
     return report
 
 
+def final_reports_readable_by(user):
+    """The final reports ``user`` may read: with clinical access, and a draft only by the BTP
+    who writes it."""
+    return policy.scope_by_case(user, FinalReport.objects.all(), policy.Action.VIEW_CLINICAL) \
+        .filter(Q(submitted_at__isnull=False)
+                | Q(case__in=policy.cases_for(user, policy.Action.VIEW_DRAFTS)))
+
+
 def readable_final_report(case, user):
-    """The final report as ``user`` may read it: a draft is the BTP's own until it is sent."""
-    report = FinalReport.objects.filter(case=case).first()
-    if report and not report.is_submitted and not policy.can(user, policy.Action.VIEW_DRAFTS,
-                                                               case):
-        return None
-    return report
+    """The final report of ``case`` as ``user`` may read it, or None."""
+    return final_reports_readable_by(user).filter(case=case).first()
 
 
 def sessions_summary(case, delivered=None):

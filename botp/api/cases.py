@@ -28,7 +28,8 @@ class CaseSerializer(serializers.ModelSerializer):
         help_text=_("The stage in the reader's language."))
     participant_name = serializers.SerializerMethodField(
         help_text=_("Only for those who may know who the participant is; otherwise null."))
-    btp = serializers.SerializerMethodField(help_text=_("The BTP's name, once one is chosen."))
+    btp = serializers.SerializerMethodField(help_text=_(
+        "The BTP's name, once one is chosen, for those who may follow the case's progress."))
 
     class Meta:
         model = Case
@@ -55,7 +56,9 @@ class CaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_btp(self, case):
-        return str(case.btp) if case.btp_id else None
+        if case.btp_id and policy.can(self._user(), Action.VIEW_PROGRESS, case):
+            return str(case.btp)
+        return None
 
 
 class CaseFilter(filters.FilterSet):

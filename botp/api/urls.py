@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from botp.api.cases import CaseViewSet
+from botp.api.documents import DocumentViewSet
 from diagnosis.api import DiagnosisReportViewSet
 from evaluation.api import SurveyWaveViewSet
 from intake.api import ScreeningRequestViewSet
@@ -26,6 +27,7 @@ router.register("diagnosis-reports", DiagnosisReportViewSet, basename="diagnosis
 router.register("sessions", SessionViewSet, basename="session")
 router.register("final-reports", FinalReportViewSet, basename="final-report")
 router.register("survey-waves", SurveyWaveViewSet, basename="survey-wave")
+router.register("documents", DocumentViewSet, basename="document")
 
 
 def not_found(request, rest=""):

@@ -14,6 +14,12 @@ class DocumentKind(models.TextChoices):
     FINAL_REPORT = "final_report", _("Final report")
 
 
+class DocumentQuerySet(models.QuerySet):
+    def downloadable(self):
+        """Rendered, with a file to serve."""
+        return self.filter(status=Document.Status.RENDERED).exclude(file="")
+
+
 class Document(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
@@ -34,6 +40,8 @@ class Document(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     rendered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from botp.models import CaseState, Session, SessionStatus
+from botp.models import CaseState, Document, DocumentKind, Session, SessionStatus
 from diagnosis.models import DiagnosisReport, TreatmentRequestLine
 from evaluation.models import SurveyInvitation
 from intake.models import ScreeningRequest
@@ -39,6 +39,7 @@ class Scenario:
     sessions: list = field(default_factory=list)
     final_reports: list = field(default_factory=list)
     waves: list = field(default_factory=list)
+    documents: list = field(default_factory=list)
 
     @property
     def cases(self):
@@ -69,6 +70,11 @@ def populate(scenario, case, isp):
         closes_at=now + datetime.timedelta(days=30), sent_at=now,
         nonce=f"nonce-{case.pk}", token_hash=hashlib.sha256(f"t{case.pk}".encode()).hexdigest(),
     ))
+    # One document of each kind, as metadata: who may list which is the policy's question.
+    for kind in DocumentKind.values:
+        scenario.documents.append(Document.objects.create(
+            case=case, kind=kind, source_id=case.pk, language="nl",
+            status=Document.Status.RENDERED, sha256="0" * 64))
     if case.state == CaseState.REQUESTED:
         return
     scenario.sessions.append(_session(case, "diagnosis", case.btp, days_ago=20))

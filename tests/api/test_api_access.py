@@ -49,6 +49,7 @@ ENDPOINTS = {
     "sessions": Endpoint("/api/v1/sessions/", "sessions"),
     "final-reports": Endpoint("/api/v1/final-reports/", "final_reports"),
     "survey-waves": Endpoint("/api/v1/survey-waves/", "waves"),
+    "documents": Endpoint("/api/v1/documents/", "documents"),
 }
 
 
@@ -66,9 +67,13 @@ def may_see(name, obj, case, actions, user):
         return Action.VIEW_SESSIONS in actions or (
             Action.VIEW_OWN_ASSIGNMENT in actions and obj.provider.user_id == user.pk)
     if name == "final-reports":
-        return Action.VIEW_CLINICAL in actions
+        # A draft is the BTP's alone, as for the diagnosis report.
+        return Action.VIEW_CLINICAL in actions and (
+            obj.submitted_at is not None or Action.VIEW_DRAFTS in actions)
     if name == "survey-waves":
         return Action.VIEW_SURVEY_STATUS in actions
+    if name == "documents":
+        return policy.DOCUMENT_ACTIONS[obj.kind] in actions
     raise AssertionError(name)
 
 
@@ -193,5 +198,30 @@ def test_reading_through_the_api_is_audited(api, world, scenario):
         actor=world.psychologist, kind="view", what="diagnosis report v1 (API)").exists()
     fetch_all(client, "/api/v1/final-reports/")
     for final in scenario.final_reports:
-        assert final.case.audit_entries.filter(actor=world.psychologist,
+        read = final.case.audit_entries.filter(actor=world.psychologist,
                                                what="final report (API)").exists()
+        assert read == (final.submitted_at is not None)  # drafts are not the psychologist's
+
+
+@pytest.mark.django_db
+def test_a_document_downloads_as_pdf_for_those_who_may_read_it(api, world, scenario, settings,
+                                                               tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    case = scenario.own[2]  # in treatment
+    report = next(d for d in scenario.documents if d.case == case
+                  and d.kind == "diagnosis_report")
+    report.file.save(report.filename, ContentFile(b"%PDF-1.7 report"))
+    url = f"/api/v1/documents/{report.pk}/download/"
+    response = api(world.btp.user).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 report"
+    assert case.audit_entries.filter(kind="download", actor=world.btp.user).exists()
+    for role in ("admin", "referrer", "isp", "participant", "other_btp", "researcher"):
+        assert api(world.user(role)).get(url).status_code == 404, role
+    listed = fetch_all(api(world.btp.user), "/api/v1/documents/", case=case.reference)
+    assert next(row for row in listed if row["id"] == report.pk)["download"].endswith(url)
+    report.status = "pending"
+    report.save()
+    assert api(world.btp.user).get(url).status_code == 404

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 EXAMPLES = 25
-OPERATIONS = 13  # list and detail of six endpoints, and recording a session
+OPERATIONS = 16  # list and detail of seven endpoints, a download and recording a session
 
 
 @pytest.fixture

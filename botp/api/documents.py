@@ -1,0 +1,75 @@
+"""/api/v1/documents/: the PDF documents a user may download, their metadata and the file."""
+
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from botp import audit, policy
+from botp.api import errors
+from botp.api.viewsets import ScopedViewSet
+from botp.models import AuditEntry, Document
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    download = serializers.SerializerMethodField(
+        help_text=_("Where to download the PDF, once it is ready; otherwise null."))
+
+    class Meta:
+        model = Document
+        fields = ["id", "case", "kind", "version", "language", "status", "sha256", "size",
+                  "created_at", "rendered_at", "download"]
+
+    def get_download(self, document) -> str | None:
+        if document.status != Document.Status.RENDERED or not document.file:
+            return None
+        request = self.context["request"]
+        return request.build_absolute_uri(reverse("api:document-download", args=[document.pk]))
+
+
+class DocumentFilter(filters.FilterSet):
+    case = filters.CharFilter(field_name="case__reference",
+                              help_text=_("The case's reference."))
+
+    class Meta:
+        model = Document
+        fields = ["case", "kind", "status"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The documents the user may download",
+                       responses={200: DocumentSerializer(many=True), **errors.LISTED}),
+    retrieve=extend_schema(summary="One document's metadata",
+                           responses={200: DocumentSerializer, **errors.UNAUTHENTICATED,
+                                      **errors.NOT_FOUND}),
+    download=extend_schema(
+        summary="The document as PDF",
+        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="application/pdf"),
+                   **errors.UNAUTHENTICATED, **errors.NOT_FOUND}),
+)
+class DocumentViewSet(ScopedViewSet):
+    """A document the user may not download reads as not found, like on the pages."""
+
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+    lookup_value_regex = r"\d+"
+    audit_lists = False  # metadata; each download is audited
+
+    def scoped(self, user):
+        return (policy.documents_visible_to(user).select_related("case")
+                .order_by("case__reference", "kind", "version", "pk"))
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        document = self.get_queryset().downloadable().filter(pk=pk).first()
+        if document is None:
+            raise Http404
+        audit.record(request.user, AuditEntry.Kind.DOWNLOAD,
+                     f"document {document.kind} v{document.version} (API)", case=document.case)
+        return FileResponse(document.file.open("rb"), content_type="application/pdf",
+                            filename=document.filename)
