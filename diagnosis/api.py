@@ -3,11 +3,11 @@ may read clinical content; drafts to the case's BTP only (diagnosis.services).""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
 from botp.api import errors
+from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from diagnosis import services
 from diagnosis.models import DiagnosisReport, Differential, TreatmentRequestLine
@@ -50,10 +50,7 @@ class DiagnosisReportSerializer(serializers.ModelSerializer):
         ]
 
 
-class DiagnosisReportFilter(filters.FilterSet):
-    case = filters.CharFilter(field_name="case__reference",
-                              help_text=_("The case's reference."))
-
+class DiagnosisReportFilter(ByCase):
     class Meta:
         model = DiagnosisReport
         fields = ["case"]

@@ -1,13 +1,13 @@
 """/api/v1/survey-waves/: which survey waves each case was invited to and what became of them,
 for those who follow the evaluation. Never the link's token hash or nonce, never answers."""
 
-from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from botp import policy
 from botp.api import errors
+from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.models import Wave
 from botp.policy import Action
@@ -24,8 +24,7 @@ class SurveyWaveSerializer(serializers.ModelSerializer):
                   "reminders_sent", "opened_at", "completed_at"]
 
 
-class SurveyWaveFilter(filters.FilterSet):
-    case = filters.CharFilter(field_name="case__reference", help_text=_("The case's reference."))
+class SurveyWaveFilter(ByCase):
     wave = filters.ChoiceFilter(choices=Wave.choices)
 
     class Meta:

@@ -5,12 +5,12 @@ them (they are health data).
 """
 
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
 from botp import nationalnumber, policy
 from botp.api import errors
+from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.policy import Action
 from intake.models import ScreeningRequest, Signal
@@ -61,10 +61,7 @@ class ScreeningRequestSerializer(serializers.ModelSerializer):
         return screening.signals_other if self._shows_signals(screening) else None
 
 
-class ScreeningRequestFilter(filters.FilterSet):
-    case = filters.CharFilter(field_name="case__reference",
-                              help_text=_("The case's reference."))
-
+class ScreeningRequestFilter(ByCase):
     class Meta:
         model = ScreeningRequest
         fields = ["case"]

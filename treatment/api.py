@@ -8,13 +8,13 @@ treatment sessions), so the API keeps the same state machine, caps and plan rule
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from botp import policy, sessions
 from botp.api import errors
+from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.models import Approach, Session, SessionFormat, SessionPhase, SessionStatus
 from diagnosis import services as diagnosis
@@ -78,10 +78,7 @@ def record(case, user, data):
                                    status=data["status"], session_format=data["format"])
 
 
-class SessionFilter(filters.FilterSet):
-    case = filters.CharFilter(field_name="case__reference",
-                              help_text=gettext_lazy("The case's reference."))
-
+class SessionFilter(ByCase):
     class Meta:
         model = Session
         fields = ["case"]
@@ -146,10 +143,7 @@ class FinalReportSerializer(serializers.ModelSerializer):
                   "outcome", "conclusion", "further_care", "referral", "referral_note"]
 
 
-class FinalReportFilter(filters.FilterSet):
-    case = filters.CharFilter(field_name="case__reference",
-                              help_text=gettext_lazy("The case's reference."))
-
+class FinalReportFilter(ByCase):
     class Meta:
         model = FinalReport
         fields = ["case"]

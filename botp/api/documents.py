@@ -3,7 +3,6 @@
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -11,6 +10,7 @@ from rest_framework.decorators import action
 
 from botp import audit, policy
 from botp.api import errors
+from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.models import AuditEntry, Document
 
@@ -32,10 +32,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(reverse("api:document-download", args=[document.pk]))
 
 
-class DocumentFilter(filters.FilterSet):
-    case = filters.CharFilter(field_name="case__reference",
-                              help_text=_("The case's reference."))
-
+class DocumentFilter(ByCase):
     class Meta:
         model = Document
         fields = ["case", "kind", "status"]
