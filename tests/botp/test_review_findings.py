@@ -167,3 +167,9 @@ def test_the_gunicorn_access_log_is_redacted():
                "PATH_INFO": "/evaluation/survey/Secret/"}
     atoms = logger.atoms(response, request, environ, timedelta(seconds=0.1))
     assert "Secret" not in atoms["r"] and "Secret" not in atoms["U"]
+
+
+@pytest.mark.django_db
+def test_an_administrator_cannot_make_api_tokens(client, demo_admin):
+    # A token acts as its user: making one for a psychologist would be a way into their data.
+    assert client.get("/backoffice/authtoken/tokenproxy/add/").status_code == 403
