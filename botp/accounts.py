@@ -6,9 +6,3 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
-
-    def get_login_redirect_url(self, request):
-        user = request.user
-        if user.language:
-            request.session["_language"] = user.language
-        return super().get_login_redirect_url(request)

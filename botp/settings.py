@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "botp.middleware.PreferredLanguageMiddleware",
     "botp.middleware.RequireTwoFactorMiddleware",
 ]
 

@@ -231,7 +231,6 @@ def activate(request, token):
                 return render(request, "intake/activation_problem.html",
                               {"problem": problem.code}, status=409)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            request.session["_language"] = user.language
             messages.success(request, _("Your account is ready. Welcome to the programme."))
             return redirect("dashboard")
         status = 400

@@ -170,3 +170,20 @@ def test_an_unverified_address_must_be_verified_before_logging_in(client):
     assert response["Location"] == reverse("account_email_verification_sent")
     assert client.get(reverse("dashboard")).status_code == 302
     assert any(user.email in m.to for m in mail.outbox)
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_reads_the_portal_in_their_own_language(client):
+    user = UserFactory(role="referrer", language="fr")
+    client.force_login(user)
+    del client.cookies["django_language"]  # no choice made with the switcher
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="nl-BE").content.decode()
+    assert 'lang="fr-BE"' in page and "Mes demandes de dépistage" in page
+    # The switcher's choice wins over the account's language.
+    client.cookies["django_language"] = "nl"
+    page = client.get("/dashboard/").content.decode()
+    assert 'lang="nl-BE"' in page
+    # Someone not signed in gets their browser's language.
+    client.logout()  # (which also forgets the cookies)
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr-BE").content.decode()
+    assert 'lang="fr-BE"' in page

@@ -11,6 +11,7 @@ from tests.factories import UserFactory
 def admin_client(client, db):
     demo.seed(cohort=False)
     client.force_login(User.objects.get(email="admin@demo.botp.be"))
+    client.cookies["django_language"] = "en"  # the demo administrator's own language is French
     return client
 
 

@@ -18,6 +18,7 @@ def demo_admin(client, db):
     demo.seed(cohort=False)
     admin = User.objects.get(email="admin@demo.botp.be")
     client.force_login(admin)
+    client.cookies["django_language"] = "en"  # the demo administrator's own language is French
     return admin
 
 

@@ -43,6 +43,10 @@ def log_in(browser, live_server, local, *, locale="en-GB", viewport=None,
            password=demo.DEMO_PASSWORD):
     context = browser.new_context(locale=locale, viewport=viewport or {"width": 1200,
                                                                          "height": 900})
+    # The language the browser asks for is the one chosen with the switcher (its cookie), as
+    # the demo accounts' own languages are Dutch and French.
+    context.add_cookies([{"name": "django_language", "value": locale[:2],
+                          "url": live_server.url}])
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(local if "@" in local else f"{local}@demo.botp.be")
