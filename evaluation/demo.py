@@ -56,8 +56,10 @@ def seed(users):
         # Spread the cohort over the past year, so that every wave has come for it; the demo
         # keeps each wave open a month from today so its answers can be given now.
         ended = timezone.now() - datetime.timedelta(days=100 + 5 * index)
+        approved = ended - datetime.timedelta(days=200)
         Case.objects.filter(pk=case.pk).update(
-            approved_at=ended - datetime.timedelta(days=200), ended_at=ended)
+            requested_at=approved - datetime.timedelta(days=6), approved_at=approved,
+            ended_at=ended)
         case.refresh_from_db()
         case.survey_invitations.all().delete()
         for due in waves.due_waves(case):
