@@ -1,8 +1,7 @@
 FROM python:3.11-slim-bookworm
-# Pango and fonts for WeasyPrint's PDFs; gettext for the compiled catalogues.
-RUN apt-get update && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 \
-    && rm -rf /var/lib/apt/lists/*
+# Pango and fonts for WeasyPrint's PDFs, from the project's one list.
+COPY bin/system-packages /tmp/system-packages
+RUN sh /tmp/system-packages runtime && rm -rf /var/lib/apt/lists/* /tmp/system-packages
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .

@@ -15,10 +15,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-check-libs:
+# Pango and fonts for WeasyPrint, installed from Debian when missing (see bin/system-packages).
+check-libs: $(STAMP)
+	@sh bin/system-packages runtime
 	@$(PY) -c "import weasyprint" 2>/dev/null || { \
-	  echo "WeasyPrint needs Pango: on Debian/Ubuntu run"; \
-	  echo "  apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
+	  echo "WeasyPrint cannot load Pango: install Pango 1.44+ and a TrueType font"; \
 	  exit 1; }
 
 demo: $(STAMP) check-libs
