@@ -17,12 +17,13 @@ def _final_report(document):
 
 
 def register():
-    # The recipient's language is not known to the portal: the participant's, who shares their
-    # workplace, is the best guess. The final report goes to Fedris in the BTP's language.
+    # The transmission report is in the language the BTP chose for its recipient; the final
+    # report goes to Fedris in the BTP's language.
     documents.register(
         "transmission_report", template="documents/transmission_report.html",
         context=_transmission_report,
-        language=lambda case, source_id: case.participant.language,
+        language=lambda case, source_id: DataTransmissionReport.objects.get(
+            pk=source_id).language,
     )
     documents.register(
         "final_report", template="documents/final_report.html", context=_final_report,

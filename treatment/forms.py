@@ -6,6 +6,7 @@ from botp import consents
 from botp.forms import DateInput
 from botp.models import (
     Consent,
+    Language,
     Referral,
     SessionFormat,
     SessionStatus,
@@ -81,6 +82,9 @@ class RecordMeetingForm(forms.Form):
 class TransmissionReportForm(forms.Form):
     consent = forms.TypedChoiceField(label=_("Recipient (named in the participant's consent)"),
                                      coerce=int)
+    language = forms.ChoiceField(
+        label=_("Language of the report"), choices=Language.choices,
+        help_text=_("The recipient's language: the PDF's headings are written in it."))
     purpose = forms.CharField(label=_("Purpose"), max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 2}))
     content = forms.CharField(label=_("Content agreed with the participant"), max_length=6000,

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp.models import Approach, FrozenOnceSubmitted, Referral, WorkplaceRole
+from botp.models import Approach, FrozenOnceSubmitted, Language, Referral, WorkplaceRole
 from botp.models.case import AppendOnly
 
 
@@ -119,6 +119,9 @@ class DataTransmissionReport(AppendOnly):
                                       choices=WorkplaceRole.choices)
     recipient_name = models.CharField(_("recipient"), max_length=200)
     recipient_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    # The recipient's, which the portal cannot know: the BTP says it when writing.
+    language = models.CharField(_("language of the report"), max_length=2,
+                                choices=Language.choices)
     purpose = models.TextField(_("purpose"))
     content = models.TextField(_("agreed content"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

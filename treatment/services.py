@@ -18,6 +18,7 @@ from botp.models import (
     AuditEntry,
     Consent,
     GivenBy,
+    Language,
     Referral,
     SessionPhase,
     SessionStatus,
@@ -285,10 +286,12 @@ def cancel_meeting(case, btp_user):
 # --- Data transmission reports ------------------------------------------------------------------
 
 
-def write_transmission_report(case, btp_user, *, consent_id, purpose, content):
+def write_transmission_report(case, btp_user, *, consent_id, language, purpose, content):
     """A limited report to the one recipient a transmission consent names, while it is
-    active."""
+    active, in the recipient's language."""
     errors = {}
+    if language not in Language.values:
+        errors["language"] = _("Choose Dutch, French or English.")
     if not purpose.strip():
         errors["purpose"] = _("Say what the report is for.")
     if not content.strip():
@@ -302,7 +305,7 @@ def write_transmission_report(case, btp_user, *, consent_id, purpose, content):
         report = DataTransmissionReport.objects.create(
             case=locked, consent=consent, recipient_role=recipient["role"],
             recipient_name=recipient["name"],
-            recipient_organisation=recipient.get("organisation", ""),
+            recipient_organisation=recipient.get("organisation", ""), language=language,
             purpose=purpose.strip(), content=content.strip(), author=btp_user,
         )
         audit.record(btp_user, AuditEntry.Kind.CHANGE, "data transmission report written",

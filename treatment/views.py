@@ -222,7 +222,8 @@ def meeting(request, reference):
 def transmission_reports(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_WORKPLACE_EXCHANGES)
     transmission_consents = consents.active_for(case, Consent.Purpose.TRANSMISSION)
-    form = TransmissionReportForm(transmission_consents=transmission_consents)
+    form = TransmissionReportForm(transmission_consents=transmission_consents,
+                                  initial={"language": case.participant.language})
     status = 200
     if request.method == "POST":
         refused = pages.refusal(request, case, "write_transmission_report", "treatment:overview")
@@ -234,7 +235,8 @@ def transmission_reports(request, reference):
             try:
                 report = services.write_transmission_report(
                     case, request.user, consent_id=form.cleaned_data["consent"],
-                    purpose=form.cleaned_data["purpose"], content=form.cleaned_data["content"])
+                    language=form.cleaned_data["language"], purpose=form.cleaned_data["purpose"],
+                    content=form.cleaned_data["content"])
             except ValidationError as error:
                 pages.add_errors(form, error)
             except workflow.TransitionError as error:

@@ -137,11 +137,13 @@ def test_the_transmission_and_final_reports(world, treated, give, consent, pdf_t
                       "organisation": "IDEWE"}])
     with django_capture_on_commit_callbacks(execute=True):
         treatment.write_transmission_report(treated, world.btp.user, consent_id=given.pk,
-                                            purpose="Return to work",
+                                            language="fr", purpose="Return to work",
                                             content="Part-time for six weeks.")
+    # In the language chosen for the recipient, whatever the participant's.
+    assert treated.participant.language != "fr"
     text = flat(pdf_text(only(treated, "transmission_report")))
-    for expected in ("Dr. Lieve Wouters", "IDEWE", "Part-time for six weeks.",
-                     "Return to work"):
+    for expected in ("Rapport de transmission de données", "Dr. Lieve Wouters", "IDEWE",
+                     "Part-time for six weeks.", "Return to work"):
         assert expected in text, expected
 
     give(treated, "work_related")

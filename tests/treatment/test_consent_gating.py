@@ -142,7 +142,8 @@ def test_a_consent_can_be_withdrawn_after_the_case_ended(world, treated, consent
 
 def transmit(world, case, consent):
     return services.write_transmission_report(
-        case, world.btp.user, consent_id=consent.pk, purpose="Adapted return to work",
+        case, world.btp.user, consent_id=consent.pk, language="nl",
+        purpose="Adapted return to work",
         content="Part-time for six weeks; no night shifts.")
 
 
@@ -161,8 +162,8 @@ def test_a_report_goes_to_the_recipient_the_consent_names(world, treated, consen
 @pytest.mark.django_db
 def test_no_report_without_consent(world, treated):
     with pytest.raises(ValidationError, match="no active consent"):
-        services.write_transmission_report(treated, world.btp.user, consent_id=0, purpose="x",
-                                           content="y")
+        services.write_transmission_report(treated, world.btp.user, consent_id=0, language="nl",
+                                           purpose="x", content="y")
 
 
 @pytest.mark.django_db
@@ -197,8 +198,9 @@ def test_the_report_needs_purpose_and_content(world, treated, consent):
     given = consent(treated, TRANSMISSION, [{"role": "occupational_physician", "name": "Dr X"}])
     with pytest.raises(ValidationError) as refused:
         services.write_transmission_report(treated, world.btp.user, consent_id=given.pk,
-                                           purpose=" ", content="")
-    assert set(refused.value.error_dict) == {"purpose", "content"}
+                                           language="de", purpose=" ", content="")
+    assert set(refused.value.error_dict) == {"language", "purpose", "content"}
+    assert not DataTransmissionReport.objects.exists()
 
 
 # --- The same through the pages ----------------------------------------------------------------
@@ -242,12 +244,16 @@ def test_the_transmission_page_writes_under_consent_only(client, world, treated,
     client.force_login(world.btp.user)
     assert "has not given consent" in client.get(url).content.decode()
     given = consent(treated, TRANSMISSION, [{"role": "prevention_advisor", "name": "Mia"}])
-    response = client.post(url, {"consent": str(given.pk), "purpose": "Return",
-                                 "content": "Part-time"})
+    # The recipient's language is asked, starting from the participant's.
+    form = client.get(url).context["form"]
+    assert form["language"].value() == treated.participant.language
+    response = client.post(url, {"consent": str(given.pk), "language": "fr",
+                                 "purpose": "Return", "content": "Part-time"})
     assert response.status_code == 302
-    assert DataTransmissionReport.objects.get().recipient_name == "Mia"
+    report = DataTransmissionReport.objects.get()
+    assert (report.recipient_name, report.language) == ("Mia", "fr")
     consents.withdraw(given, world.participant)
-    response = client.post(url, {"consent": str(given.pk), "purpose": "Again",
-                                 "content": "More"})
+    response = client.post(url, {"consent": str(given.pk), "language": "nl",
+                                 "purpose": "Again", "content": "More"})
     assert response.status_code == 400
     assert DataTransmissionReport.objects.count() == 1

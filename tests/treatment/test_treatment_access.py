@@ -51,7 +51,8 @@ def full_case(world, treated, give, consent):
     given = consent(treated, Consent.Purpose.TRANSMISSION,
                     [{"role": "occupational_physician", "name": "Dr X"}])
     services.write_transmission_report(treated, world.btp.user, consent_id=given.pk,
-                                       purpose="Return", content="No night shifts (agreed)")
+                                       language="nl", purpose="Return",
+                                       content="No night shifts (agreed)")
     services.save_final_report(treated, world.btp.user, {"conclusion": "Conclusion drafted"})
     # The other providers work on a case of their own: they still see nothing of this one.
     from tests.diagnosis.conftest import in_diagnosis
