@@ -15,6 +15,7 @@ from botp.models import (
     CaseState,
     Participant,
     Profession,
+    Programme,
     Provider,
     Referrer,
     ReferrerKind,
@@ -89,6 +90,12 @@ COHORT_NAMES = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "
                 "Simon", "Laurent", "Leclercq", "Hermans", "Michiels", "Lemaire", "Renard",
                 "Aerts", "Smets", "Cools"]
 
+# The mix of states the volume seed spreads its cases over, as a running programme might hold.
+VOLUME_STATES = [CaseState.REQUESTED, CaseState.AWAITING_BTP_CHOICE, CaseState.IN_DIAGNOSIS,
+                 CaseState.DIAGNOSIS_REVIEW, CaseState.IN_TREATMENT, CaseState.IN_TREATMENT,
+                 CaseState.COMPLETED, CaseState.COMPLETED, CaseState.INELIGIBLE,
+                 CaseState.WITHDRAWN]
+
 # The transitions that lead from a new request to each state, and who takes them.
 PATHS = {
     CaseState.REQUESTED: [],
@@ -133,9 +140,9 @@ def _account(local, first, last, role, language):
     return user
 
 
-def _participant(serial, first, last, language, user=None):
-    born = datetime.date(1975 + serial % 20, 1 + serial % 12, 1 + serial % 27)
-    niss = nationalnumber.build(born, 100 + serial)
+def _participant(serial, first, last, language, user=None, born=None):
+    born = born or datetime.date(1975 + serial % 20, 1 + serial % 12, 1 + serial % 27)
+    niss = nationalnumber.build(born, 100 + serial % 800)
     participant = Participant.with_niss(niss).first()
     if participant is None:
         participant = Participant(
@@ -251,3 +258,25 @@ def seed(*, cohort=True):
         if hasattr(module, "seed"):
             module.seed(users)
     return users
+
+
+def seed_volume(count):
+    """``count`` more cases over the usual states, taken through the same services, for the
+    load benchmark (bench/): lists, queues and the dashboard are measured at volume.
+    Idempotent for a given count; run it after :func:`seed`."""
+    programme = Programme.objects.get(code="botp")
+    users = {local: User.objects.get(email=email(local))
+             for local in ("referrer", "admin", "psychologist")}
+    actors = {"admin": users["admin"], "psychologist": users["psychologist"]}
+    btps = [Provider.objects.get(user__email=email(local)) for local in ("btp", "btp2")]
+    steps = {action: step for module in _stage_demos()
+             for action, step in getattr(module, "STEPS", {}).items()}
+    for index in range(count):
+        with transaction.atomic():
+            # One birth date each keeps the national numbers apart.
+            born = datetime.date(1965, 1, 1) + datetime.timedelta(days=index)
+            participant = _participant(index, "Volume", f"Participant {index + 1}",
+                                       "nl" if index % 2 else "fr", born=born)
+            _open_case(programme, participant, users["referrer"],
+                       VOLUME_STATES[index % len(VOLUME_STATES)], actors,
+                       btps[index % len(btps)], steps)

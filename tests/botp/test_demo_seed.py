@@ -22,6 +22,19 @@ def test_seeding_twice_gives_the_same_data():
 
 
 @pytest.mark.django_db
+def test_the_volume_seed_spreads_cases_over_the_states_once():
+    demo.seed(cohort=False)
+    before = Case.objects.count()
+    count = len(demo.VOLUME_STATES) + 2
+    demo.seed_volume(count)
+    volume = Case.objects.filter(participant__first_name="Volume")
+    assert volume.count() == count == Case.objects.count() - before
+    assert set(volume.values_list("state", flat=True)) == set(demo.VOLUME_STATES)
+    demo.seed_volume(count)
+    assert volume.count() == count
+
+
+@pytest.mark.django_db
 def test_the_demo_cohort_has_answered_surveys_for_the_outcome_dashboard():
     from evaluation import outcomes
 
