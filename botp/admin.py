@@ -10,9 +10,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from botp.models import (
+    ApiToken,
     AuditEntry,
     Document,
     Programme,
@@ -167,6 +169,55 @@ class DocumentAdmin(ReadOnlyAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "kind", "case", "what"]
     list_filter = ["kind"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens for integrations. A token acts as its user, so making one for a psychologist
+    would be a way into their cases: only a superuser sees this page."""
+
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at"]
+    search_fields = ["name", "user__email", "prefix"]
+    raw_id_fields = ["user"]
+
+    def get_fields(self, request, obj=None):
+        return (["user", "name", "expires_at"] if obj is None else
+                ["user", "name", "prefix", "created_at", "expires_at", "last_used_at"])
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "prefix", "created_at", "last_used_at"]
+
+    def get_changeform_initial_data(self, request):
+        return {"expires_at": ApiToken.default_expiry()}
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            key = ApiToken.new_key()
+            obj.set_key(key)
+            request.issued_key = key
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The key is shown on this one page and kept nowhere: not in a message, not in a log.
+        return TemplateResponse(request, "admin/botp/apitoken/issued.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "token": obj,
+            "key": request.issued_key, "title": _("API token issued"),
+        })
 
 
 admin.site.site_header = _("BOTP back office")

@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -226,6 +225,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How long an API token issued in the back office stays valid.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+
 # The evaluation shows and exports aggregates of no fewer people than this.
 BOTP_MIN_GROUP_SIZE = int(os.environ.get("BOTP_MIN_GROUP_SIZE", "10"))
 
@@ -234,7 +236,7 @@ BOTP_MIN_GROUP_SIZE = int(os.environ.get("BOTP_MIN_GROUP_SIZE", "10"))
 # the documentation page is /api/docs/.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "botp.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,3 +1,4 @@
+from .api_token import ApiToken
 from .case import (
     FINAL_STATES,
     OPEN_STATES,
@@ -41,6 +42,7 @@ from .programme import (
 from .session import Session, SessionFormat, SessionStatus
 
 __all__ = [
+    "ApiToken",
     "FINAL_STATES", "OPEN_STATES", "REFERRER_STAGES", "ReferrerStage", "AuditEntry", "Case",
     "CaseEvent", "CaseState", "DurationAlert", "FrozenOnceSubmitted", "Referral",
     "BTP_PROFESSIONS", "ISP_PROFESSIONS", "PROFESSIONAL_ROLES", "Language", "Participant",

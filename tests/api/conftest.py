@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from botp.models import CaseState, Document, DocumentKind, Session, SessionStatus
+from botp.models import ApiToken, CaseState, Document, DocumentKind, Session, SessionStatus
 from diagnosis.models import DiagnosisReport, TreatmentRequestLine
 from evaluation.models import SurveyInvitation
 from intake.models import ScreeningRequest
@@ -134,9 +133,9 @@ def token_client():
     """An API client that sends ``user``'s token, as an integration would."""
 
     def make(user):
-        token, _created = Token.objects.get_or_create(user=user)
+        _token, key = ApiToken.issue(user, "test integration")
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make

@@ -1,9 +1,16 @@
 """Who gets in: a portal session (with two-factor authentication outside demo mode) or a token
 that Fedris creates in the back office."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
-from rest_framework.authtoken.models import TokenProxy
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from botp.models import ApiToken
+from botp.models.api_token import digest
 
 
 @pytest.mark.django_db
@@ -38,4 +45,85 @@ def test_a_token_authenticates_and_its_user_sees_only_their_cases(token_client, 
 
 
 def test_tokens_are_managed_in_the_back_office():
-    assert admin.site.is_registered(TokenProxy)
+    assert admin.site.is_registered(ApiToken)
+
+
+def with_key(key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.mark.django_db
+def test_the_database_keeps_no_usable_key(world):
+    token, key = ApiToken.issue(world.btp.user, "billing system")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM botp_apitoken")
+        stored = [str(value) for value in cursor.fetchone()]
+    assert len(key) >= 43  # 256 random bits
+    assert not any(key in value for value in stored)
+    assert token.digest == digest(key) and token.prefix == key[:8]
+    assert with_key(key).get("/api/v1/cases/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_unknown_expired_and_deactivated_keys_are_refused_alike(world):
+    _token, live = ApiToken.issue(world.btp.user, "live")
+    expired, old = ApiToken.issue(world.btp.user, "old")
+    expired.expires_at = timezone.now() - timedelta(seconds=1)
+    expired.save()
+    _token, gone = ApiToken.issue(world.other_btp.user, "left Fedris")
+    world.other_btp.user.is_active = False
+    world.other_btp.user.save()
+
+    answers = [with_key(key).get("/api/v1/cases/")
+               for key in (old, gone, "x" * 43, live[:-1] + ("A" if live[-1] != "A" else "B"))]
+    assert {answer.status_code for answer in answers} == {401}
+    assert {answer.json()["detail"] for answer in answers} == {"Invalid or expired token."}
+    assert with_key(live).get("/api/v1/cases/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_token_expires_after_the_configured_days(world, settings):
+    settings.API_TOKEN_DAYS = 30
+    token, _key = ApiToken.issue(world.btp.user, "month")
+    assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
+
+
+@pytest.mark.django_db
+def test_the_last_use_is_recorded_without_a_write_per_request(world):
+    token, key = ApiToken.issue(world.btp.user, "sync")
+    client = with_key(key)
+    client.get("/api/v1/cases/")
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    assert first_use is not None
+    client.get("/api/v1/cases/")
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+
+
+@pytest.mark.django_db
+def test_a_superuser_issues_a_token_and_sees_its_key_once(client, world):
+    from botp.models import User
+
+    root = User.objects.create_superuser(email="root@fedris.be", password="x" * 16)
+    client.force_login(root)
+    form = client.get("/backoffice/botp/apitoken/add/")
+    assert form.status_code == 200
+    expires = form.context["adminform"].form.initial["expires_at"]
+    response = client.post("/backoffice/botp/apitoken/add/", {
+        "user": world.psychologist.pk, "name": "Fedris statistics",
+        "expires_at_0": expires.strftime("%Y-%m-%d"), "expires_at_1": "12:00:00",
+    })
+    assert response.status_code == 200
+    key = response.context["key"]
+    token = ApiToken.objects.get()
+    assert (token.user, token.name, token.digest) == (world.psychologist, "Fedris statistics",
+                                                      digest(key))
+    assert key in response.content.decode()
+    assert response["Cache-Control"].startswith("max-age=0")
+    # Never again: the list and the token's page show the prefix only.
+    for page in ("/backoffice/botp/apitoken/", f"/backoffice/botp/apitoken/{token.pk}/change/"):
+        body = client.get(page).content.decode()
+        assert key not in body and token.prefix in body

@@ -173,4 +173,5 @@ def test_the_gunicorn_access_log_is_redacted():
 @pytest.mark.django_db
 def test_an_administrator_cannot_make_api_tokens(client, demo_admin):
     # A token acts as its user: making one for a psychologist would be a way into their data.
-    assert client.get("/backoffice/authtoken/tokenproxy/add/").status_code == 403
+    assert client.get("/backoffice/botp/apitoken/add/").status_code == 403
+    assert client.get("/backoffice/botp/apitoken/").status_code == 403
