@@ -10,19 +10,27 @@ from django.utils.translation import gettext as _
 _OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/")
 
 
+def preferred_language(request):
+    """The signed-in user's account language, unless they chose another with the switcher (its
+    cookie wins); None for everyone else, who read the browser's language."""
+    user = request.user
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if user.is_authenticated and user.language and not chosen:
+        return user.language
+    return None
+
+
 class PreferredLanguageMiddleware:
-    """Signed-in users read the portal in the language of their account, unless they chose
-    another with the switcher (its cookie wins). Runs after authentication; LocaleMiddleware
-    has already taken the browser's language for everyone else."""
+    """Signed-in users read the portal in the language of their account. Runs after
+    authentication; LocaleMiddleware has already taken the browser's language."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if user.is_authenticated and user.language and not chosen:
-            translation.activate(user.language)
+        language = preferred_language(request)
+        if language:
+            translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 

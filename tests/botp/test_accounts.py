@@ -187,3 +187,14 @@ def test_a_signed_in_user_reads_the_portal_in_their_own_language(client):
     client.logout()  # (which also forgets the cookies)
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr-BE").content.decode()
     assert 'lang="fr-BE"' in page
+
+
+@pytest.mark.django_db
+def test_the_signed_in_message_is_in_the_accounts_language(client):
+    user = UserFactory(role="referrer", language="nl", first_name="Els", last_name="Peeters")
+    del client.cookies["django_language"]  # no choice made with the switcher
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD},
+                           HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    page = response.content.decode()
+    assert 'lang="nl-BE"' in page
+    assert "Je bent nu ingelogd als" in page and "Successfully signed in" not in page
