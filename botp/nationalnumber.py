@@ -3,11 +3,7 @@
 Both national numbers and bis numbers (for people not in the national register) are accepted.
 """
 
-import base64
-from functools import lru_cache
 
-from cryptography.fernet import Fernet
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import bis, nn
@@ -44,17 +40,12 @@ def birth_date(value):
         return None
 
 
-@lru_cache(maxsize=4)
-def _fernet(secret):
-    return Fernet(base64.urlsafe_b64encode(keys.derived_key("niss-encryption")))
-
-
 def encrypt(number):
-    return _fernet(settings.PERSONAL_DATA_KEY).encrypt(number.encode())
+    return keys.fernet("niss-encryption").encrypt(number.encode())
 
 
 def decrypt(token):
-    return _fernet(settings.PERSONAL_DATA_KEY).decrypt(token).decode()
+    return keys.fernet("niss-encryption").decrypt(token).decode()
 
 
 def keyed_hash(value):

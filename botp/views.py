@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from botp import audit, policy, sections, workflow
+from botp import audit, documents, policy, sections, workflow
 from botp.forms import DashboardFilterForm, TransitionForm
 from botp.models import AuditEntry, Document, Role
 from botp.policy import Action
@@ -123,8 +123,7 @@ def document_download(request, pk):
         request.user, Document.objects.downloadable(), pk)
     audit.record(request.user, AuditEntry.Kind.DOWNLOAD,
                  f"document {document.kind} v{document.version}", case=document.case)
-    return FileResponse(document.file.open("rb"), content_type="application/pdf",
-                        filename=document.filename, as_attachment=False)
+    return documents.response(document)
 
 
 def healthz(request):

@@ -1,6 +1,6 @@
 """/api/v1/documents/: the PDF documents a user may download, their metadata and the file."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from botp import audit, policy
+from botp import audit, documents, policy
 from botp.api import errors
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
@@ -68,5 +68,4 @@ class DocumentViewSet(ScopedViewSet):
             raise Http404
         audit.record(request.user, AuditEntry.Kind.DOWNLOAD,
                      f"document {document.kind} v{document.version} (API)", case=document.case)
-        return FileResponse(document.file.open("rb"), content_type="application/pdf",
-                            filename=document.filename)
+        return documents.response(document)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from botp import policy
+from botp import documents, policy
 from botp.models import CaseState
 from botp.policy import Action
 from tests.api.conftest import fetch_all
@@ -206,13 +206,12 @@ def test_reading_through_the_api_is_audited(api, world, scenario):
 @pytest.mark.django_db
 def test_a_document_downloads_as_pdf_for_those_who_may_read_it(api, world, scenario, settings,
                                                                tmp_path):
-    from django.core.files.base import ContentFile
-
     settings.MEDIA_ROOT = tmp_path
     case = scenario.own[2]  # in treatment
     report = next(d for d in scenario.documents if d.case == case
                   and d.kind == "diagnosis_report")
-    report.file.save(report.filename, ContentFile(b"%PDF-1.7 report"))
+    documents.store(report, b"%PDF-1.7 report")
+    report.save()
     url = f"/api/v1/documents/{report.pk}/download/"
     response = api(world.btp.user).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

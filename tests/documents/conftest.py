@@ -3,6 +3,7 @@ import subprocess
 
 import pytest
 
+from botp import documents
 from tests.conftest import require_service
 from tests.diagnosis.conftest import (  # noqa: F401  (stage fixtures used here too)
     diagnosis_case,
@@ -20,9 +21,8 @@ def pdf_text():
     require_service(shutil.which("pdftotext"), "needs poppler-utils (pdftotext)")
 
     def read(document):
-        with document.file.open("rb") as pdf:
-            return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.read(),
-                                  capture_output=True, check=True).stdout.decode()
+        return subprocess.run(["pdftotext", "-layout", "-", "-"], input=documents.read(document),
+                              capture_output=True, check=True).stdout.decode()
 
     return read
 

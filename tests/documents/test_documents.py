@@ -5,6 +5,7 @@ hash; downloaded only by those who may read them."""
 import hashlib
 
 import pytest
+from cryptography.fernet import InvalidToken
 from django.urls import reverse
 
 from botp import documents
@@ -80,8 +81,7 @@ def test_each_diagnosis_report_version_is_its_own_document(
                      "Nurse, fatigue since a reorganisation.", "Understaffing.", "4.10",
                      "Work-related session", "cognitive-emotional", str(world.isp)):
         assert expected in text, expected
-    with v1.file.open("rb") as pdf:
-        assert hashlib.sha256(pdf.read()).hexdigest() == v1.sha256
+    assert hashlib.sha256(documents.read(v1)).hexdigest() == v1.sha256
 
     diagnosis_case.refresh_from_db()
     diagnosis.decide(diagnosis_case, world.psychologist, diagnosis.Decision.MORE_INFORMATION,
@@ -155,6 +155,39 @@ def test_the_transmission_and_final_reports(world, treated, give, consent, pdf_t
     for expected in ("Final report", "Working partly", "Improved", "Energy restored.",
                      "Work-related session"):
         assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_the_stored_file_is_encrypted_and_downloads_as_the_pdf(client, world, diagnosis_case,
+                                                              submitted, pdf_text, settings,
+                                                              django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted()
+    document = only(diagnosis_case, "diagnosis_report")
+    with document.file.open("rb") as stored:
+        on_disk = stored.read()
+    pdf = documents.read(document)
+    assert pdf.startswith(b"%PDF") and not on_disk.startswith(b"%PDF")
+    assert diagnosis_case.reference.encode() not in on_disk
+    assert hashlib.sha256(pdf).hexdigest() == document.sha256 and document.size == len(pdf)
+    client.force_login(world.psychologist)
+    response = client.get(reverse("document", args=[document.pk]))
+    assert b"".join(response.streaming_content) == pdf
+    # Without the deployment's key, the file is useless.
+    settings.PERSONAL_DATA_KEY = "another-deployments-personal-data-key"
+    with pytest.raises(InvalidToken):
+        documents.read(document)
+
+
+@pytest.mark.django_db
+def test_a_file_stored_before_encryption_still_downloads(client, world, every_document):
+    from django.core.files.base import ContentFile
+
+    report = every_document["diagnosis_report"]
+    report.file.save(report.filename, ContentFile(b"%PDF-1.7 kept in clear"))
+    client.force_login(world.psychologist)
+    response = client.get(reverse("document", args=[report.pk]))
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 kept in clear"
 
 
 @pytest.mark.django_db
@@ -238,15 +271,14 @@ MAY_DOWNLOAD = {
 @pytest.fixture
 def every_document(world, treated):
     """One rendered-looking document of each kind on a case in treatment."""
-    from django.core.files.base import ContentFile
-
     treated.isps.add(world.isp)
     made = {}
     for kind in MAY_DOWNLOAD["psychologist"]:
         document = Document.objects.create(case=treated, kind=kind, source_id=10_000,
                                            language="en",
                                            status="rendered")
-        document.file.save(document.filename, ContentFile(b"%PDF-1.7 " + kind.encode()))
+        documents.store(document, b"%PDF-1.7 " + kind.encode())
+        document.save()
         made[kind] = document
     return made
 
