@@ -1,0 +1,95 @@
+"""Every role's main pages, the public pages and the survey pass axe-core's accessibility rules
+(WCAG 2.1 A and AA and axe's best practices) in Debian's Chromium, with no violation at all."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from botp import demo
+from botp.models import Case, CaseState
+from tests.e2e.conftest import log_in
+
+
+def pages_by_role(users):
+    def case_of(**filters):
+        return Case.objects.filter(**filters).order_by("pk").first().reference
+
+    treated = case_of(participant__user=users["participant"])
+    diagnosed = case_of(participant__user=users["participant2"])
+    review = case_of(state=CaseState.DIAGNOSIS_REVIEW)
+    waiting = Case.objects.filter(state=CaseState.REQUESTED, screening_request__isnull=False,
+                                  screening_request__submitted_at__isnull=False).first()
+    choosing = case_of(state=CaseState.AWAITING_BTP_CHOICE)
+    return {
+        "referrer": ["/dashboard/", "/intake/requests/", "/intake/requests/new/",
+                     f"/cases/{treated}/"],
+        "admin": ["/dashboard/", "/intake/review/",
+                  f"/intake/review/{waiting.screening_request.pk}/", f"/cases/{treated}/",
+                  f"/diagnosis/cases/{choosing}/choose-btp/"],
+        "psychologist": ["/dashboard/", "/diagnosis/review/", f"/diagnosis/review/{review}/",
+                         f"/cases/{treated}/", f"/cases/{treated}/audit/",
+                         f"/evaluation/cases/{treated}/", "/evaluation/outcomes/"],
+        "btp": ["/dashboard/", f"/cases/{treated}/", f"/treatment/cases/{treated}/",
+                f"/treatment/cases/{treated}/meeting/",
+                f"/treatment/cases/{treated}/transmissions/",
+                f"/treatment/cases/{treated}/final-report/"],
+        "btp2": [f"/diagnosis/cases/{diagnosed}/", f"/diagnosis/cases/{diagnosed}/report/"],
+        "isp": ["/dashboard/", f"/treatment/cases/{treated}/"],
+        "participant": ["/dashboard/", f"/treatment/cases/{treated}/mine/"],
+        "researcher": ["/evaluation/outcomes/"],
+    }
+
+
+def violations(axe, page):
+    found = axe.run(page).response["violations"]
+    return [(rule["id"], rule["impact"], [node["target"] for node in rule["nodes"]])
+            for rule in found]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_portal_passes_axe(live_server, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    mail.outbox.clear()
+    users = demo.seed()
+    problems = {}
+
+    def check(page, path):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, (path, response.status)
+        found = violations(axe, page)
+        if found:
+            problems[path] = found
+
+    for local, paths in pages_by_role(users).items():
+        page = log_in(browser, live_server, local)
+        for path in paths:
+            check(page, path)
+        page.context.close()
+
+    # Without an account: the login and password pages, and a survey from its e-mailed link.
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    for path in ("/accounts/login/", "/accounts/password/reset/",
+                 "/evaluation/survey/not-a-real-link/"):
+        page.goto(f"{live_server.url}{path}")
+        found = violations(axe, page)
+        if found:
+            problems[path] = found
+    links = {re.search(r"https?://[^/\s]+(/evaluation/survey/[\w-]+/)", message.body).group(1)
+             for message in mail.outbox if "/evaluation/survey/" in message.body}
+    survey = next(link for link in sorted(links)
+                  if page.goto(f"{live_server.url}{link}").status == 200
+                  and page.locator(".survey a.button").count())
+    check(page, survey)
+    page.locator(".survey a.button").click()
+    page.wait_for_load_state()
+    problems.update({"survey, first page": found} if (found := violations(axe, page)) else {})
+    page.locator("button[value=next]").click()  # nothing answered: the errors are shown
+    page.wait_for_load_state()
+    problems.update({"survey, refused": found} if (found := violations(axe, page)) else {})
+    context.close()
+
+    assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
