@@ -3,7 +3,6 @@
 Both national numbers and bis numbers (for people not in the national register) are accepted.
 """
 
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import bis, nn

@@ -59,40 +59,41 @@ def test_the_portal_passes_axe(live_server, browser):
     users = demo.seed()
     problems = {}
 
-    def check(page, path):
-        response = page.goto(f"{live_server.url}{path}")
-        assert response.status == 200, (path, response.status)
+    def audit(page, label):
         found = violations(axe, page)
         if found:
-            problems[path] = found
+            problems[label] = found
+
+    def visit(page, path, status=200):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == status, (path, response.status)
+        audit(page, path)
 
     for local, paths in pages_by_role(users).items():
         page = log_in(browser, live_server, local)
         for path in paths:
-            check(page, path)
+            visit(page, path)
         page.context.close()
 
-    # Without an account: the login and password pages, and a survey from its e-mailed link.
+    # Without an account: the login and password pages, a wrong survey link, and a survey from
+    # its e-mailed link: its start, its first page, and that page refused for missing answers.
     context = browser.new_context(locale="nl-BE")
     page = context.new_page()
-    for path in ("/accounts/login/", "/accounts/password/reset/",
-                 "/evaluation/survey/not-a-real-link/"):
-        page.goto(f"{live_server.url}{path}")
-        found = violations(axe, page)
-        if found:
-            problems[path] = found
+    visit(page, "/accounts/login/")
+    visit(page, "/accounts/password/reset/")
+    visit(page, "/evaluation/survey/not-a-real-link/", status=404)
     links = {re.search(r"https?://[^/\s]+(/evaluation/survey/[\w-]+/)", message.body).group(1)
              for message in mail.outbox if "/evaluation/survey/" in message.body}
     survey = next(link for link in sorted(links)
                   if page.goto(f"{live_server.url}{link}").status == 200
                   and page.locator(".survey a.button").count())
-    check(page, survey)
+    visit(page, survey)
     page.locator(".survey a.button").click()
     page.wait_for_load_state()
-    problems.update({"survey, first page": found} if (found := violations(axe, page)) else {})
-    page.locator("button[value=next]").click()  # nothing answered: the errors are shown
+    audit(page, "survey, first page")
+    page.locator("button[value=next]").click()
     page.wait_for_load_state()
-    problems.update({"survey, refused": found} if (found := violations(axe, page)) else {})
+    audit(page, "survey, refused")
     context.close()
 
     assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
