@@ -8,7 +8,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from botp.models import ApiToken
-from botp.models.api_token import digest
+from botp.models.api_token import key_digest
 
 # Recording each use would write on every request; the day a key was last used is enough to
 # tell a forgotten integration.
@@ -16,11 +16,11 @@ LAST_USED_PRECISION = timedelta(hours=1)
 
 
 class ApiTokenAuthentication(TokenAuthentication):
-    model = ApiToken
+    """DRF's header parsing and 401 challenge; the lookup is by digest, not by key."""
 
     def authenticate_credentials(self, key):
         token = (ApiToken.objects.select_related("user")
-                 .filter(digest=digest(key)).first())
+                 .filter(digest=key_digest(key)).first())
         # One message for unknown and expired keys and inactive users: a caller learns
         # nothing about which keys exist.
         if token is None or token.expired or not token.user.is_active:

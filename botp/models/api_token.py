@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-def digest(key):
+def key_digest(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -43,7 +43,7 @@ class ApiToken(models.Model):
 
     def set_key(self, key):
         self.prefix = key[:8]
-        self.digest = digest(key)
+        self.digest = key_digest(key)
 
     @classmethod
     def issue(cls, user, name, days=None):

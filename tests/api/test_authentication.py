@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from botp.models import ApiToken
-from botp.models.api_token import digest
+from botp.models.api_token import key_digest
 
 
 @pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_the_database_keeps_no_usable_key(world):
         stored = [str(value) for value in cursor.fetchone()]
     assert len(key) >= 43  # 256 random bits
     assert not any(key in value for value in stored)
-    assert token.digest == digest(key) and token.prefix == key[:8]
+    assert token.digest == key_digest(key) and token.prefix == key[:8]
     assert with_key(key).get("/api/v1/cases/").status_code == 200
 
 
@@ -120,7 +120,7 @@ def test_a_superuser_issues_a_token_and_sees_its_key_once(client, world):
     key = response.context["key"]
     token = ApiToken.objects.get()
     assert (token.user, token.name, token.digest) == (world.psychologist, "Fedris statistics",
-                                                      digest(key))
+                                                      key_digest(key))
     assert key in response.content.decode()
     assert response["Cache-Control"].startswith("max-age=0")
     # Never again: the list and the token's page show the prefix only.
