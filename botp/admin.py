@@ -147,22 +147,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(ReadOnlyAdmin):
-    """Which documents are ready and which failed, and why; the files themselves are read
-    through the portal, which asks the access policy."""
+    """Which documents are ready; why one is not, and trying it again, is on the portal's
+    deliveries page. The files themselves are read through the portal, which asks the access
+    policy."""
 
-    list_display = ["case", "kind", "version", "language", "status", "attempts", "last_error",
-                    "created_at"]
+    list_display = ["case", "kind", "version", "language", "status", "created_at"]
     list_filter = ["status", "kind"]
-    fields = ["case", "kind", "version", "language", "status", "sha256", "size", "attempts",
-              "last_error", "created_at", "rendered_at"]
-    actions = ["render_again"]
-
-    @admin.action(description=_("Render the selected documents again"))
-    def render_again(self, request, queryset):
-        from botp.tasks import render_document
-
-        for document in queryset.exclude(status=Document.Status.RENDERED):
-            render_document.delay(document.pk)
+    fields = ["case", "kind", "version", "language", "status", "sha256", "size", "created_at",
+              "rendered_at"]
 
 
 @admin.register(AuditEntry)

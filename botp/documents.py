@@ -1,10 +1,13 @@
-"""The programme's forms as PDF, rendered by WeasyPrint in a Celery task after the submission
+"""The programme's forms as PDF, rendered by WeasyPrint through the outbox after the submission
 commits.
 
 A stage registers each kind of document it issues: the template, how to build its context from
 the thing rendered, and whose language it is written in. ``issue`` records the document to
-make; the task renders it, stores the file with its SHA-256, and on failure keeps the reason and
-retries. A new version of a submission is a new document; earlier ones are kept.
+make, and its outbox message, in the submission's transaction; the worker renders it and stores
+the file with its SHA-256 (a failure is kept on the message, retried, and shown to Fedris). A new
+version of a submission is a new document; earlier ones are kept. A document's file has one
+name, so rendering it again (a worker that died before recording the result) replaces the file
+instead of leaving another beside it.
 
 Files are stored encrypted with a key derived from PERSONAL_DATA_KEY: a copy of the media
 folder, or of its backup, reads as nothing without it.
@@ -15,13 +18,18 @@ import io
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, transaction
 from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from botp import keys
+from botp import keys, outbox
 from botp.models import Document
+
+# Writes a document's file under its one name, replacing what an interrupted render left.
+_files = FileSystemStorage(allow_overwrite=True)
 
 _kinds = {}
 
@@ -49,12 +57,11 @@ def issue(case, kind, source_id, *, version=1):
                 kind=kind, source_id=source_id, version=version,
                 defaults={"case": case, "language": language},
             )
+            if created:
+                outbox.enqueue("document", document.delivery_key, case=case,
+                               payload={"document": document.pk})
     except IntegrityError:
         return Document.objects.get(kind=kind, source_id=source_id, version=version)
-    if created:
-        from botp.tasks import render_document
-
-        transaction.on_commit(lambda: render_document.delay(document.pk))
     return document
 
 
@@ -68,16 +75,10 @@ def html_for(document):
 
 
 def render(document):
-    """Render ``document`` to PDF and store it with its hash."""
+    """``document`` as PDF bytes."""
     from weasyprint import HTML
 
-    pdf = HTML(string=html_for(document), base_url=None).write_pdf()
-    store(document, pdf)
-    document.status = Document.Status.RENDERED
-    document.rendered_at = timezone.now()
-    document.last_error = ""
-    document.save()
-    return document
+    return HTML(string=html_for(document), base_url=None).write_pdf()
 
 
 def store(document, pdf):
@@ -86,7 +87,38 @@ def store(document, pdf):
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.size = len(pdf)
     sealed = keys.fernet("document-encryption").encrypt(pdf)
-    document.file.save(f"{document.filename}.enc", ContentFile(sealed), save=False)
+    document.file.name = _files.save(f"documents/{document.pk}/{document.filename}.enc",
+                                     ContentFile(sealed))
+
+
+class RenderingFailed(Exception):
+    outbox_problem = outbox.Problem.RENDERING
+
+
+def _deliver(message, mailer):
+    document = Document.objects.select_related("case").get(pk=message.payload["document"])
+    if document.status == Document.Status.RENDERED:
+        raise outbox.NotNeeded("rendered already")
+    try:
+        pdf = render(document)
+    except Exception as error:  # whatever WeasyPrint or a template raises, kept as the reason
+        raise RenderingFailed(f"{type(error).__name__}: {error}") from error
+    store(document, pdf)
+    return {"file": document.file.name, "sha256": document.sha256, "size": document.size}
+
+
+def _rendered(message, stored):
+    Document.objects.filter(pk=message.payload["document"]).update(
+        status=Document.Status.RENDERED, rendered_at=timezone.now(), **stored)
+
+
+def _failed(message):
+    Document.objects.filter(pk=message.payload["document"]).update(
+        status=Document.Status.FAILED)
+
+
+outbox.register("document", label=_("PDF document"), deliver=_deliver, delivered=_rendered,
+                failed=_failed)
 
 
 def read(document):

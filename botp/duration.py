@@ -7,6 +7,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from botp import notifications
 from botp.models import CaseState, DurationAlert
 
 # Open cases that the programme has admitted: the clock runs from their approval.
@@ -44,8 +45,8 @@ def due_kind(case, today):
 
 
 def raise_alerts(cases, today=None):
-    """Record the alerts due for ``cases``; return those newly recorded. Running it again on
-    the same day records nothing more."""
+    """Record the alerts due for ``cases``, each with its e-mails in the outbox; return those
+    newly recorded. Running it again records nothing more."""
     today = today or timezone.localdate()
     new = []
     for case in cases.iterator(chunk_size=500):
@@ -57,6 +58,8 @@ def raise_alerts(cases, today=None):
                 alert, created = DurationAlert.objects.get_or_create(
                     case=case, kind=kind, defaults={"deadline": deadline(case)}
                 )
+                if created:
+                    notifications.announce_duration_alert(alert)
         except IntegrityError:  # a concurrent run recorded it first
             continue
         if created:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from botp.models import CaseState
+from botp.models import CaseState, OutboxMessage
 
 
 class DateInput(forms.DateInput):
@@ -25,4 +25,15 @@ class DashboardFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Stage"), required=False,
         choices=[("", _("All stages"))] + list(CaseState.choices),
+    )
+
+
+class DeliveryFilterForm(forms.Form):
+    TROUBLED = "troubled"
+    ALL = "all"
+
+    status = forms.ChoiceField(
+        label=_("Show"), required=False,
+        choices=[(TROUBLED, _("Retrying or failed")), (ALL, _("Everything"))]
+        + list(OutboxMessage.Status.choices),
     )

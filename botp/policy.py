@@ -242,8 +242,9 @@ class Capability:
     REVIEW_DIAGNOSES = "review_diagnoses"
     VIEW_OUTCOMES = "view_outcomes"  # the evaluation's aggregate dashboard
     EXPORT_RESEARCH_DATA = "export_research_data"  # the pseudonymised export
-    # Why a document or an e-mail is not through yet: Fedris staff follow up on it.
+    # Every outgoing message and document and why one is not through yet: Fedris follows up.
     SEE_DELIVERY_PROBLEMS = "see_delivery_problems"
+    RETRY_DELIVERIES = "retry_deliveries"
 
 
 CAPABILITIES = {
@@ -253,6 +254,7 @@ CAPABILITIES = {
     Capability.VIEW_OUTCOMES: {Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER},
     Capability.EXPORT_RESEARCH_DATA: {Role.RESEARCHER},
     Capability.SEE_DELIVERY_PROBLEMS: {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST},
+    Capability.RETRY_DELIVERIES: {Role.FEDRIS_ADMIN},
 }
 
 

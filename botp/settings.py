@@ -194,7 +194,7 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "botp.mail.FolderBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BOTP Fedris <no-reply@botp.fedris.be>")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
@@ -207,23 +207,37 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Nothing reads task results but the deployment's round-trip check (botp.tasks.ping).
+CELERY_TASK_IGNORE_RESULT = True
+# A request only kicks the worker after its commit (botp.outbox); when the broker is down the
+# kick must fail fast, not hold the person's page: the periodic sweep delivers instead.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
+                                   "max_retries": 0}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The database scheduler adds these at start; Fedris can change the times in the back office.
 CELERY_BEAT_SCHEDULE = {
+    "deliver-outbox": {"task": "botp.tasks.sweep_outbox", "schedule": 60.0},
     "check-durations": {"task": "botp.tasks.check_durations",
                         "schedule": crontab(hour=6, minute=15)},
     "reconcile-survey-waves": {"task": "evaluation.tasks.reconcile_waves",
                                "schedule": crontab(hour=9, minute=0)},
-    "render-waiting-documents": {"task": "botp.tasks.render_waiting_documents",
-                                 "schedule": crontab(minute=20)},
 }
 
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The outbox (botp/outbox.py): how long a worker holds a message it is delivering, how many
+# attempts before a message is marked failed, and the first wait between attempts (doubling).
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+# How often a worker tries to record an outcome across a dropped database connection.
+OUTBOX_RECORD_TRIES = 8
+
+# The cache (login rate limits) lives in the database, shared by every web process: logging in
+# must not depend on the broker.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                      "LOCATION": "botp_cache"}}
 
 # How long an API token issued in the back office stays valid.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))

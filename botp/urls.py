@@ -11,6 +11,8 @@ urlpatterns = [
          name="case_transition"),
     path("cases/<str:reference>/audit/", views.case_audit, name="case_audit"),
     path("documents/<int:pk>/", views.document_download, name="document"),
+    path("deliveries/", views.deliveries, name="deliveries"),
+    path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
     path("healthz", views.healthz, name="healthz"),
     path("api/", include("botp.api.urls")),
     path("intake/", include("intake.urls")),

@@ -2,15 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from botp import audit, documents, policy, sections, workflow
-from botp.forms import DashboardFilterForm, TransitionForm
-from botp.models import AuditEntry, Document, Role
-from botp.policy import Action
+from botp import audit, documents, outbox, policy, sections, workflow
+from botp.forms import DashboardFilterForm, DeliveryFilterForm, TransitionForm
+from botp.models import AuditEntry, Document, OutboxMessage, Role
+from botp.policy import Action, Capability
 
 PAGE_SIZE = 25
 
@@ -58,11 +60,11 @@ def _case_page(request, case, status=200, form=None):
         "may": {action: action in allowed for action in policy.RULES},
         "transitions": [t for t in workflow.available(case, user) if t.manual],
         "sections": sections.for_case(case, user),
-        "documents": policy.visible_documents(user, case),
-        "sees_document_trouble": policy.has_capability(
-            user, policy.Capability.SEE_DELIVERY_PROBLEMS),
+        "documents": Document.with_deliveries(list(policy.visible_documents(user, case))),
         "form": form or TransitionForm(initial={"version": case.version}),
     }
+    if policy.has_capability(user, Capability.SEE_DELIVERY_PROBLEMS):
+        context["deliveries"] = case.outbox.order_by("-created_at", "-pk")
     if context["may"][Action.VIEW_TIMELINE]:
         context["events"] = [
             (event, event.payload.get("reason")
@@ -124,6 +126,39 @@ def document_download(request, pk):
     audit.record(request.user, AuditEntry.Kind.DOWNLOAD,
                  f"document {document.kind} v{document.version}", case=document.case)
     return documents.response(document)
+
+
+@login_required
+def deliveries(request):
+    """Every outgoing message and document, troubled ones first by default: what Fedris
+    follows up on."""
+    policy.require_capability(request.user, Capability.SEE_DELIVERY_PROBLEMS)
+    form = DeliveryFilterForm(request.GET or None)
+    shown = form.cleaned_data["status"] if form.is_valid() else ""
+    messages_ = OutboxMessage.objects.select_related("case").order_by("-created_at", "-pk")
+    if shown == DeliveryFilterForm.TROUBLED or not shown:
+        messages_ = messages_.troubled()
+    elif shown != DeliveryFilterForm.ALL:
+        messages_ = messages_.filter(status=shown)
+    page = Paginator(messages_, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "botp/deliveries.html", {"form": form, "page": page})
+
+
+@login_required
+@require_POST
+def delivery_retry(request, pk):
+    policy.require_capability(request.user, Capability.RETRY_DELIVERIES)
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    if outbox.retry(message):
+        audit.record(request.user, AuditEntry.Kind.CHANGE, f"delivery retried: {message.kind}",
+                     case=message.case)
+        messages.success(request, _("It will be tried again in a moment."))
+    else:
+        messages.info(request, _("This one is not waiting for a retry."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("deliveries")
+    return redirect(next_url)
 
 
 def healthz(request):

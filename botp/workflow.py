@@ -3,7 +3,8 @@
 Stage apps call ``perform``; they never set ``Case.state`` themselves. A transition runs in one
 transaction with the case row locked: it checks the state, the actor's relation to the case and
 the guard, applies its effect, bumps the version, writes a CaseEvent and an audit entry, and
-queues notifications for after the commit. Anything refused changes nothing.
+records the notifications it causes in the outbox, in that same transaction. Anything refused
+changes nothing.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp import audit, policy
+from botp import audit, notifications, policy
 from botp.models import (
     OPEN_STATES,
     AuditEntry,
@@ -254,9 +255,7 @@ def open_case(programme, participant, referrer, *, payload=None):
         from_state="", to_state=S.REQUESTED, payload=payload or {},
     )
     audit.record(referrer, AuditEntry.Kind.CHANGE, "screening request submitted", case=case)
-    from botp.tasks import notify_case_event
-
-    transaction.on_commit(lambda: notify_case_event.delay(event.pk))
+    notifications.announce(event)
     return case
 
 
@@ -313,10 +312,7 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
             from_state=from_state, to_state=transition.target, payload=payload,
         )
         audit.record(actor, AuditEntry.Kind.CHANGE, f"transition:{action}", case=locked)
-
-        from botp.tasks import notify_case_event
-
-        transaction.on_commit(lambda: notify_case_event.delay(event.pk))
+        notifications.announce(event)
 
     # Give the caller the case as it now stands.
     for name in ("state", "version", "btp_id", "approved_at", "treatment_started_at",

@@ -310,11 +310,13 @@ def decide(case, psychologist, decision, *, comment="", expected_version=None):
     if comment.strip():
         payload["reason"] = comment.strip()
     with transaction.atomic():
-        event = workflow.perform(case, DECISION_ACTIONS[decision], psychologist,
-                                 payload=payload, expected_version=expected_version)
         if decision == Decision.CONFIRM:
+            # Before the transition, whose notifications go to the ISPs too; a refused
+            # transition rolls this back with it.
             case.isps.set({line.provider for line in report.request_lines.all()
                            if line.provider_id})
+        event = workflow.perform(case, DECISION_ACTIONS[decision], psychologist,
+                                 payload=payload, expected_version=expected_version)
         if decision != Decision.MORE_INFORMATION:
             documents.issue(case, "decision_letter", event.pk)
     return event

@@ -53,5 +53,10 @@ class SurveyWaveViewSet(ScopedViewSet):
             .order_by("case__reference", "due_on", "pk")
         )
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # The status reads each wave's e-mail from the outbox: one query for the page.
+        return SurveyInvitation.with_deliveries(page) if page is not None else page
+
     def audit_what(self, invitation):
         return "survey status (API)"

@@ -1,87 +1,107 @@
-"""Sending survey invitations and reminders by e-mail, in the participant's language.
+"""Survey invitations and reminders by e-mail, in the participant's language, through the
+outbox.
 
-Each send locks its invitation first and records what it sent in the same transaction, so a
-retried or doubled task sends nothing twice. A failure is recorded on the invitation, where staff
-see it, before the task retries with backoff.
+An invitation's e-mail is recorded in the transaction that makes the invitation, due on the
+wave's first day; a reminder is recorded when the daily reconciliation finds it due. The outbox
+delivers each once; delivering it stamps the invitation (sent, reminders) in the same commit.
 """
 
 import datetime
 
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from botp import mail, notifications, outbox
+from botp.models import OutboxMessage, Wave
 from evaluation import links
 from evaluation.models import SurveyInvitation
 
 
-def _recipient(invitation):
-    participant = invitation.case.participant
-    return participant.user.email if participant.user_id else participant.email
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _mail(invitation, *, reminder):
-    with translation.override(invitation.language):
-        context = {
-            "link": links.url_for(invitation),
-            "wave": invitation.get_wave_display(),
-            "closes": invitation.last_day,
-            "reminder": reminder,
-            "name": invitation.case.participant.first_name,
-        }
-        subject = render_to_string("evaluation/email/invitation_subject.txt", context).strip()
-        body = render_to_string("evaluation/email/invitation.txt", context)
-    send_mail(subject, body, None, [_recipient(invitation)])
+def schedule(invitation):
+    """Record ``invitation``'s e-mail, to go out on its first day; call inside the transaction
+    that made it."""
+    outbox.enqueue("survey_invitation", invitation.delivery_key,
+                   case=invitation.case, payload={"invitation": invitation.pk},
+                   not_before=_start_of(invitation.due_on))
 
 
-def record_failure(invitation_id, error):
-    """Keep the reason a send failed where staff see it (in its own transaction: the send's
-    own is rolled back)."""
-    SurveyInvitation.objects.filter(pk=invitation_id).update(last_error=str(error)[:300])
-
-
-def send_invitation(invitation_id):
-    """Send the invitation if it is due and not sent yet; True when this call sent it."""
-    with transaction.atomic():
-        invitation = (SurveyInvitation.objects.select_for_update(of=("self",))
-                      .select_related("case__participant__user", "case__programme")
-                      .get(pk=invitation_id))
-        if invitation.sent_at or invitation.is_closed:
-            return False
-        if invitation.due_on > timezone.localdate() or not _recipient(invitation):
-            return False
-        invitation.send_attempts += 1
-        invitation.save(update_fields=["send_attempts"])
-        _mail(invitation, reminder=False)
-        invitation.sent_at = timezone.now()
-        invitation.last_error = ""
-        invitation.save(update_fields=["sent_at", "last_error"])
-    return True
-
-
-def reminder_due(invitation, schedule, now=None):
-    """Whether ``invitation`` is due its next reminder under ``schedule``."""
+def reminder_number(invitation, schedule, now=None):
+    """The reminder ``invitation`` has reached under ``schedule`` (1 for the first), or 0.
+    A reminder never reached on its day (the worker was down) gives way to the next one."""
     now = now or timezone.now()
     if not invitation.sent_at or invitation.completed_at or invitation.closes_at <= now:
-        return False
+        return 0
     days = list(schedule.reminder_days or [])
-    if invitation.reminders_sent >= len(days):
+    return sum(1 for day in days if now >= invitation.sent_at + datetime.timedelta(days=day))
+
+
+def remind_if_due(invitation, now=None):
+    """Record the reminder ``invitation`` is due, once; True when this call recorded it."""
+    schedule = invitation.case.programme.waves.filter(wave=invitation.wave).first()
+    number = reminder_number(invitation, schedule, now) if schedule else 0
+    if number <= invitation.reminders_sent:
         return False
-    return now >= invitation.sent_at + datetime.timedelta(days=days[invitation.reminders_sent])
-
-
-def send_reminder(invitation_id, now=None):
-    """Send the next reminder if it is due; True when this call sent it."""
-    with transaction.atomic():
-        invitation = (SurveyInvitation.objects.select_for_update(of=("self",))
-                      .select_related("case__participant__user", "case__programme")
-                      .get(pk=invitation_id))
-        schedule = invitation.case.programme.waves.filter(wave=invitation.wave).first()
-        if schedule is None or not reminder_due(invitation, schedule, now):
-            return False
-        _mail(invitation, reminder=True)
-        invitation.reminders_sent += 1
-        invitation.last_reminder_at = timezone.now()
-        invitation.save(update_fields=["reminders_sent", "last_reminder_at"])
+    key = f"survey_reminder:{invitation.pk}:{number}"
+    if OutboxMessage.objects.filter(key=key).exists():
+        return False
+    outbox.enqueue("survey_reminder", key, case=invitation.case,
+                   payload={"invitation": invitation.pk, "number": number})
     return True
+
+
+def _open_invitation(message):
+    invitation = (SurveyInvitation.objects.select_related("case__participant")
+                  .get(pk=message.payload["invitation"]))
+    if invitation.completed_at:
+        raise outbox.NotNeeded("answered already")
+    if invitation.is_closed:
+        raise outbox.NotNeeded("the survey has closed")
+    return invitation
+
+
+def _send(message, mailer, invitation, *, reminder):
+    participant = invitation.case.participant
+    payload = ({"user": participant.user_id} if participant.user_id
+               else {"participant": participant.pk})
+    to, _language = notifications.address_of(payload)
+    message.recipient = to
+    context = {
+        "link": links.url_for(invitation),
+        "wave": Wave(invitation.wave).label,  # lazy: rendered in the invitation's language
+        "closes": invitation.last_day,
+        "reminder": reminder,
+        "name": participant.first_name,
+    }
+    mailer.send(mail.compose(message, to=to, language=invitation.language,
+                             template="evaluation/email/invitation", context=context))
+
+
+def _deliver_invitation(message, mailer):
+    _send(message, mailer, _open_invitation(message), reminder=False)
+
+
+def _invitation_sent(message, result):
+    SurveyInvitation.objects.filter(pk=message.payload["invitation"],
+                                    sent_at__isnull=True).update(sent_at=timezone.now())
+
+
+def _deliver_reminder(message, mailer):
+    _send(message, mailer, _open_invitation(message), reminder=True)
+
+
+def _reminder_sent(message, result):
+    invitation = SurveyInvitation.objects.select_for_update().get(
+        pk=message.payload["invitation"])
+    invitation.reminders_sent = max(invitation.reminders_sent, message.payload["number"])
+    invitation.last_reminder_at = timezone.now()
+    invitation.save(update_fields=["reminders_sent", "last_reminder_at"])
+
+
+outbox.register("survey_invitation", label=_("Survey invitation"),
+                deliver=_deliver_invitation, delivered=_invitation_sent)
+outbox.register("survey_reminder", label=_("Survey reminder"), deliver=_deliver_reminder,
+                delivered=_reminder_sent)

@@ -4,8 +4,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp.models import Wave
+from botp.models import OutboxMessage, Wave
 from botp.models.i18n import TranslatedName
+from botp.models.outbox import Delivered
 
 
 class Instrument(TranslatedName):
@@ -33,7 +34,7 @@ class Instrument(TranslatedName):
         return f"{self.name} (v{self.version})"
 
 
-class SurveyInvitation(models.Model):
+class SurveyInvitation(Delivered, models.Model):
     """The one invitation of a case to a survey wave, with its link and what became of it.
 
     The link's token is never stored: only its hash (to find the invitation) and a random nonce
@@ -56,9 +57,6 @@ class SurveyInvitation(models.Model):
     last_reminder_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    # Staff see delivery trouble here: how often sending failed and the last reason.
-    send_attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("survey invitation")
@@ -90,17 +88,25 @@ class SurveyInvitation(models.Model):
             return InvitationStatus.OPENED
         if self.sent_at:
             return InvitationStatus.SENT
-        if self.last_error:
+        delivery = self.delivery
+        if delivery is not None and delivery.status == OutboxMessage.Status.RETRYING:
             return InvitationStatus.FAILING
+        if delivery is not None and delivery.status == OutboxMessage.Status.FAILED:
+            return InvitationStatus.UNDELIVERABLE
         return InvitationStatus.WAITING
 
     def get_status_display(self):
         return InvitationStatus(self.status).label
 
+    @property
+    def delivery_key(self):
+        return f"survey_invitation:{self.pk}"
+
 
 class InvitationStatus(models.TextChoices):
     WAITING = "waiting", _("Not sent yet")
     FAILING = "failing", _("Sending failed, retrying")
+    UNDELIVERABLE = "undeliverable", _("Could not be sent")
     SENT = "sent", _("Sent")
     OPENED = "opened", _("Opened")
     COMPLETED = "completed", _("Completed")

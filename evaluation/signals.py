@@ -1,7 +1,6 @@
-"""The evaluation follows the cases: a transition that can start a survey wave plans it once
-the transition has committed."""
+"""The evaluation follows the cases: a transition that can start a survey wave makes its
+invitations, with their e-mails in the outbox, in the transition's own transaction."""
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -18,7 +17,6 @@ def plan_waves_after(sender, instance, created, **kwargs):
         return
     if instance.action == "decline_case":
         return  # back to choosing a BTP: no new admission
-    from evaluation.tasks import plan_waves
+    from evaluation import waves
 
-    case_id = instance.case_id
-    transaction.on_commit(lambda: plan_waves.delay(case_id))
+    waves.ensure_invitations(instance.case)

@@ -14,7 +14,7 @@ from botp.models import AuditEntry
 from botp.policy import Action, Capability
 from evaluation import export, outcomes, survey
 from evaluation.forms import page_questions, text_in
-from evaluation.models import Score
+from evaluation.models import Score, SurveyInvitation
 
 # --- The participant's survey, through its link ------------------------------------------------
 
@@ -98,7 +98,7 @@ def case_waves(request, reference):
     allowed = policy.allowed_actions(request.user, case)
     if Action.VIEW_SURVEY_STATUS not in allowed:
         raise PermissionDenied
-    invitations = case.survey_invitations.order_by("due_on")
+    invitations = SurveyInvitation.with_deliveries(list(case.survey_invitations.order_by("due_on")))
     scores = []
     if Action.VIEW_SURVEY_SCORES in allowed:
         scores = (Score.objects.filter(invitation__case=case, value__isnull=False)

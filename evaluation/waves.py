@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from botp.models import Case, CaseState, SurveyWaveSchedule
-from evaluation import links
+from evaluation import invitations, links
 from evaluation.loading import load_instruments
 from evaluation.models import Instrument, SurveyInvitation, WaveInstrument
 
@@ -76,8 +76,9 @@ def instruments_for(wave):
 
 
 def ensure_invitations(case):
-    """Make the invitations ``case`` is due and lacks; return the new ones. One per case and
-    wave, also when two runs meet: the database holds the line."""
+    """Make the invitations ``case`` is due and lacks, each with its e-mail in the outbox;
+    return the new ones. One per case and wave, also when two runs meet: the database holds
+    the line."""
     created = []
     existing = set(case.survey_invitations.values_list("wave", flat=True))
     for due in due_waves(case):
@@ -102,6 +103,7 @@ def create_invitation(case, wave, due_on, closes_at):
                 WaveInstrument(invitation=invitation, instrument=instrument, position=position)
                 for position, instrument in enumerate(instruments_for(wave))
             ])
+            invitations.schedule(invitation)
     except IntegrityError:
         return None
     return invitation

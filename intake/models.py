@@ -127,10 +127,12 @@ class ScreeningRequest(models.Model):
 
 
 class ActivationLink(models.Model):
-    """A single-use, expiring link to a participant's account. Only its hash is stored."""
+    """A single-use, expiring link to a participant's account. Its token is not stored: only
+    its hash, and the nonce it is made from with the portal's key (intake/activation.py)."""
 
     participant = models.ForeignKey("botp.Participant", on_delete=models.CASCADE,
                                     related_name="activation_links")
+    nonce = models.CharField(max_length=64, blank=True, editable=False)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -1,9 +1,5 @@
 """Stage 1: saving and submitting a screening request, and Fedris' eligibility decision."""
 
-import hashlib
-import secrets
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,11 +7,9 @@ from django.utils.translation import gettext as _
 
 from botp import audit, documents, nationalnumber, workflow
 from botp.models import AuditEntry, Participant
-from intake import eligibility
+from intake import activation, eligibility
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ActivationLink, ScreeningRequest
-
-ACTIVATION_VALID_FOR = timedelta(days=14)
 
 
 def save_draft(form, referrer):
@@ -89,11 +83,7 @@ def decide(screening, admin, *, decision, reason_code="", reason_text="", overri
             event = workflow.perform(screening.case, "approve", admin, payload=payload,
                                      expected_version=expected_version)
             documents.issue(screening.case, "eligibility_decision", event.pk)
-            participant_id = screening.case.participant_id
-            from intake.tasks import send_activation
-
-            transaction.on_commit(lambda: send_activation.delay(participant_id,
-                                                                screening.case_id))
+            activation.announce_approval(screening.case)
         return event
     if decision == Decision.NOT_ELIGIBLE:
         if not reason_code:
@@ -107,41 +97,6 @@ def decide(screening, admin, *, decision, reason_code="", reason_text="", overri
     raise ValidationError(_("Unknown decision."), code="unknown_decision")
 
 
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_activation_link(participant):
-    """A new single-use link; earlier unused ones stop working."""
-    now = timezone.now()
-    ActivationLink.objects.filter(participant=participant, used_at__isnull=True).update(
-        expires_at=now
-    )
-    token = secrets.token_urlsafe(32)  # 256 random bits
-    ActivationLink.objects.create(participant=participant, token_hash=_hash(token),
-                                  expires_at=now + ACTIVATION_VALID_FOR)
-    return token
-
-
-class LinkProblem(Exception):
-    def __init__(self, code):
-        super().__init__(code)
-        self.code = code  # "invalid", "expired" or "used"
-
-
-def find_activation_link(token):
-    link = ActivationLink.objects.select_related("participant").filter(
-        token_hash=_hash(token or "")
-    ).first()
-    if link is None:
-        raise LinkProblem("invalid")
-    if link.used_at is not None:
-        raise LinkProblem("used")
-    if link.expires_at <= timezone.now():
-        raise LinkProblem("expired")
-    return link
-
-
 def activate(token, password):
     """Create the participant's account from a valid link; the link is then spent."""
     from allauth.account.models import EmailAddress
@@ -149,15 +104,15 @@ def activate(token, password):
     from botp.models import Role, User
 
     with transaction.atomic():
-        link = find_activation_link(token)
+        link = activation.find_link(token)
         link = ActivationLink.objects.select_for_update().get(pk=link.pk)
         if link.used_at is not None:
-            raise LinkProblem("used")
+            raise activation.LinkProblem("used")
         participant = link.participant
         user = participant.user
         if user is None:
             if User.objects.filter(email__iexact=participant.email).exists():
-                raise LinkProblem("email_taken")
+                raise activation.LinkProblem("email_taken")
             user = User.objects.create_user(
                 participant.email, password, role=Role.PARTICIPANT,
                 first_name=participant.first_name, last_name=participant.last_name,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from botp import audit, nationalnumber, policy, workflow
 from botp.models import AuditEntry, CaseState, Programme, Sector
 from botp.policy import Action, Capability
-from intake import eligibility, services
+from intake import activation, eligibility, services
 from intake.consent import consent_text
 from intake.forms import ActivationForm, DecisionForm, ScreeningRequestForm
 from intake.models import ScreeningRequest
@@ -217,8 +217,8 @@ def review(request, pk):
 def activate(request, token):
     """The participant's activation link: set a password, then on to their case."""
     try:
-        link = services.find_activation_link(token)
-    except services.LinkProblem as problem:
+        link = activation.find_link(token)
+    except activation.LinkProblem as problem:
         return render(request, "intake/activation_problem.html", {"problem": problem.code},
                       status=410 if problem.code in ("used", "expired") else 404)
     participant = link.participant
@@ -227,7 +227,7 @@ def activate(request, token):
         if form.is_valid():
             try:
                 user = services.activate(token, form.cleaned_data["password1"])
-            except services.LinkProblem as problem:
+            except activation.LinkProblem as problem:
                 return render(request, "intake/activation_problem.html",
                               {"problem": problem.code}, status=409)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -186,3 +186,11 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def deliver(db):
+    """Deliver what the outbox holds due now, as the worker's sweep would."""
+    from botp import outbox
+
+    return outbox.deliver_due

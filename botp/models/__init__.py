@@ -14,6 +14,7 @@ from .case import (
 )
 from .consent import TRANSMISSION_RECIPIENTS, Consent, WorkplaceRole
 from .document import Document, DocumentKind
+from .outbox import OutboxMessage
 from .people import (
     BTP_PROFESSIONS,
     ISP_PROFESSIONS,
@@ -52,4 +53,5 @@ __all__ = [
     "SurveyWaveSchedule", "Wave",
     "Session", "SessionFormat", "SessionStatus",
     "TRANSMISSION_RECIPIENTS", "Consent", "WorkplaceRole", "Document", "DocumentKind",
+    "OutboxMessage",
 ]

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .outbox import Delivered
+
 
 class DocumentKind(models.TextChoices):
     SCREENING_REQUEST = "screening_request", _("Screening request")
@@ -20,7 +22,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(status=Document.Status.RENDERED).exclude(file="")
 
 
-class Document(models.Model):
+class Document(Delivered, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
         RENDERED = "rendered", _("Ready")
@@ -36,8 +38,6 @@ class Document(models.Model):
     file = models.FileField(upload_to="documents/%Y/%m/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
@@ -54,6 +54,10 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.kind} v{self.version}"
+
+    @property
+    def delivery_key(self):
+        return f"document:{self.pk}"
 
     @property
     def filename(self):

@@ -6,9 +6,10 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from botp import tasks, workflow
-from botp.models import CaseState
+from botp import outbox, workflow
+from botp.models import CaseState, OutboxMessage
 
 
 def post_action(client, case, action, **data):
@@ -125,21 +126,29 @@ def test_a_refused_transition_sends_nothing(world, django_capture_on_commit_call
 
 @pytest.mark.django_db
 def test_an_smtp_failure_is_retried(world):
-    case = world.case(CaseState.REQUESTED)
-    event = workflow.perform(case, "approve", world.admin)
-    real_send = mail.send_mail
+    case = world.case(CaseState.BTP_PROPOSED, btp=world.btp)
+    workflow.perform(case, "accept_case", world.btp.user)
+    [message] = OutboxMessage.objects.filter(kind="case_event")
+    real_send = outbox.Mailer.send
     calls = []
 
-    def flaky(*args, **kwargs):
-        calls.append(args)
+    def flaky(mailer, email):
+        calls.append(email.to)
         if len(calls) == 1:
             raise smtplib.SMTPServerDisconnected("connection lost")
-        return real_send(*args, **kwargs)
+        return real_send(mailer, email)
 
-    with mock.patch("botp.notifications.send_mail", side_effect=flaky):
-        tasks.send_notification.apply(args=[event.pk, "someone@example.org", "nl"])
+    with mock.patch.object(outbox.Mailer, "send", flaky):
+        outbox.deliver([message.pk])
+        message.refresh_from_db()
+        assert (message.status, message.problem) == ("retrying", "mail_server")
+        assert "connection lost" in message.last_error
+        OutboxMessage.objects.update(next_attempt_at=timezone.now())
+        outbox.deliver([message.pk])
+    message.refresh_from_db()
+    assert message.status == "sent" and message.attempts == 2
     assert len(calls) == 2
-    assert [m.to for m in mail.outbox] == [["someone@example.org"]]
+    assert [m.to for m in mail.outbox] == [[world.participant.email]]
 
 
 @pytest.mark.django_db
@@ -151,5 +160,7 @@ def test_participants_are_mailed_no_stage(world, django_capture_on_commit_callba
     to_participant = next(m for m in mail.outbox if world.participant.email in m.to)
     assert "not confirmed" not in (to_participant.subject + to_participant.body).lower()
     assert case.reference in to_participant.subject
+    # Nor to the BTP: an e-mail travels outside the portal (the decision is on the case page).
     to_btp = next(m for m in mail.outbox if world.btp.user.email in m.to)
-    assert "not confirmed" in to_btp.subject.lower()
+    assert "not confirmed" not in (to_btp.subject + to_btp.body).lower()
+    assert case.reference in to_btp.subject

@@ -24,7 +24,7 @@ def test_a_case_change_is_mailed_by_the_worker(worker, world):
     deadline = time.monotonic() + 60
     messages = []
     while time.monotonic() < deadline:
-        messages = [p.read_text() for p in mail_dir.glob("*.log")] if mail_dir.exists() else []
+        messages = [p.read_text() for p in mail_dir.glob("*.eml")] if mail_dir.exists() else []
         if len(messages) >= 2:
             break
         time.sleep(0.5)

@@ -57,13 +57,14 @@ def test_near_overdue_and_neither(world):
 
 
 @pytest.mark.django_db
-def test_the_task_warns_the_btp_and_the_psychologists_once(world):
+def test_the_task_warns_the_btp_and_the_psychologists_once(world, deliver):
     near = approved_days_ago(world, 260)
     overdue = approved_days_ago(world, 290)
     approved_days_ago(world, 290, state=CaseState.COMPLETED)  # ended: no alert
     approved_days_ago(world, 10)
     mail.outbox.clear()
     assert check_durations() == 2
+    deliver()
     assert set(DurationAlert.objects.values_list("case", "kind")) == {
         (near.pk, "near"), (overdue.pk, "overdue")}
     sent = [(m.to[0], m.subject) for m in mail.outbox]
@@ -75,6 +76,7 @@ def test_the_task_warns_the_btp_and_the_psychologists_once(world):
     # Run again (a retry, a second beat): nothing new, nothing mailed.
     mail.outbox.clear()
     assert check_durations() == 0
+    deliver()
     assert DurationAlert.objects.count() == 2 and mail.outbox == []
 
 

@@ -7,10 +7,10 @@ import hashlib
 import pytest
 from cryptography.fernet import InvalidToken
 from django.urls import reverse
+from django.utils import timezone
 
-from botp import documents
-from botp.models import Consent, Document
-from botp.tasks import render_document
+from botp import documents, outbox
+from botp.models import Consent, Document, OutboxMessage
 from diagnosis import services as diagnosis
 from tests.diagnosis.conftest import DEFAULT_PLAN, complete_values, lines_for
 from tests.intake.conftest import post_new
@@ -206,20 +206,18 @@ def test_a_failed_render_is_kept_retried_and_loses_nothing(world, diagnosis_case
     report = submitted()
     document = only(diagnosis_case, "diagnosis_report")
     assert document.status == "pending"  # the commit has not happened in this test
+    message = OutboxMessage.objects.get(key=f"document:{document.pk}")
 
     def broken(doc):
         raise OSError("disk full")
 
     monkeypatch.setattr(documents, "render", broken)
-    retried = []
-    monkeypatch.setattr(render_document, "retry",
-                        lambda exc, countdown: retried.append(countdown) or exc)
-    with pytest.raises(OSError):
-        render_document.run(document.pk)
+    outbox.deliver([message.pk])
     document.refresh_from_db()
-    assert (document.status, document.attempts, document.last_error) == (
-        "pending", 1, "OSError: disk full")
-    assert retried == [30]
+    message.refresh_from_db()
+    assert document.status == "pending"
+    assert (message.status, message.attempts, message.last_error) == (
+        "retrying", 1, "OSError: disk full")
     report.refresh_from_db()
     assert report.is_submitted  # the submission stands
     client.force_login(world.psychologist)
@@ -227,24 +225,20 @@ def test_a_failed_render_is_kept_retried_and_loses_nothing(world, diagnosis_case
     assert "disk full" in page and "being prepared" in page
 
     monkeypatch.undo()
-    render_document.run(document.pk)
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    outbox.deliver_due()
     document.refresh_from_db()
-    assert document.status == "rendered" and document.sha256 and document.last_error == ""
+    message.refresh_from_db()
+    assert document.status == "rendered" and document.sha256 and message.status == "sent"
 
 
 @pytest.mark.django_db
-def test_the_hourly_task_picks_up_documents_left_waiting(world, diagnosis_case, submitted):
-    import datetime
+def test_the_sweep_picks_up_documents_whose_kick_was_lost(world, diagnosis_case, submitted):
+    from botp.tasks import sweep_outbox
 
-    from django.utils import timezone
-
-    from botp.tasks import render_waiting_documents
-
-    submitted()
+    submitted()  # committed, but no worker was told (the broker was down)
     document = only(diagnosis_case, "diagnosis_report")
-    Document.objects.filter(pk=document.pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=1))
-    render_waiting_documents()
+    sweep_outbox()
     document.refresh_from_db()
     assert document.status == "rendered"
 

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from botp import workflow
-from botp.models import CaseState
+from botp import outbox, workflow
+from botp.models import CaseState, OutboxMessage
 from evaluation import invitations as sending
 from evaluation import tasks, waves
 from evaluation.models import SurveyInvitation
@@ -31,7 +31,7 @@ def test_approval_sends_the_pre_test(world, approved):
 
 
 @pytest.mark.django_db
-def test_the_invitation_is_in_the_participants_language(world, approved):
+def test_the_invitation_is_in_the_participants_language(world, approved, deliver):
     from botp.models import Participant
 
     other = approved(mine=False)
@@ -40,22 +40,24 @@ def test_the_invitation_is_in_the_participants_language(world, approved):
     mail.outbox.clear()
     other.refresh_from_db()
     created = waves.ensure_invitations(other)
-    sending.send_invitation(created[0].pk)
+    deliver()
     assert created[0].language == "fr"
     assert "Votre questionnaire" in mail.outbox[0].subject
 
 
 @pytest.mark.django_db
-def test_exactly_one_invitation_per_case_and_wave_however_often_planned(world, approved):
+def test_exactly_one_invitation_per_case_and_wave_however_often_planned(world, approved,
+                                                                        deliver):
     case = approved()
     mail.outbox.clear()
     for _ in range(3):
-        tasks.plan_waves(case.pk)
         tasks.reconcile_waves()
         assert waves.ensure_invitations(case) == []
+        deliver()
     assert SurveyInvitation.objects.filter(case=case).count() == 1
     assert not [m for m in mail.outbox if "/evaluation/survey/" in m.body]
-    assert sending.send_invitation(SurveyInvitation.objects.get(case=case).pk) is False
+    invitation = SurveyInvitation.objects.get(case=case)
+    assert OutboxMessage.objects.filter(key=invitation.delivery_key).count() == 1
 
 
 @pytest.mark.django_db
@@ -76,11 +78,14 @@ def test_completion_brings_post_test_1_now_and_post_test_2_three_months_later(wo
     assert "satisfaction" in post1_codes
     assert "satisfaction" not in {wi.instrument.code for wi in
                                   made["post2"].waveinstrument_set.all()}
-    # Post-test 2 is not sent before its day, and is sent by the reconciliation when due.
-    assert sending.send_invitation(made["post2"].pk) is False
-    SurveyInvitation.objects.filter(pk=made["post2"].pk).update(due_on=today)
+    # Post-test 2 is not sent before its day, and is sent by the outbox's sweep when due.
+    outbox.deliver_due()
+    assert SurveyInvitation.objects.get(pk=made["post2"].pk).sent_at is None
+    assert SurveyInvitation.objects.get(pk=made["post1"].pk).sent_at is not None
+    OutboxMessage.objects.filter(key=made["post2"].delivery_key).update(
+        next_attempt_at=timezone.now())
     mail.outbox.clear()
-    tasks.reconcile_waves()
+    outbox.deliver_due()
     assert SurveyInvitation.objects.get(pk=made["post2"].pk).sent_at is not None
 
 
@@ -110,17 +115,19 @@ def test_a_case_declined_by_a_btp_gets_no_second_pre_test(world, approved):
 
 
 @pytest.mark.django_db
-def test_the_reconciliation_sends_what_a_missed_event_left(world, instruments):
-    """The approval happened while the broker was down: no task ran."""
+def test_the_reconciliation_sends_what_a_missed_event_left(world, instruments, deliver):
+    """A case that reached its wave without the event (loaded from elsewhere)."""
     case = world.case(CaseState.AWAITING_BTP_CHOICE)
     backdate(case, approved_days=2)
     mail.outbox.clear()
     tasks.reconcile_waves()
+    deliver()
     invitation = SurveyInvitation.objects.get(case=case)
     assert invitation.wave == "pre" and invitation.sent_at is not None
     assert invitation.due_on == timezone.localdate() - datetime.timedelta(days=2)
     assert len([m for m in mail.outbox if link_in(m)]) == 1
     tasks.reconcile_waves()  # and a second run sends nothing more
+    deliver()
     assert len(mail.outbox) == 1
 
 
@@ -132,17 +139,26 @@ def test_old_cases_are_not_invited_after_the_fact(world, instruments):
     assert not SurveyInvitation.objects.filter(case=case).exists()
 
 
+def remind(invitation_pk, now):
+    """Record the reminder due at ``now``, and deliver it."""
+    invitation = SurveyInvitation.objects.select_related("case__programme").get(
+        pk=invitation_pk)
+    recorded = sending.remind_if_due(invitation, now=now)
+    outbox.deliver_due()
+    return recorded
+
+
 @pytest.mark.django_db
 def test_reminders_after_7_and_14_days_until_answered(world, approved):
     case = approved()
     invitation = SurveyInvitation.objects.get(case=case)
     mail.outbox.clear()
     start = invitation.sent_at
-    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=6)) is False
-    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=7)) is True
-    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=8)) is False
-    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=14)) is True
-    assert sending.send_reminder(invitation.pk, now=start + datetime.timedelta(days=21)) is False
+    assert remind(invitation.pk, now=start + datetime.timedelta(days=6)) is False
+    assert remind(invitation.pk, now=start + datetime.timedelta(days=7)) is True
+    assert remind(invitation.pk, now=start + datetime.timedelta(days=8)) is False
+    assert remind(invitation.pk, now=start + datetime.timedelta(days=14)) is True
+    assert remind(invitation.pk, now=start + datetime.timedelta(days=21)) is False
     # In the participant's language (Dutch here).
     assert len(mail.outbox) == 2 and "Herinnering" in mail.outbox[0].subject
     # The reminder carries the same link as the invitation.
@@ -153,7 +169,7 @@ def test_reminders_after_7_and_14_days_until_answered(world, approved):
     answered.completed_at = timezone.now()
     answered.save()
     later = answered.sent_at + datetime.timedelta(days=7)
-    assert sending.send_reminder(answered.pk, now=later) is False
+    assert remind(answered.pk, now=later) is False
 
 
 @pytest.mark.django_db
@@ -163,7 +179,7 @@ def test_a_reminder_repeats_the_original_link(world, approved, django_capture_on
     first = next(link_in(m) for m in mail.outbox if "/evaluation/survey/" in m.body)
     invitation = SurveyInvitation.objects.get(case=case)
     mail.outbox.clear()
-    sending.send_reminder(invitation.pk, now=invitation.sent_at + datetime.timedelta(days=7))
+    remind(invitation.pk, now=invitation.sent_at + datetime.timedelta(days=7))
     assert link_in(mail.outbox[0]) == first
 
 
@@ -177,21 +193,20 @@ def test_an_smtp_failure_is_retried_and_shown_to_staff(world, instruments, monke
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("mail relay down")
 
-    monkeypatch.setattr("evaluation.invitations.send_mail", refuse)
-    retries = []
-    monkeypatch.setattr(tasks.send_invitation, "retry",
-                        lambda exc, countdown: retries.append(countdown) or exc)
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        tasks.send_invitation.run(invitation.pk)
+    monkeypatch.setattr(outbox.Mailer, "send", refuse)
+    outbox.deliver_due()
     invitation.refresh_from_db()
-    assert invitation.sent_at is None and invitation.send_attempts == 0  # rolled back
-    assert invitation.last_error == "mail relay down"
-    assert invitation.status == "failing" and retries == [60]
+    message = OutboxMessage.objects.get(key=invitation.delivery_key)
+    assert invitation.sent_at is None and message.attempts == 1
+    assert message.last_error == "SMTPServerDisconnected: mail relay down"
+    assert invitation.status == "failing" and message.status == "retrying"
     client.force_login(world.admin)
     page = client.get(f"/evaluation/cases/{case.reference}/").content.decode()
     assert "Sending failed, retrying" in page and "mail relay down" in page
 
     monkeypatch.undo()
-    assert sending.send_invitation(invitation.pk) is True
-    invitation.refresh_from_db()
-    assert invitation.sent_at and invitation.last_error == ""
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    outbox.deliver_due()
+    invitation = SurveyInvitation.objects.get(pk=invitation.pk)
+    message.refresh_from_db()
+    assert invitation.sent_at and message.status == "sent"

@@ -19,7 +19,7 @@ def test_the_worker_sends_the_pre_test(worker, world):
     deadline = time.monotonic() + 90
     invitation_mail = None
     while time.monotonic() < deadline and invitation_mail is None:
-        for path in mail_dir.glob("*.log") if mail_dir.exists() else []:
+        for path in mail_dir.glob("*.eml") if mail_dir.exists() else []:
             text = path.read_text()
             if "/evaluation/survey/" in text:
                 invitation_mail = text

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from botp.models import Role, User
-from intake import services
+from intake import activation, services
 from intake.models import ActivationLink, ScreeningRequest
 from tests.intake.conftest import post_new
 
@@ -92,7 +92,7 @@ def test_a_new_link_replaces_the_old_one(link, world):
     from botp.models import Participant
 
     participant = Participant.objects.get(email="eva.peeters@example.org")
-    services.issue_activation_link(participant)
-    with pytest.raises(services.LinkProblem) as problem:
-        services.find_activation_link(link.rstrip("/").rsplit("/", 1)[1])
+    activation.issue_link(participant)
+    with pytest.raises(activation.LinkProblem) as problem:
+        activation.find_link(link.rstrip("/").rsplit("/", 1)[1])
     assert problem.value.code == "expired"

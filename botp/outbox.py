@@ -1,0 +1,274 @@
+"""Every side effect of a change goes through here: an e-mail, a letter, a PDF, a survey
+invitation or reminder.
+
+``enqueue`` writes an outbox row in the transaction of the change that causes it, under an
+idempotency key (what, for whom, which version): the change and its side effects commit
+together or not at all, and enqueuing the same key twice is one message. After the commit a
+worker is kicked; if the broker cannot be reached the kick is dropped, and the periodic sweep
+(beat, every minute) delivers what is due. Delivering:
+
+1. claim the row (one conditional UPDATE: whoever else tries gets nothing), with a lease;
+2. do the effect (send the e-mail, render the PDF) outside any transaction;
+3. record the outcome and the kind's own bookkeeping in one transaction, retrying that write
+   across a dropped database connection, since the effect already happened.
+
+A worker killed between 2 and 3 leaves the row "sending" until its lease runs out; it is then
+taken again. An e-mail carries a Message-ID made from its key, the same at every attempt, so
+the one rare repeat reads as the same message. A failed attempt is retried with back-off and
+the row says why; after the last attempt it is "failed", where Fedris administrators see it
+and can retry it. Nothing is sent from inside a request.
+"""
+
+import datetime
+import logging
+import random
+import secrets
+import smtplib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from botp.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+Status = OutboxMessage.Status
+Problem = OutboxMessage.Problem
+
+
+class Undeliverable(Exception):
+    """A failure that another attempt will not mend (no address, a refused recipient)."""
+
+    def __init__(self, problem, detail=""):
+        super().__init__(detail or problem)
+        self.problem = problem
+        self.detail = detail
+
+
+class NotNeeded(Exception):
+    """The message has lost its purpose by the time it is due (the survey was answered)."""
+
+
+@dataclass(frozen=True)
+class Handler:
+    label: object
+    # (message, mailer) -> a result passed to ``delivered``; raises on failure.
+    deliver: object
+    # (message, result) -> database changes recorded in the same commit as "sent".
+    delivered: object = None
+    # (message) -> database changes recorded in the same commit as "failed".
+    failed: object = None
+
+
+_handlers = {}
+
+
+def register(kind, *, label, deliver, delivered=None, failed=None):
+    _handlers[kind] = Handler(label, deliver, delivered, failed)
+
+
+def label(kind):
+    handler = _handlers.get(kind)
+    return handler.label if handler else kind
+
+
+def enqueue(kind, key, *, case=None, payload=None, not_before=None):
+    """Record a message to deliver once the current transaction commits; return it. The same
+    key again is the same message, whatever else is passed."""
+    if kind not in _handlers:
+        raise KeyError(f"no outbox handler for {kind!r}")
+    try:
+        with transaction.atomic():
+            message, created = OutboxMessage.objects.get_or_create(
+                key=key,
+                defaults={"kind": kind, "case": case, "payload": payload or {},
+                          "next_attempt_at": not_before or timezone.now()},
+            )
+    except IntegrityError:  # a concurrent transaction recorded the same key first
+        return OutboxMessage.objects.get(key=key)
+    if created and message.next_attempt_at <= timezone.now():
+        transaction.on_commit(lambda: kick([message.pk]), robust=True)
+    return message
+
+
+def kick(ids):
+    """Ask a worker to deliver ``ids`` now. Best effort: the sweep delivers them otherwise, so
+    a broker that is down costs a delay, never the user's request."""
+    from botp.tasks import deliver_outbox
+
+    try:
+        deliver_outbox.apply_async(args=[list(ids)], retry=False)
+    except Exception as error:  # any broker trouble: the sweep takes over
+        log.warning("outbox: worker not reached (%s); the sweep will deliver %d message(s)",
+                    type(error).__name__, len(ids))
+
+
+def deliver(ids):
+    """Deliver each of ``ids`` that is due and not taken by another worker."""
+    with Mailer() as mailer:
+        for pk in ids:
+            message = _claim(pk)
+            if message is not None:
+                _attempt(message, mailer)
+
+
+def deliver_due(*, limit=500, seconds=50):
+    """Deliver what is due, oldest first, for at most ``seconds``; return how many were tried.
+    The sweep runs this every minute."""
+    started = time.monotonic()
+    done = 0
+    with Mailer() as mailer:
+        while done < limit and time.monotonic() - started < seconds:
+            batch = list(OutboxMessage.objects.due().order_by("next_attempt_at", "pk")
+                         .values_list("pk", flat=True)[:50])
+            if not batch:
+                break
+            for pk in batch:
+                message = _claim(pk)
+                if message is not None:
+                    _attempt(message, mailer)
+                done += 1
+    return done
+
+
+def retry(message):
+    """Try a failed (or retrying) message again now, as a Fedris administrator asked."""
+    updated = OutboxMessage.objects.filter(
+        pk=message.pk, status__in=[Status.FAILED, Status.RETRYING, Status.CANCELLED]
+    ).update(status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0)
+    if updated:
+        transaction.on_commit(lambda: kick([message.pk]), robust=True)
+    return bool(updated)
+
+
+def _claim(pk):
+    now = timezone.now()
+    claim = secrets.token_hex(16)
+    lease = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    taken = OutboxMessage.objects.due(now).filter(pk=pk).update(
+        status=Status.SENDING, claim=claim, lease_until=now + lease, attempts=F("attempts") + 1,
+    )
+    if not taken:
+        return None
+    return OutboxMessage.objects.select_related("case").get(pk=pk)
+
+
+def _attempt(message, mailer):
+    handler = _handlers[message.kind]
+    try:
+        result = handler.deliver(message, mailer)
+    except NotNeeded as reason:
+        _record(message, status=Status.CANCELLED, last_error=str(reason)[:300])
+    except Undeliverable as error:
+        _record(message, status=Status.FAILED, problem=error.problem,
+                last_error=error.detail[:300], hook=handler.failed)
+    except Exception as error:  # every other failure is worth another attempt
+        _drop_broken_connection()
+        mailer.reset()
+        _retry_later(message, handler, error)
+    else:
+        hook = (lambda m: handler.delivered(m, result)) if handler.delivered else None
+        _record(message, status=Status.SENT, sent_at=timezone.now(), problem="",
+                last_error="", hook=hook)
+
+
+def _retry_later(message, handler, error):
+    problem = _problem_of(error)
+    # A kind's own failure names its cause already; others are named by their type.
+    detail = (str(error) if hasattr(error, "outbox_problem")
+              else f"{type(error).__name__}: {error}")[:300]
+    if problem == Problem.REFUSED:
+        _record(message, status=Status.FAILED, problem=problem, last_error=detail,
+                hook=handler.failed)
+    elif message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        _record(message, status=Status.FAILED, problem=problem, last_error=detail,
+                hook=handler.failed)
+    else:
+        _record(message, status=Status.RETRYING, problem=problem, last_error=detail,
+                next_attempt_at=timezone.now() + backoff(message.attempts))
+    log.warning("outbox: %s attempt %d failed: %s", message.kind, message.attempts,
+                type(error).__name__)
+
+
+def backoff(attempts):
+    """Wait after the ``attempts``-th failure: doubling from OUTBOX_RETRY_SECONDS, capped at six
+    hours, with jitter so a batch that failed together does not retry together."""
+    seconds = min(6 * 3600, settings.OUTBOX_RETRY_SECONDS * 2 ** max(0, attempts - 1))
+    return datetime.timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+def _problem_of(error):
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return Problem.REFUSED
+    if isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
+        return Problem.REFUSED
+    if isinstance(error, (smtplib.SMTPException, OSError)):
+        return Problem.MAIL_SERVER
+    return getattr(error, "outbox_problem", Problem.ERROR)
+
+
+def _record(message, *, hook=None, **fields):
+    """Write the attempt's outcome, with the kind's own bookkeeping, in one transaction, only
+    while this worker still holds the claim. The effect has happened: a dropped database
+    connection is reconnected and the write tried again rather than the message resent."""
+    fields.setdefault("lease_until", None)
+    # Where the message went, or failed to go, as the handler found the address.
+    fields["recipient"] = message.recipient[:254]
+    for attempt in range(settings.OUTBOX_RECORD_TRIES):
+        try:
+            with transaction.atomic():
+                held = OutboxMessage.objects.filter(pk=message.pk, claim=message.claim,
+                                                    status=Status.SENDING).update(**fields)
+                if held and hook is not None:
+                    hook(message)
+            if not held:
+                log.warning("outbox: %s lost its claim before its outcome was recorded",
+                            message.key)
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                raise  # the caller's transaction is lost anyway: it must decide
+            connection.close()
+            time.sleep(min(5, 0.2 * 2 ** attempt))
+    raise OperationalError(f"outbox: could not record the outcome of {message.key}")
+
+
+def _drop_broken_connection():
+    """After a failed attempt, a database connection the failure broke is replaced on next use
+    (never one inside a caller's transaction)."""
+    if (not connection.in_atomic_block and connection.errors_occurred
+            and not connection.is_usable()):
+        connection.close()
+
+
+class Mailer:
+    """One SMTP connection for a batch, opened on first use and replaced after an error."""
+
+    def __init__(self):
+        self._connection = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.reset()
+
+    def send(self, email):
+        if self._connection is None:
+            self._connection = get_connection()
+            self._connection.open()
+        email.connection = self._connection
+        email.send()
+
+    def reset(self):
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except Exception:  # closing a broken connection may fail too; it is gone anyway
+                pass
+            self._connection = None
