@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:reference>/audit/", views.case_audit, name="case_audit"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("api/", include("botp.api.urls")),
     path("intake/", include("intake.urls")),
     path("diagnosis/", include("diagnosis.urls")),
