@@ -10,6 +10,7 @@ run on a guess.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -218,10 +219,24 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "botp.accounts.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Failed logins count per client address and per account (the e-mail, allauth's "key").
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "reset_password": "5/m/ip,3/m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address, and the whole site would
+# share one limit: say how the proxy passes on the client's own address. Either the number of
+# proxies that append to X-Forwarded-For, or the header a proxy sets (and overwrites) itself.
+# Unset, X-Forwarded-For is ignored: any client can write it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("BOTP_TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("BOTP_CLIENT_IP_HEADER", "").strip() or None
+if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+",
+                                                         ALLAUTH_TRUSTED_CLIENT_IP_HEADER):
+    raise ImproperlyConfigured(
+        "BOTP_CLIENT_IP_HEADER must be a header's name as the proxy sends it, e.g. X-Real-IP, "
+        f"not {ALLAUTH_TRUSTED_CLIENT_IP_HEADER!r}")
+if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured("Set BOTP_TRUSTED_PROXY_COUNT or BOTP_CLIENT_IP_HEADER, not both")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BOTP] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BOTP Fedris"

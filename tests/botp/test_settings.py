@@ -14,7 +14,8 @@ STRONG = "x" * 50
 # Variables the settings read, cleared so that the machine's own cannot change the outcome.
 READ = {"SECRET_KEY", "DEBUG", "PERSONAL_DATA_KEY", "BOTP_ENV", "ALLOWED_HOSTS", "DATABASE_URL",
         "REDIS_URL", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
-        "DB_CONN_MAX_AGE", "API_TOKEN_DAYS", "BOTP_MIN_GROUP_SIZE"}
+        "DB_CONN_MAX_AGE", "API_TOKEN_DAYS", "BOTP_MIN_GROUP_SIZE", "BOTP_TRUSTED_PROXY_COUNT",
+        "BOTP_CLIENT_IP_HEADER"}
 PRODUCTION = {"BOTP_ENV": "production", "SECRET_KEY": STRONG, "PERSONAL_DATA_KEY": STRONG,
               "ALLOWED_HOSTS": "botp.example"}
 
@@ -120,7 +121,7 @@ def test_production_accepts_debug_off_as_a_word():
 @pytest.mark.parametrize("name, value", [
     ("DB_CONN_MAX_AGE", "60s"), ("DB_CONN_MAX_AGE", "-1"), ("API_TOKEN_DAYS", "ninety"),
     ("API_TOKEN_DAYS", "0"), ("BOTP_MIN_GROUP_SIZE", "1.5"), ("BOTP_MIN_GROUP_SIZE", ""),
-    ("EMAIL_PORT", "smtp"),
+    ("BOTP_TRUSTED_PROXY_COUNT", "one"), ("EMAIL_PORT", "smtp"),
 ])
 def test_a_number_that_is_not_one_refuses_to_start_naming_the_variable(name, value):
     message = refused(load_settings(**{name: value, "EMAIL_HOST": "smtp.example"}))
@@ -191,3 +192,16 @@ def test_production_refusals_apply_to_a_secret_from_a_file(tmp_path):
     del env["SECRET_KEY"]
     assert "SECRET_KEY must be set" in refused(load_settings(**env))
 
+
+def test_the_client_address_comes_from_a_proxy_only_when_configured():
+    show = "s.ALLAUTH_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER"
+    for env, expected in [({}, ["0", "None"]),
+                          ({"BOTP_TRUSTED_PROXY_COUNT": "1"}, ["1", "None"]),
+                          ({"BOTP_CLIENT_IP_HEADER": "X-Real-IP"}, ["0", "X-Real-IP"])]:
+        result = load_settings(show=show, **env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == expected
+    both = load_settings(BOTP_TRUSTED_PROXY_COUNT="1", BOTP_CLIENT_IP_HEADER="X-Real-IP")
+    assert "not both" in refused(both)
+    meta_name = load_settings(BOTP_CLIENT_IP_HEADER="HTTP_X_REAL_IP")
+    assert "BOTP_CLIENT_IP_HEADER must be" in refused(meta_name)
