@@ -106,3 +106,14 @@ def test_failed_logins_for_one_account_are_limited_whatever_the_address(client, 
     assert held_back(login(client, user.email, **behind_proxy("198.51.100.7")))
     assert signed_in(login(client, other.email, **behind_proxy("198.51.100.7")))
 
+
+@pytest.mark.django_db
+def test_failed_logins_for_one_account_are_limited_whatever_the_host_header(client):
+    # A port in the Host header passes ALLOWED_HOSTS ("testserver:1" is "testserver"): it must
+    # not give the account a fresh limit each time.
+    user = UserFactory(password=PASSWORD)
+    for attempt in range(ATTEMPTS):
+        login(client, user.email, "wrong", HTTP_HOST=f"testserver:{attempt + 1}",
+              REMOTE_ADDR=f"192.0.2.{attempt + 1}")
+    assert held_back(login(client, user.email, HTTP_HOST="testserver:99",
+                           REMOTE_ADDR="198.51.100.7"))
