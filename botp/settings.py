@@ -3,9 +3,14 @@
 With nothing set the portal runs on its embedded default: SQLite, Celery tasks executed eagerly,
 e-mail written to var/mail. DATABASE_URL, REDIS_URL and the SMTP variables switch to the real
 services; BOTP_ENV=production refuses the demo secrets.
+
+Settings fail closed: a value that cannot be read (an unknown BOTP_ENV, a boolean or number that
+is not one, a secret file that is missing) stops the portal with ImproperlyConfigured rather than
+run on a guess.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -17,29 +22,80 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BOTP_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
 
 def env_bool(name, default=False):
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS | FALSE_WORDS:
+        return word in TRUE_WORDS
+    # A typo such as DEBUG=flase must not quietly mean "off" (or "on").
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off, not {value!r}")
+
+
+def env_int(name, default, minimum=None):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
 
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_secret(name, default=""):
+    """A secret from ``NAME``, or from the file ``NAME_FILE`` names (Docker and systemd
+    secrets), so that it need not sit in the process environment. An empty variable counts as
+    unset; the file's content is the value without its trailing newline."""
+    value = os.environ.get(name, "")
+    file_variable = f"{name}_FILE"
+    path = os.environ.get(file_variable, "")
+    if not path:
+        return value or default
+    if value:
+        raise ImproperlyConfigured(f"Set {name} or {file_variable}, not both")
+    try:
+        content = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        # The path is not a secret; what the file holds is, and is never shown.
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise ImproperlyConfigured(
+            f"{file_variable}: cannot read {path} ({reason})") from None
+    content = content.rstrip("\r\n")
+    if not content:
+        raise ImproperlyConfigured(f"{file_variable}: {path} is empty")
+    return content
+
+
 DEMO_SECRET_KEY = "demo-only-not-secret-botp"
 DEMO_PERSONAL_DATA_KEY = "demo-only-personal-data-key"
 
-BOTP_ENV = os.environ.get("BOTP_ENV", "demo")  # demo | production
+# Exactly one of two values: a deployment that writes "prod" or "staging" must not get the demo
+# secrets, DEBUG and no two-factor authentication.
+ENVIRONMENTS = ("demo", "production")
+BOTP_ENV = os.environ.get("BOTP_ENV", "demo")
+if BOTP_ENV not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"BOTP_ENV must be \"demo\" or \"production\", not {BOTP_ENV!r}")
 PRODUCTION = BOTP_ENV == "production"
 
-SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
+SECRET_KEY = env_secret("SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 # Keys for the national register number: one encrypts it, the other makes the keyed hash used to
 # find duplicates. Both are derived from this one secret so a deployment manages a single value.
-PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", DEMO_PERSONAL_DATA_KEY)
+PERSONAL_DATA_KEY = env_secret("PERSONAL_DATA_KEY", DEMO_PERSONAL_DATA_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if not PRODUCTION else "")
 
 if PRODUCTION:
@@ -118,14 +174,28 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
-    )
-}
+# Lower case, so that the URL (and its password) is not a setting shown on a debug page.
+database_url = env_secret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            database_url,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0),
+            # A kept connection that died (PostgreSQL restarted) is replaced before a request
+            # uses it, instead of failing that request.
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:
+    # The URL holds the password: name the problem, not the value.
+    raise ImproperlyConfigured(
+        f"DATABASE_URL cannot be read ({type(error).__name__})") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+else:
+    # An unreachable database host must not hold a request (or the readiness probe) for the
+    # operating system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "botp.User"
@@ -153,10 +223,24 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "botp.accounts.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Failed logins count per client address and per account (the e-mail, allauth's "key").
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "reset_password": "5/m/ip,3/m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address, and the whole site would
+# share one limit: say how the proxy passes on the client's own address. Either the number of
+# proxies that append to X-Forwarded-For, or the header a proxy sets (and overwrites) itself.
+# Unset, X-Forwarded-For is ignored: any client can write it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("BOTP_TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("BOTP_CLIENT_IP_HEADER", "").strip() or None
+if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+",
+                                                         ALLAUTH_TRUSTED_CLIENT_IP_HEADER):
+    raise ImproperlyConfigured(
+        "BOTP_CLIENT_IP_HEADER must be a header's name as the proxy sends it, e.g. X-Real-IP, "
+        f"not {ALLAUTH_TRUSTED_CLIENT_IP_HEADER!r}")
+if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured("Set BOTP_TRUSTED_PROXY_COUNT or BOTP_CLIENT_IP_HEADER, not both")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BOTP] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BOTP Fedris"
@@ -189,9 +273,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "botp.mail.FolderBackend"
@@ -200,7 +284,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BOTP Fedris <no-reply
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -228,9 +312,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # The outbox (botp/outbox.py): how long a worker holds a message it is delivering, how many
 # attempts before a message is marked failed, and the first wait between attempts (doubling).
-OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
-OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
-OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=5)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60, minimum=1)
 # How often a worker tries to record an outcome across a dropped database connection.
 OUTBOX_RECORD_TRIES = 8
 
@@ -240,10 +324,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "botp_cache"}}
 
 # How long an API token issued in the back office stays valid.
-API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
 # The evaluation shows and exports aggregates of no fewer people than this.
-BOTP_MIN_GROUP_SIZE = int(os.environ.get("BOTP_MIN_GROUP_SIZE", "10"))
+BOTP_MIN_GROUP_SIZE = env_int("BOTP_MIN_GROUP_SIZE", 10, minimum=1)
 
 # The API (/api/v1/): browsers use their session, integrations a token that Fedris creates in
 # the back office. Token first, so a request without credentials is answered 401. JSON only:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("api/", include("botp.api.urls")),
     path("intake/", include("intake.urls")),
     path("diagnosis/", include("diagnosis.urls")),

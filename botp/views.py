@@ -1,18 +1,28 @@
+import logging
+
+import redis
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from botp import audit, documents, outbox, policy, sections, workflow
 from botp.forms import DashboardFilterForm, DeliveryFilterForm, TransitionForm
 from botp.models import AuditEntry, Document, OutboxMessage, Role
 from botp.policy import Action, Capability
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 
@@ -161,5 +171,55 @@ def delivery_retry(request, pk):
     return redirect(next_url)
 
 
+@never_cache
+@require_safe
 def healthz(request):
+    """Liveness: the process answers. Nothing else is asked, so that a database or broker
+    outage never makes the orchestrator restart a healthy web process."""
     return JsonResponse({"status": "ok"})
+
+
+# What /readyz reports per check.
+READY, UNAVAILABLE, EAGER = "ok", "unavailable", "eager"
+# Seconds the broker may take to connect, then to answer PING: a broker that is down must not
+# hold the probe (or a web worker) much longer than this.
+BROKER_TIMEOUT = 1
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    """Readiness: the database and the broker answer. 503 names the checks that failed and
+    says nothing more: no addresses, no error messages."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    failed = [name for name, result in checks.items() if result == UNAVAILABLE]
+    return JsonResponse(
+        {"status": UNAVAILABLE if failed else READY, "failed": failed, "checks": checks},
+        status=503 if failed else 200,
+    )
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.warning("Readiness: the database is unavailable (%s)", type(error).__name__)
+        return UNAVAILABLE
+    return READY
+
+
+def _check_broker():
+    if not settings.REDIS_URL:
+        return EAGER  # no broker: Celery runs tasks in the web process
+    try:
+        with redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=BROKER_TIMEOUT,
+            socket_timeout=BROKER_TIMEOUT, retry=Retry(NoBackoff(), 0),
+        ) as client:
+            client.ping()
+    except (redis.RedisError, OSError, ValueError) as error:
+        logger.warning("Readiness: the broker is unavailable (%s)", type(error).__name__)
+        return UNAVAILABLE
+    return READY

@@ -1,12 +1,13 @@
 """/api/v1/documents/: the PDF documents a user may download, their metadata and the file."""
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.negotiation import BaseContentNegotiation
 
 from botp import audit, documents, policy
 from botp.api import errors
@@ -32,6 +33,17 @@ class DocumentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(reverse("api:document-download", args=[document.pk]))
 
 
+class PDFOrError(BaseContentNegotiation):
+    """The download answers a PDF, whatever the client accepts (``Accept: application/pdf``
+    must not be refused with a 406), and its errors as the API's JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class DocumentFilter(ByCase):
     class Meta:
         model = Document
@@ -46,7 +58,8 @@ class DocumentFilter(ByCase):
                                       **errors.NOT_FOUND}),
     download=extend_schema(
         summary="The document as PDF",
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="application/pdf"),
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY,
+                                                             description="The PDF file."),
                    **errors.UNAUTHENTICATED, **errors.NOT_FOUND}),
 )
 class DocumentViewSet(ScopedViewSet):
@@ -54,18 +67,16 @@ class DocumentViewSet(ScopedViewSet):
 
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
-    lookup_value_regex = r"\d+"
     audit_lists = False  # metadata; each download is audited
 
     def scoped(self, user):
         return (policy.documents_visible_to(user).select_related("case")
                 .order_by("case__reference", "kind", "version", "pk"))
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=PDFOrError)
     def download(self, request, pk=None):
-        document = self.get_queryset().downloadable().filter(pk=pk).first()
-        if document is None:
-            raise Http404
+        # DRF's lookup: an id that is not a number is not found, like one that does not exist.
+        document = get_object_or_404(self.get_queryset().downloadable(), pk=pk)
         audit.record(request.user, AuditEntry.Kind.DOWNLOAD,
                      f"document {document.kind} v{document.version} (API)", case=document.case)
         return documents.response(document)
