@@ -247,9 +247,11 @@ def _not_now(locked):
     )
 
 
-def open_case(programme, participant, referrer, *, payload=None):
-    """Open a case in 'requested' for a submitted screening request, with its first event."""
-    case = Case.objects.create(programme=programme, participant=participant, referrer=referrer)
+def open_case(programme, participant, referrer, *, request_key, payload=None):
+    """Open a case in 'requested' for a submitted screening request, with its first event.
+    ``request_key`` names the request: the database opens one case per request."""
+    case = Case.objects.create(programme=programme, participant=participant, referrer=referrer,
+                               request_key=request_key)
     event = CaseEvent.objects.create(
         case=case, actor=referrer, actor_role=R.REFERRER, action="submit_request",
         from_state="", to_state=S.REQUESTED, payload=payload or {},

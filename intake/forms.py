@@ -141,15 +141,14 @@ class ScreeningRequestForm(forms.ModelForm):
                 ))
         return data
 
-    def save(self, commit=True):
-        screening = super().save(commit=False)
-        screening.niss = self.cleaned_data.get("niss", "")
-        screening.sector = self.cleaned_data.get("sector")
-        screening.sector_other = self.cleaned_data.get("sector_other", "")
-        screening.signals = self.cleaned_data.get("signals", [])
-        if commit:
-            screening.save()
-        return screening
+    def request_fields(self):
+        """What the referrer filled in, as intake.services.save_request takes it."""
+        data = self.cleaned_data
+        fields = {name: data.get(name) for name in self.Meta.fields}
+        fields.update(niss=data.get("niss", ""), sector=data.get("sector"),
+                      sector_other=data.get("sector_other", ""),
+                      signals=data.get("signals", []), consent=bool(data.get("consent")))
+        return fields
 
 
 class IneligibilityReason:

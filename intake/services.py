@@ -1,7 +1,7 @@
 """Stage 1: saving and submitting a screening request, and Fedris' eligibility decision."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,11 +12,56 @@ from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ActivationLink, ScreeningRequest
 
 
-def save_draft(form, referrer):
-    """Save the referrer's form as it is (complete or not)."""
-    screening = form.save(commit=False)
-    screening.referrer = referrer
-    if form.cleaned_data.get("consent"):
+def save_request(referrer, *, form_key, fields, submit=False):
+    """Save the referrer's screening request as it is (complete or not), and send it to Fedris
+    when ``submit``; return it.
+
+    ``form_key`` names the form the referrer filled: every post of one form (a double click, a
+    retried request, eight at once) lands on the one request, its row locked first. Once it is
+    sent, later posts change nothing and get the sent request back, so one request opens one
+    case (the database refuses a second: Case.request_key).
+    """
+    with transaction.atomic():
+        screening = _locked(referrer, form_key)
+        if not screening.is_draft:
+            return screening
+        _fill(screening, fields)
+        screening.save()
+        if submit:
+            _submit(screening)
+    return screening
+
+
+def _locked(referrer, form_key):
+    """The referrer's request of ``form_key``, locked; a new draft if there is none yet."""
+    mine = ScreeningRequest.objects.select_for_update().filter(referrer=referrer)
+    screening = mine.filter(form_key=form_key).first()
+    if screening is not None:
+        return screening
+    try:
+        with transaction.atomic():
+            return ScreeningRequest.objects.create(referrer=referrer, form_key=form_key)
+    except IntegrityError:  # a twin post created it first: wait for it, then carry on with it
+        return mine.get(form_key=form_key)
+
+
+# What a referrer fills in; everything else on the request is the portal's.
+REQUEST_FIELDS = {
+    "programme", "first_name", "last_name", "birth_date", "sex", "email", "phone", "language",
+    "employer_name", "enterprise_number", "sector", "sector_other", "job_title", "work_status",
+    "sick_leave_since", "signals", "signals_other",
+}
+
+
+def _fill(screening, fields):
+    unknown = set(fields) - REQUEST_FIELDS - {"niss", "consent"}
+    if unknown:
+        raise TypeError(f"not fields of a screening request: {sorted(unknown)}")
+    for name in REQUEST_FIELDS & set(fields):
+        setattr(screening, name, fields[name])
+    if "niss" in fields:
+        screening.niss = fields["niss"]
+    if fields.get("consent"):
         if not screening.consent_given:
             screening.consent_given_at = timezone.now()
             screening.consent_version = CURRENT_CONSENT_VERSION
@@ -25,37 +70,40 @@ def save_draft(form, referrer):
         screening.consent_given = False
         screening.consent_given_at = None
         screening.consent_version = ""
-    screening.save()
-    return screening
 
 
 def submit(screening_id, referrer):
-    """Turn a complete draft into a case. Submitting twice submits once."""
+    """Send a complete draft to Fedris: it becomes a case. Submitting twice submits once."""
     with transaction.atomic():
         screening = ScreeningRequest.objects.select_for_update().get(
             pk=screening_id, referrer=referrer
         )
-        if not screening.is_draft:
-            return screening
-        niss = screening.niss
-        niss_hash = nationalnumber.keyed_hash(niss)
-        screening.possible_duplicate = eligibility.has_other_open_case(niss_hash)
-        # The worker is one person across requests: reuse their record, never overwrite it
-        # with what this referrer typed, and never tell the referrer it existed.
-        participant = Participant.objects.filter(niss_hash=niss_hash).first()
-        if participant is None:
-            participant = Participant(
-                first_name=screening.first_name, last_name=screening.last_name,
-                birth_date=screening.birth_date, email=screening.email,
-                phone=screening.phone, language=screening.language,
-            )
-            participant.niss = niss
-            participant.save()
-        screening.submitted_at = timezone.now()
-        screening.case = workflow.open_case(screening.programme, participant, referrer)
-        screening.save()
-        documents.issue(screening.case, "screening_request", screening.pk)
+        if screening.is_draft:
+            _submit(screening)
     return screening
+
+
+def _submit(screening):
+    """Open the case of ``screening``, a locked draft."""
+    niss = screening.niss
+    niss_hash = nationalnumber.keyed_hash(niss)
+    screening.possible_duplicate = eligibility.has_other_open_case(niss_hash)
+    # The worker is one person across requests: reuse their record, never overwrite it with
+    # what this referrer typed, and never tell the referrer it existed.
+    participant = Participant.objects.filter(niss_hash=niss_hash).first()
+    if participant is None:
+        participant = Participant(
+            first_name=screening.first_name, last_name=screening.last_name,
+            birth_date=screening.birth_date, email=screening.email,
+            phone=screening.phone, language=screening.language,
+        )
+        participant.niss = niss
+        participant.save()
+    screening.submitted_at = timezone.now()
+    screening.case = workflow.open_case(screening.programme, participant, screening.referrer,
+                                        request_key=screening.form_key)
+    screening.save()
+    documents.issue(screening.case, "screening_request", screening.pk)
 
 
 class Decision:

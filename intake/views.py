@@ -5,7 +5,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -50,31 +49,15 @@ def request_form(request, pk=None):
     """New request or a draft being edited: save as draft, or submit."""
     policy.require_capability(request.user, Capability.FILE_SCREENING_REQUESTS)
     instance = _own_draft(request.user, pk) if pk else None
-    if instance is None and request.method == "POST":
-        # The same form posted twice (a double click) finds the draft the first post made.
-        existing = policy.filed_by(request.user, ScreeningRequest.objects).filter(
-            form_key=request.POST.get("form_key") or None
-        ).first()
-        if existing is not None:
-            if not existing.is_draft:
-                return redirect("intake:detail", pk=existing.pk)
-            instance = existing
+    form_key = instance.form_key if instance else _form_key(request)
     submitting = request.POST.get("action") == "submit"
     if request.method == "POST":
-        form = ScreeningRequestForm(request.POST, instance=instance, submitting=submitting)
+        form = ScreeningRequestForm(request.POST, submitting=submitting)
         if form.is_valid():
-            if instance is None:
-                form.instance.form_key = _new_form_key(request)
-            try:
-                with transaction.atomic():
-                    screening = services.save_draft(form, request.user)
-            except IntegrityError:
-                # The twin of a double click won the race: continue with its draft.
-                screening = policy.filed_by(request.user, ScreeningRequest.objects).get(
-                    form_key=form.instance.form_key
-                )
-            if submitting:
-                screening = services.submit(screening.pk, request.user)
+            screening = services.save_request(request.user, form_key=form_key,
+                                              fields=form.request_fields(), submit=submitting)
+            if not screening.is_draft:
+                # Also the answer to a second post of a form that was sent meanwhile.
                 messages.success(request, _("Your screening request %(reference)s was sent to "
                                             "Fedris.") % {"reference": screening.case.reference})
                 return redirect("intake:detail", pk=screening.pk)
@@ -89,21 +72,19 @@ def request_form(request, pk=None):
     return render(request, "intake/request_form.html", {
         "form": form,
         "screening": instance,
-        "form_key": instance.form_key if instance else _form_key(request),
+        "form_key": form_key,
         "referrer": _referrer_profile(request.user),
     }, status=status)
 
 
 def _form_key(request):
+    """The key of the form being posted (a new one for a new form): every post of one form lands
+    on one request. A key that is not a UUID, or that another referrer's request holds, starts
+    a fresh form."""
     try:
-        return uuid.UUID(request.POST.get("form_key", ""))
-    except ValueError:
+        key = uuid.UUID(request.POST.get("form_key", ""))
+    except (ValueError, TypeError, AttributeError):
         return uuid.uuid4()
-
-
-def _new_form_key(request):
-    """The posted key, unless another referrer's request already has it."""
-    key = _form_key(request)
     if ScreeningRequest.objects.filter(form_key=key).exclude(referrer=request.user).exists():
         return uuid.uuid4()
     return key

@@ -128,6 +128,9 @@ class Case(models.Model):
         _("stage"), max_length=32, choices=CaseState.choices, default=CaseState.REQUESTED,
         db_index=True,
     )
+    # The screening request the case was opened for: one case per request, whatever the
+    # number of posts that tried to send it.
+    request_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # Bumped by every transition; a form posted against an older version is a conflict.
     version = models.PositiveIntegerField(default=1)
     requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
