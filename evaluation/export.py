@@ -2,7 +2,10 @@
 
 A row names the case only by a keyed hash (the same case always gets the same pseudonym, and
 without the portal's key nobody can go back from it). No name, national number, e-mail, exact
-date, free text or reference leaves the portal: dates are reduced to the month.
+date, free text or reference leaves the portal. The case's programme, sector and dates are
+generalised by ``disclosure.generalise`` until every combination of them holds at least
+``BOTP_MIN_GROUP_SIZE`` participants: the periods are a month ("2026-02"), a quarter
+("2026-Q1"), a year ("2026") or blank.
 """
 
 import csv
@@ -11,6 +14,7 @@ from collections import Counter
 from botp import keys
 from botp.models import Session, SessionStatus, SessionType
 from evaluation import definitions
+from evaluation.disclosure import QUASI_IDENTIFYING_ITEMS
 from evaluation.models import Answer, Instrument, Score, SurveyInvitation
 
 CHUNK = 500
@@ -39,7 +43,8 @@ def _columns():
         else:
             free = set(definitions.free_text_item_ids(definition))
             answers += [(instrument.code, item["id"]) for item in definition["items"]
-                        if item["id"] not in free]
+                        if item["id"] not in free
+                        and (instrument.code, item["id"]) not in QUASI_IDENTIFYING_ITEMS]
     return session_codes, scores, answers
 
 
@@ -47,33 +52,28 @@ def _cell(value):
     return "" if value is None else value
 
 
-def _month(moment):
-    return moment.strftime("%Y-%m") if moment else ""
-
-
-def csv_lines(cohort):
-    """The export of ``cohort`` as CSV lines, produced chunk by chunk."""
+def csv_lines(cases):
+    """The export of ``cases`` ([(case id, Published)], see ``disclosure.published_cases``) as
+    CSV lines, produced chunk by chunk."""
     session_codes, score_columns, answer_columns = _columns()
     writer = csv.writer(_Echo())
     yield writer.writerow(
-        ["pseudonym", "programme", "sector", "stage_reached", "approved_month", "wave",
-         "wave_status", "invited_month", "completed_month"]
+        ["pseudonym", "programme", "sector", "stage_reached", "approved_period", "wave",
+         "wave_status", "invited_period", "completed_period"]
         + [f"sessions_{code}" for code in session_codes]
         + [f"{code}_{subscale}" for code, subscale in score_columns]
         + [f"{code}_{item}" for code, item in answer_columns]
     )
     answer_keys = set(answer_columns)
-    case_ids = list(cohort.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(case_ids), CHUNK):
-        chunk = case_ids[start:start + CHUNK]
+    for start in range(0, len(cases), CHUNK):
+        published = dict(cases[start:start + CHUNK])
+        chunk = list(published)
         sessions = Counter(
             Session.objects.filter(case_id__in=chunk, status=SessionStatus.HELD)
             .values_list("case_id", "session_type__code")
         )
         invitations = (SurveyInvitation.objects.filter(case_id__in=chunk)
-                       .select_related("case__programme",
-                                       "case__screening_request__sector")
-                       .order_by("case_id", "due_on"))
+                       .select_related("case").order_by("case_id", "due_on"))
         scores = {
             (invitation_id, code, subscale): value
             for invitation_id, code, subscale, value in Score.objects.filter(
@@ -89,12 +89,11 @@ def csv_lines(cohort):
         }
         for invitation in invitations:
             case = invitation.case
-            screening = getattr(case, "screening_request", None)
-            sector = screening.sector.code if screening and screening.sector else "other"
+            shown = published[case.pk]
             yield writer.writerow(
-                [pseudonym(case.pk), case.programme.code, sector, case.state,
-                 _month(case.approved_at), invitation.wave, invitation.status,
-                 _month(invitation.sent_at), _month(invitation.completed_at)]
+                [pseudonym(case.pk), shown.programme, shown.sector, case.state, shown.period,
+                 invitation.wave, invitation.status, shown.date(invitation.sent_at),
+                 shown.date(invitation.completed_at)]
                 + [sessions.get((case.pk, code), 0) for code in session_codes]
                 + [_cell(scores.get((invitation.pk, code, subscale)))
                    for code, subscale in score_columns]

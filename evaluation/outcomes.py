@@ -1,41 +1,40 @@
 """The outcome dashboard: per scale, how the cohort scored at each wave, how much it changed,
-and how many answered (attrition). Aggregates only: no case is shown."""
+and how many answered (attrition). Aggregates only: no case is shown, and the filters and
+figures on offer follow ``evaluation.disclosure``."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from botp.models import Case, Programme, Sector, Wave
-from evaluation import definitions, statistics
+from botp.models import Programme, Sector, Wave
+from evaluation import definitions, disclosure, statistics
 from evaluation.forms import text_in
 from evaluation.models import Instrument, Score, SurveyInvitation
 
 WAVES = [Wave.PRE, Wave.POST1, Wave.POST2]
 
 
-def min_group():
-    """The smallest group whose aggregates are shown or exported: below it, one answer could be
-    told apart."""
-    return settings.BOTP_MIN_GROUP_SIZE
+min_group = disclosure.min_group
 
 
-def _periods():
-    """Whole years and quarters of admission: no period narrower than a quarter, so a cohort
-    cannot be cut down to the people admitted on one day."""
-    first = Case.objects.filter(approved_at__isnull=False).order_by("approved_at").first()
-    start = timezone.localdate(first.approved_at).year if first else timezone.localdate().year
+def _periods(offer):
+    """The offered years and quarters of admission: no period narrower than a quarter, so a
+    cohort cannot be cut down to the people admitted on one day."""
     choices = [("", _("All periods"))]
-    for year in range(timezone.localdate().year, start - 1, -1):
+    for year in sorted(offer.years, reverse=True):
         choices.append((str(year), str(year)))
-        choices += [(f"{year}-Q{q}", f"{year} Q{q}") for q in (4, 3, 2, 1)]
+        choices += [(f"{year}-Q{q}", f"{year} Q{q}")
+                    for y, q in sorted(offer.quarters, reverse=True) if y == year]
     return choices
 
 
 class OutcomeFilters(forms.Form):
+    """The dashboard's and the export's filters. Only the values ``disclosure.offer_filters``
+    offers can be chosen: another value is an invalid choice, not an empty group."""
+
     programme = forms.ModelChoiceField(label=_("Programme"), required=False,
                                        queryset=Programme.objects.all(),
                                        empty_label=_("All programmes"))
@@ -45,12 +44,31 @@ class OutcomeFilters(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = _periods()
+        self.offer = disclosure.offer_filters(disclosure.dashboard_counts(), min_group())
+        self.fields["programme"].queryset = Programme.objects.filter(
+            pk__in=self.offer.programmes)
+        self.fields["sector"].queryset = Sector.objects.filter(pk__in=self.offer.sectors)
+        self.fields["period"].choices = _periods(self.offer)
+
+    def _data(self):
+        return self.cleaned_data if self.is_bound and self.is_valid() else {}
+
+    def dimensions(self):
+        """The dimensions this selection filters on."""
+        data = self._data()
+        return frozenset(name for name in disclosure.DIMENSIONS if data.get(name))
+
+    def selection(self):
+        data = self._data()
+        return disclosure.Selection(
+            programme=data["programme"].code if data.get("programme") else "",
+            sector=data["sector"].code if data.get("sector") else "",
+            period=data.get("period") or "")
 
     def cohort(self):
         """The cases admitted to the programme that match the filters."""
-        cases = Case.objects.filter(approved_at__isnull=False)
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        cases = disclosure.admitted()
+        data = self._data()
         if data.get("programme"):
             cases = cases.filter(programme=data["programme"])
         if data.get("sector"):
@@ -86,6 +104,9 @@ class ScaleOutcome:
     high: float
     by_wave: list = field(default_factory=list)  # [(wave label, Summary)]
     changes: list = field(default_factory=list)  # [(label, PairedChange)]
+    # True when this selection shows none of the scale's means: with another selection's,
+    # they would tell the answers of fewer than the minimum apart.
+    withheld: bool = False
 
     def bars(self, height=100, width=70, gap=25, baseline=110):
         """One bar a wave for an SVG chart: the mean's place between the scale's lowest and
@@ -112,19 +133,23 @@ class Report:
     suppressed: bool = False
 
 
-def _shown(summary):
-    """A group's summary, or only its size when it is too small to show."""
-    return summary if summary.n >= min_group() else statistics.Summary(summary.n, None, None)
+def _shown(summary, allowed=True):
+    """A group's summary, or only its size when it is too small or not allowed to show."""
+    if allowed and summary.n >= min_group():
+        return summary
+    return statistics.Summary(summary.n, None, None)
 
 
-def _shown_change(change):
-    if change.n >= min_group():
+def _shown_change(change, allowed=True):
+    if allowed and change.n >= min_group():
         return change
     return statistics.PairedChange(change.n, None, None, None, None)
 
 
-def report(cohort, language=None):
+def report(filters, language=None):
+    """The dashboard for the cohort of ``filters`` (a valid OutcomeFilters)."""
     language = (language or translation.get_language() or "nl")[:2]
+    cohort = filters.cohort()
     size = cohort.count()
     if size < min_group():
         return Report(size, [], [], suppressed=True)
@@ -135,14 +160,20 @@ def report(cohort, language=None):
                      invitations.filter(wave=wave, completed_at__isnull=False).count())
         for wave in WAVES
     ]
-    # {(instrument code, subscale): {wave: {case: value}}}
+    # {(instrument code, subscale): {wave: {case: value}}} for the cohort, and which waves every
+    # admitted case answered: what may be shown depends on all the groups a user could choose.
     values = defaultdict(lambda: defaultdict(dict))
-    scores = (Score.objects.filter(invitation__case__in=cohort, value__isnull=False,
-                                   invitation__completed_at__isnull=False)
+    answered = defaultdict(lambda: defaultdict(set))
+    in_cohort = set(cohort.order_by().values_list("pk", flat=True))
+    scores = (Score.objects.filter(invitation__case__in=disclosure.admitted(),
+                                   value__isnull=False, invitation__completed_at__isnull=False)
               .values_list("instrument__code", "subscale", "invitation__wave",
                            "invitation__case_id", "value"))
     for code, subscale, wave, case_id, value in scores.iterator(chunk_size=2000):
-        values[(code, subscale)][wave][case_id] = value
+        answered[(code, subscale)][case_id].add(wave)
+        if case_id in in_cohort:
+            values[(code, subscale)][wave][case_id] = value
+    keys = disclosure.case_keys()
     scales = []
     for instrument in _latest_scored_instruments():
         definition = instrument.definition
@@ -155,16 +186,21 @@ def report(cohort, language=None):
                 f"{text_in(subscale['name'], language)}",
                 float(low), float(high),
             )
+            figures, dimensions = disclosure.scale_plan(
+                filters.offer, disclosure.answer_patterns(answered[key], keys), min_group())
+            outcome.withheld = not filters.dimensions() <= dimensions
+            allowed = set() if outcome.withheld else figures
             by_wave = values.get(key, {})
             outcome.by_wave = [
-                (Wave(wave).label, _shown(statistics.summary(by_wave.get(wave, {}).values())))
+                (Wave(wave).label, _shown(statistics.summary(by_wave.get(wave, {}).values()),
+                                          ("wave", wave) in allowed))
                 for wave in WAVES]
             before = by_wave.get(Wave.PRE, {})
             outcome.changes = [
-                (_("pre-test → post-test 1"), _shown_change(
-                    statistics.paired_change(before, by_wave.get(Wave.POST1, {})))),
-                (_("pre-test → post-test 2"), _shown_change(
-                    statistics.paired_change(before, by_wave.get(Wave.POST2, {})))),
+                (label, _shown_change(statistics.paired_change(before, by_wave.get(wave, {})),
+                                      ("change", wave) in allowed))
+                for label, wave in ((_("pre-test → post-test 1"), Wave.POST1),
+                                    (_("pre-test → post-test 2"), Wave.POST2))
             ]
             scales.append(outcome)
     return Report(size, responses, scales)

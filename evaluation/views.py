@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from botp import audit, policy
 from botp.models import AuditEntry
 from botp.policy import Action, Capability
-from evaluation import export, outcomes, survey
+from evaluation import disclosure, export, outcomes, survey
 from evaluation.forms import page_questions, text_in
 from evaluation.models import Score, SurveyInvitation
 
@@ -119,7 +119,7 @@ def case_waves(request, reference):
 def dashboard(request):
     policy.require_capability(request.user, Capability.VIEW_OUTCOMES)
     filters = outcomes.OutcomeFilters(request.GET)
-    report = outcomes.report(filters.cohort()) if filters.is_valid() else None
+    report = outcomes.report(filters) if filters.is_valid() else None
     audit.record(request.user, AuditEntry.Kind.VIEW, "outcome dashboard")
     return render(request, "evaluation/dashboard.html", {
         "filters": filters, "report": report, "min_group": outcomes.min_group(),
@@ -133,14 +133,14 @@ def export_csv(request):
     filters = outcomes.OutcomeFilters(request.GET)
     if not filters.is_valid():
         return HttpResponseBadRequest(_("Choose the filters from the lists."))
-    cohort = filters.cohort()
-    if cohort.count() < outcomes.min_group():
+    cases = disclosure.published_cases(filters.selection())
+    if len(cases) < outcomes.min_group():
         return HttpResponseBadRequest(_(
             "This selection has fewer than %(min)s participants: it is not exported, so that no "
             "one can be recognised in it."
         ) % {"min": outcomes.min_group()}, content_type="text/plain; charset=utf-8")
     audit.record(request.user, AuditEntry.Kind.DOWNLOAD, "pseudonymised export")
-    response = StreamingHttpResponse(export.csv_lines(cohort), content_type="text/csv")
+    response = StreamingHttpResponse(export.csv_lines(cases), content_type="text/csv")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="botp-evaluation-{stamp}.csv"'
     return response

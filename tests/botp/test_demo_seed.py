@@ -39,7 +39,7 @@ def test_the_demo_cohort_has_answered_surveys_for_the_outcome_dashboard():
     from evaluation import outcomes
 
     demo.seed()
-    report = outcomes.report(outcomes.OutcomeFilters({}).cohort())
+    report = outcomes.report(outcomes.OutcomeFilters({}))
     by_wave = {response.wave: response for response in report.responses}
     assert by_wave["pre"].completed >= demo.COHORT_SIZE
     assert 0 < by_wave["post2"].completed < by_wave["post1"].completed < demo.COHORT_SIZE

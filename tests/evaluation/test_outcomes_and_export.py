@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from botp.models import CaseState
-from evaluation import export, outcomes, statistics, waves
+from evaluation import disclosure, export, outcomes, statistics, waves
 from evaluation.models import Instrument, Score
 from tests.evaluation.conftest import backdate
 
@@ -96,7 +96,7 @@ def small_groups_shown(settings):
 
 @pytest.mark.django_db
 def test_the_dashboard_statistics(cohort, small_groups_shown):
-    report = outcomes.report(outcomes.OutcomeFilters({}).cohort(), language="en")
+    report = outcomes.report(outcomes.OutcomeFilters({}), language="en")
     assert report.cohort_size == 4
     assert [(r.wave, r.invited, r.completed) for r in report.responses] == [
         ("pre", 4, 4), ("post1", 4, 3), ("post2", 2, 1)]
@@ -130,16 +130,18 @@ def test_the_dashboard_filters_by_programme_sector_and_quarter(world, cohort, pr
     def size(**data):
         form = outcomes.OutcomeFilters(data)
         assert form.is_valid(), form.errors
-        return outcomes.report(form.cohort()).cohort_size
+        return outcomes.report(form).cohort_size
 
     assert size(sector=hospital.pk) == 1
-    assert size(programme=programmes["fa-botp"].pk) == 0
     approved = timezone.localdate(cohort[0].approved_at)
     quarter = (approved.month - 1) // 3 + 1
     assert size(period=str(approved.year)) == 4
     assert size(period=f"{approved.year}-Q{quarter}") == 4
+    # A programme or quarter without admitted cases is not offered.
     other_quarter = 1 if quarter != 1 else 2
-    assert size(period=f"{approved.year}-Q{other_quarter}") == 0
+    assert not outcomes.OutcomeFilters({"programme": programmes["fa-botp"].pk}).is_valid()
+    assert not outcomes.OutcomeFilters(
+        {"period": f"{approved.year}-Q{other_quarter}"}).is_valid()
     # Nothing narrower than a quarter can be asked for.
     assert not outcomes.OutcomeFilters({"period": approved.isoformat()}).is_valid()
     assert not outcomes.OutcomeFilters({"approved_from": approved.isoformat(),
@@ -150,7 +152,7 @@ def test_the_dashboard_filters_by_programme_sector_and_quarter(world, cohort, pr
 def test_small_groups_are_not_shown_or_exported(client, world, cohort, settings):
     """Four participants, below the minimum of ten: no mean, no export, not even a count."""
     assert settings.BOTP_MIN_GROUP_SIZE == 10
-    report = outcomes.report(outcomes.OutcomeFilters({}).cohort())
+    report = outcomes.report(outcomes.OutcomeFilters({}))
     assert report.suppressed and report.scales == [] and report.responses == []
     client.force_login(world.researcher)
     page = client.get(reverse("evaluation:outcomes")).content.decode()
@@ -159,7 +161,7 @@ def test_small_groups_are_not_shown_or_exported(client, world, cohort, settings)
     assert response.status_code == 400 and "fewer than 10" in response.content.decode()
     # Within a large enough cohort, a cell of fewer than ten answers shows its size only.
     settings.BOTP_MIN_GROUP_SIZE = 4
-    depression = next(s for s in outcomes.report(outcomes.OutcomeFilters({}).cohort()).scales
+    depression = next(s for s in outcomes.report(outcomes.OutcomeFilters({})).scales
                       if (s.instrument, s.subscale) == ("dass21", "depression"))
     pre, post1, _ = (summary for _, summary in depression.by_wave)
     assert (pre.n, pre.mean) == (4, 19.0)
@@ -182,7 +184,7 @@ def test_the_export_has_one_row_per_case_and_wave_and_no_identifier(world, cohor
                           value="other")
     Answer.objects.create(invitation=invitation, instrument=employment, item="situation_other",
                           value="Nurse at AZ Sint-Jan, ward 3")
-    text = "".join(export.csv_lines(outcomes.OutcomeFilters({}).cohort()))
+    text = "".join(export.csv_lines(disclosure.published_cases(disclosure.Selection())))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 4 + 4 + 2  # every invitation: pre 4, post-test 1 4, post-test 2 2
     assert {(row["wave"], row["wave_status"]) for row in rows} >= {("post1", "completed"),

@@ -1,0 +1,1 @@
+from tests.intake.conftest import form_data, niss  # noqa: F401  (a screening request to post)
