@@ -233,6 +233,8 @@ def _record(message, *, hook=None, **fields):
         except (OperationalError, InterfaceError):
             if connection.in_atomic_block:
                 raise  # the caller's transaction is lost anyway: it must decide
+            log.warning("outbox: database connection lost while recording %s; reconnecting",
+                        message.key)
             connection.close()
             time.sleep(min(5, 0.2 * 2 ** attempt))
     raise OperationalError(f"outbox: could not record the outcome of {message.key}")

@@ -303,7 +303,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The database scheduler adds these at start; Fedris can change the times in the back office.
 CELERY_BEAT_SCHEDULE = {
-    "deliver-outbox": {"task": "botp.tasks.sweep_outbox", "schedule": 60.0},
+    "deliver-outbox": {"task": "botp.tasks.sweep_outbox",
+                       "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 60, minimum=1))},
     "check-durations": {"task": "botp.tasks.check_durations",
                         "schedule": crontab(hour=6, minute=15)},
     "reconcile-survey-waves": {"task": "evaluation.tasks.reconcile_waves",
