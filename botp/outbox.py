@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import get_connection
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
@@ -164,6 +165,9 @@ def _attempt(message, mailer):
         result = handler.deliver(message, mailer)
     except NotNeeded as reason:
         _record(message, status=Status.CANCELLED, last_error=str(reason)[:300])
+    except ObjectDoesNotExist:
+        # What it was for was removed since (a draft deleted, an invitation replaced).
+        _record(message, status=Status.CANCELLED, last_error="its subject no longer exists")
     except Undeliverable as error:
         _record(message, status=Status.FAILED, problem=error.problem,
                 last_error=error.detail[:300], hook=handler.failed)

@@ -146,12 +146,14 @@ def deliveries(request):
     form = DeliveryFilterForm(request.GET or None)
     shown = form.cleaned_data["status"] if form.is_valid() else ""
     messages_ = OutboxMessage.objects.select_related("case").order_by("-created_at", "-pk")
-    if shown == DeliveryFilterForm.TROUBLED or not shown:
+    showing_troubled = shown in ("", DeliveryFilterForm.TROUBLED)
+    if showing_troubled:
         messages_ = messages_.troubled()
     elif shown != DeliveryFilterForm.ALL:
         messages_ = messages_.filter(status=shown)
     page = Paginator(messages_, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "botp/deliveries.html", {"form": form, "page": page})
+    return render(request, "botp/deliveries.html", {
+        "form": form, "page": page, "showing_troubled": showing_troubled})
 
 
 @login_required

@@ -81,7 +81,10 @@ def _send(message, mailer, invitation, *, reminder):
 
 
 def _deliver_invitation(message, mailer):
-    _send(message, mailer, _open_invitation(message), reminder=False)
+    invitation = _open_invitation(message)
+    if invitation.sent_at:
+        raise outbox.NotNeeded("sent already")
+    _send(message, mailer, invitation, reminder=False)
 
 
 def _invitation_sent(message, result):

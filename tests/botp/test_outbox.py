@@ -225,3 +225,12 @@ def test_a_failed_render_keeps_its_reason_and_the_document_waits(world, monkeypa
     document.refresh_from_db()
     assert (message.status, message.problem) == ("retrying", "rendering")
     assert "disk full" in message.last_error and document.status == "pending"
+
+
+def test_a_message_whose_subject_was_removed_is_cancelled_not_retried(
+        world, treated_case_with_document):
+    document, message = treated_case_with_document
+    Document.objects.filter(pk=document.pk).delete()
+    outbox.deliver([message.pk])
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("cancelled", 1)
