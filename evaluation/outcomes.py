@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from botp.forms import PortalForm
 from botp.models import Case, Programme, Sector, Wave
 from evaluation import definitions, statistics
 from evaluation.forms import text_in
@@ -35,7 +36,7 @@ def _periods():
     return choices
 
 
-class OutcomeFilters(forms.Form):
+class OutcomeFilters(PortalForm):
     programme = forms.ModelChoiceField(label=_("Programme"), required=False,
                                        queryset=Programme.objects.all(),
                                        empty_label=_("All programmes"))

@@ -15,7 +15,7 @@ from botp.models import AuditEntry, CaseState, Programme, Sector
 from botp.policy import Action, Capability
 from intake import eligibility, services
 from intake.consent import consent_text
-from intake.forms import ActivationForm, DecisionForm, ScreeningRequestForm
+from intake.forms import ActivationForm, DecisionForm, QueueFilterForm, ScreeningRequestForm
 from intake.models import ScreeningRequest
 
 PAGE_SIZE = 25
@@ -53,7 +53,7 @@ def request_form(request, pk=None):
     if instance is None and request.method == "POST":
         # The same form posted twice (a double click) finds the draft the first post made.
         existing = policy.filed_by(request.user, ScreeningRequest.objects).filter(
-            form_key=request.POST.get("form_key") or None
+            form_key=_posted_form_key(request)
         ).first()
         if existing is not None:
             if not existing.is_draft:
@@ -94,11 +94,16 @@ def request_form(request, pk=None):
     }, status=status)
 
 
-def _form_key(request):
+def _posted_form_key(request):
+    """The key the form was shown with, or None: a key that is not a UUID starts afresh."""
     try:
         return uuid.UUID(request.POST.get("form_key", ""))
     except ValueError:
-        return uuid.uuid4()
+        return None
+
+
+def _form_key(request):
+    return _posted_form_key(request) or uuid.uuid4()
 
 
 def _new_form_key(request):
@@ -147,21 +152,15 @@ def review_queue(request):
         .prefetch_related("programme__eligible_sectors")
         .order_by("submitted_at", "pk")
     )
-    programme = request.GET.get("programme", "")
-    sector = request.GET.get("sector", "")
-    if programme.isdigit():
-        requests = requests.filter(programme_id=programme)
-    if sector == "other":
-        requests = requests.filter(sector__isnull=True)
-    elif sector.isdigit():
-        requests = requests.filter(sector_id=sector)
+    filters = QueueFilterForm(request.GET)
+    requests = filters.apply(requests)
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(screening, eligibility.checks(screening)) for screening in page.object_list]
     audit.record(request.user, AuditEntry.Kind.VIEW, "review queue")
     return render(request, "intake/review_queue.html", {
         "page": page, "rows": rows,
         "programmes": Programme.objects.all(), "sectors": Sector.objects.all(),
-        "selected_programme": programme, "selected_sector": sector,
+        **filters.selected(),
     })
 
 
