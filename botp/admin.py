@@ -8,11 +8,13 @@ their reasons can be clinical.
 from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from botp.forms import CleanTextMixin, PortalModelForm
 from botp.models import (
     ApiToken,
     AuditEntry,
@@ -35,8 +37,22 @@ ADMINISTRATOR_MAY_NOT_CREATE = {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Rol
 admin.site.login = secure_admin_login(admin.site.login)
 
 
+# Names typed in the back office are shown to participants and providers: the same text rules
+# as the portal's own forms (botp.text).
+
+
+class UserChangeForm(CleanTextMixin, auth_forms.UserChangeForm):
+    pass
+
+
+class UserCreationForm(CleanTextMixin, auth_forms.UserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
@@ -75,7 +91,7 @@ class UserAdmin(BaseUserAdmin):
         return super().user_change_password(request, id, form_url)
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(PortalModelForm):
     languages = forms.MultipleChoiceField(
         label=_("languages spoken"), choices=SpokenLanguage.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -111,27 +127,31 @@ class ProviderAdmin(admin.ModelAdmin):
 
 @admin.register(Referrer)
 class ReferrerAdmin(admin.ModelAdmin):
+    form = PortalModelForm
     list_display = ["user", "kind", "organisation"]
     list_filter = ["kind"]
 
 
 class SessionTypeInline(admin.TabularInline):
     model = SessionType
+    form = PortalModelForm
     extra = 0
 
 
 class WaveInline(admin.TabularInline):
     model = SurveyWaveSchedule
+    form = PortalModelForm
     extra = 0
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    form = PortalModelForm
     list_display = ["code", "name_en", "max_total_sessions", "max_duration_months", "active"]
     inlines = [SessionTypeInline, WaveInline]
 
 
-admin.site.register(Sector)
+admin.site.register(Sector, form=PortalModelForm)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -168,6 +188,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens for integrations. A token acts as its user, so making one for a psychologist
     would be a way into their cases: only a superuser sees this page."""
 
+    form = PortalModelForm
     list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at"]
     search_fields = ["name", "user__email", "prefix"]
     raw_id_fields = ["user"]

@@ -1,7 +1,53 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from botp import text
 from botp.models import CaseState, OutboxMessage
+
+
+def _is_free_text(field):
+    # A password is the user's own business, whatever it holds.
+    return (isinstance(field, forms.CharField)
+            and not isinstance(field.widget, forms.PasswordInput))
+
+
+class CleanTextMixin:
+    """Every free-text field of the form is composed (NFC) before it is cleaned and refuses the
+    characters botp.text names; a text area keeps its line breaks. Every form of the portal has
+    it, through PortalForm and PortalModelForm (a test holds every form to that)."""
+
+    def full_clean(self):
+        # Here rather than in __init__: forms add fields of their own after super().__init__().
+        free_text = [(name, field) for name, field in self.fields.items()
+                     if _is_free_text(field)]
+        for _name, field in free_text:
+            if not any(isinstance(v, text.TextValidator) for v in field.validators):
+                field.validators.append(
+                    text.TextValidator(multiline=isinstance(field.widget, forms.Textarea)))
+        if self.is_bound:
+            self.data = self._composed(self.data, [self.add_prefix(name)
+                                                   for name, _field in free_text])
+        super().full_clean()
+
+    @staticmethod
+    def _composed(data, keys):
+        if hasattr(data, "setlist"):
+            data = data.copy()
+            for key in keys:
+                if key in data:
+                    data.setlist(key, [text.normalise(value) if isinstance(value, str) else value
+                                       for value in data.getlist(key)])
+            return data
+        return {**data, **{key: text.normalise(data[key]) for key in keys
+                           if isinstance(data.get(key), str)}}
+
+
+class PortalForm(CleanTextMixin, forms.Form):
+    pass
+
+
+class PortalModelForm(CleanTextMixin, forms.ModelForm):
+    pass
 
 
 class DateInput(forms.DateInput):
@@ -13,7 +59,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class TransitionForm(forms.Form):
+class CaseVersionForm(PortalForm):
+    """The case's version a page was shown at, posted back with a form that has no field of its
+    own for it: a change someone else made meanwhile is then noticed (workflow.StaleCase)."""
+
+    version = forms.IntegerField(
+        required=False, min_value=0, widget=forms.HiddenInput,
+        error_messages={key: _("This page is out of date or damaged: reload it and try again.")
+                        for key in ("invalid", "min_value")},
+    )
+
+
+class TransitionForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000,
@@ -21,14 +78,14 @@ class TransitionForm(forms.Form):
     )
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(PortalForm):
     state = forms.ChoiceField(
         label=_("Stage"), required=False,
         choices=[("", _("All stages"))] + list(CaseState.choices),
     )
 
 
-class DeliveryFilterForm(forms.Form):
+class DeliveryFilterForm(PortalForm):
     TROUBLED = "troubled"
     ALL = "all"
 

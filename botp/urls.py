@@ -6,10 +6,10 @@ from botp import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
-    path("cases/<str:reference>/actions/<slug:action>/", views.case_transition,
+    path("cases/<reference:reference>/", views.case_detail, name="case_detail"),
+    path("cases/<reference:reference>/actions/<slug:action>/", views.case_transition,
          name="case_transition"),
-    path("cases/<str:reference>/audit/", views.case_audit, name="case_audit"),
+    path("cases/<reference:reference>/audit/", views.case_audit, name="case_audit"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -167,10 +167,12 @@ def delivery_retry(request, pk):
         messages.success(request, _("It will be tried again in a moment."))
     else:
         messages.info(request, _("This one is not waiting for a retry."))
+    # Back to the page the button was on: a path of this portal, nothing else.
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not (next_url.startswith("/") and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()})):
         next_url = reverse("deliveries")
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 @never_cache

@@ -1,8 +1,10 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp.forms import DateInput
+from botp.forms import DateInput, PortalForm, PortalModelForm
 from botp.models import (
     BTP_PROFESSIONS,
     GivenBy,
@@ -17,7 +19,7 @@ from diagnosis import services
 from diagnosis.models import BurnoutStage, DiagnosisReport, Differential
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(PortalForm):
     language = forms.ChoiceField(
         label=_("Language of the sessions"), required=False,
         choices=[("", _("Any language"))] + list(SpokenLanguage.choices),
@@ -27,7 +29,7 @@ class DirectoryFilterForm(forms.Form):
         choices=[("", _("Any province"))] + list(Province.choices),
     )
     postcode = forms.RegexField(
-        label=_("Near postcode"), required=False, regex=r"^\d{4}$", max_length=4,
+        label=_("Near postcode"), required=False, regex=r"^[0-9]{4}\Z", max_length=4,
         error_messages={"invalid": _("A Belgian postcode has 4 digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code",
                                       "size": 6}),
@@ -45,7 +47,7 @@ class DirectoryFilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-class ChooseBTPForm(forms.Form):
+class ChooseBTPForm(PortalForm):
     btp = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
@@ -54,7 +56,7 @@ class ChooseBTPForm(forms.Form):
     )
 
 
-class SessionForm(forms.Form):
+class SessionForm(PortalForm):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), initial=60,
@@ -83,7 +85,7 @@ class YesNoField(forms.TypedChoiceField):
         return {True: "yes", False: "no"}.get(value, value)
 
 
-class DiagnosisReportForm(forms.ModelForm):
+class DiagnosisReportForm(PortalModelForm):
     """The report's own fields. Nothing is required here: a draft may be incomplete, and the
     service says what is missing when the BTP sends it."""
 
@@ -127,14 +129,26 @@ class DiagnosisReportForm(forms.ModelForm):
 
 
 class ProviderChoiceField(forms.ChoiceField):
-    """A provider picked from a list; whether they may be proposed is the service's question,
-    so an unlisted or changed provider gets its clear message there."""
+    """A provider picked from a list, as its number; whether they may be proposed is the
+    service's question, so an unlisted or changed provider gets its clear message there."""
+
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    NUMBER = re.compile(r"[0-9]{1,18}")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if not self.NUMBER.fullmatch(value):
+            raise forms.ValidationError(_("Choose a provider from the list."),
+                                        code="invalid_choice")
+        return int(value)
 
     def valid_value(self, value):
-        return str(value).isdigit()
+        return True
 
 
-class TreatmentRequestForm(forms.Form):
+class TreatmentRequestForm(PortalForm):
     """One row per session type (and approach) of the programme's treatment: how many
     sessions, and for an ISP's sessions, which ISP."""
 
@@ -181,13 +195,11 @@ class TreatmentRequestForm(forms.Form):
             row["key"]: self.cleaned_data.get(f"isp_{row['key']}")
             for row in self.rows if row["isp"] is not None
         }
-        providers = Provider.objects.in_bulk(
-            [int(value) for value in chosen.values() if value]
-        )
+        providers = Provider.objects.in_bulk([value for value in chosen.values() if value])
         found = []
         for row in self.rows:
             value = chosen.get(row["key"])
-            provider = providers.get(int(value)) if value else None
+            provider = providers.get(value) if value else None
             if value and provider is None:
                 self.add_error(f"isp_{row['key']}", _("This provider is not in the directory."))
             found.append(services.Line(
@@ -197,7 +209,7 @@ class TreatmentRequestForm(forms.Form):
         return found
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=_("Decision"), widget=forms.RadioSelect,
@@ -224,7 +236,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class CloseAfterDebriefForm(forms.Form):
+class CloseAfterDebriefForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     referral = forms.ChoiceField(
         label=_("Referral recommended to"), choices=Referral.choices, widget=forms.RadioSelect,

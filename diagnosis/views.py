@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from botp import audit, pages, policy, workflow
+from botp.forms import CaseVersionForm
 from botp.models import AuditEntry, CaseState, SessionPhase
 from botp.policy import Action, Capability
 from diagnosis import services
@@ -177,13 +178,16 @@ def report_form(request, reference):
         form = DiagnosisReportForm(request.POST, instance=report)
         request_form = TreatmentRequestForm(request.POST, case=case)
         submitting = request.POST.get("action") == "submit"
+        posted = CaseVersionForm(request.POST)
+        if not posted.is_valid():
+            form.add_error(None, posted.errors["version"])
         if form.is_valid() and request_form.is_valid():
             new_lines = request_form.lines()
             if request_form.is_valid():
                 try:
                     report = services.save_report(
                         case, request.user, form.values(), new_lines, submit=submitting,
-                        expected_version=request.POST.get("version"),
+                        expected_version=posted.cleaned_data["version"],
                     )
                 except services.ReportRefused as refused:
                     for field, message in refused.problems:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from botp.forms import PortalForm
 from botp.models import Programme, Sector, Wave
 from evaluation import definitions, disclosure, statistics
 from evaluation.forms import text_in
@@ -31,7 +32,7 @@ def _periods(offer):
     return choices
 
 
-class OutcomeFilters(forms.Form):
+class OutcomeFilters(PortalForm):
     """The dashboard's and the export's filters. Only the values ``disclosure.offer_filters``
     offers can be chosen: another value is an invalid choice, not an empty group."""
 

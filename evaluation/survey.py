@@ -5,16 +5,19 @@ The link is the only key: it opens this survey and nothing else, and a wrong, cl
 link says so without revealing whose it was.
 """
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from botp import text
 from evaluation import links, scoring
 from evaluation.models import Answer, Score, SurveyInvitation
 
 MAX_TEXT = 2000
+NUMBER = re.compile(r"-?[0-9]{1,9}([.,][0-9]{1,9})?")
 
 
 class LinkProblem(Exception):
@@ -76,16 +79,20 @@ def _clean(item, definition, raw):
             return None, _("Choose one of the answers.")
         return value, None
     if kind == "number":
-        try:
-            number = Decimal(value.replace(",", "."))
-        except InvalidOperation:
+        # Digits as typed, a decimal comma or point: Decimal() alone would also take "NaN",
+        # "Infinity", "1e999999" and digits of other scripts.
+        if not NUMBER.fullmatch(value):
             return None, _("Enter a number.")
+        number = Decimal(value.replace(",", "."))
         if not Decimal(str(item["min"])) <= number <= Decimal(str(item["max"])):
             return None, _("Enter a number from %(min)s to %(max)s.") % {
                 "min": item["min"], "max": item["max"]}
         return str(int(number)) if number == number.to_integral() else str(number), None
+    value = text.normalise(value)
     if len(value) > MAX_TEXT:
         return None, _("At most %(max)s characters.") % {"max": MAX_TEXT}
+    if not text.is_clean(value, multiline=True):
+        return None, str(text.MESSAGE)
     return value, None
 
 

@@ -6,7 +6,7 @@ app_name = "evaluation"
 
 urlpatterns = [
     path("survey/<str:token>/", views.survey_page, name="survey"),
-    path("cases/<str:reference>/", views.case_waves, name="case_waves"),
+    path("cases/<reference:reference>/", views.case_waves, name="case_waves"),
     path("outcomes/", views.dashboard, name="outcomes"),
     path("outcomes/export.csv", views.export_csv, name="export"),
 ]

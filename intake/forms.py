@@ -5,7 +5,7 @@ from stdnum.be import vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from botp import nationalnumber
-from botp.forms import DateInput
+from botp.forms import DateInput, PortalForm, PortalModelForm
 from botp.models import Programme, Sector
 from intake.consent import consent_text
 from intake.models import ScreeningRequest, Signal, WorkStatus
@@ -19,7 +19,7 @@ REQUIRED_ON_SUBMIT = [
 ]
 
 
-class ScreeningRequestForm(forms.ModelForm):
+class ScreeningRequestForm(PortalModelForm):
     niss = forms.CharField(
         label=_("National register number (NISS)"), max_length=20, required=False,
         help_text=_("11 digits, e.g. 85.07.14-123.45. Bis numbers are accepted."),
@@ -151,6 +151,41 @@ class ScreeningRequestForm(forms.ModelForm):
         return fields
 
 
+class QueueFilterForm(PortalForm):
+    """The review queue's filters, from the query string. A value the lists do not offer (a
+    hand-made or damaged link) is ignored: the queue is shown without that filter."""
+
+    programme = forms.ModelChoiceField(queryset=Programme.objects.all(), required=False)
+    sector = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = (
+            [("", "")] + [(str(pk), pk) for pk in Sector.objects.values_list("pk", flat=True)]
+            + [(OTHER_SECTOR, OTHER_SECTOR)]
+        )
+
+    def _valid(self):
+        self.is_valid()  # cleaned_data keeps the valid filters even when another is not
+        return self.cleaned_data
+
+    def apply(self, requests):
+        data = self._valid()
+        if data.get("programme"):
+            requests = requests.filter(programme=data["programme"])
+        if data.get("sector") == OTHER_SECTOR:
+            requests = requests.filter(sector__isnull=True)
+        elif data.get("sector"):
+            requests = requests.filter(sector_id=int(data["sector"]))
+        return requests
+
+    def selected(self):
+        """The filters in force, as the page's lists name them."""
+        data = self._valid()
+        return {"selected_programme": str(data["programme"].pk) if data.get("programme") else "",
+                "selected_sector": data.get("sector", "")}
+
+
 class IneligibilityReason:
     CHOICES = [
         ("sector", _("Sector not covered by the programme")),
@@ -161,7 +196,7 @@ class IneligibilityReason:
     ]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label=_("Decision"), widget=forms.RadioSelect,
@@ -183,7 +218,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class ActivationForm(forms.Form):
+class ActivationForm(PortalForm):
     password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput(
         attrs={"autocomplete": "new-password"}), max_length=128)
     password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput(

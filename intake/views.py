@@ -14,7 +14,7 @@ from botp.models import AuditEntry, CaseState, Programme, Sector
 from botp.policy import Action, Capability
 from intake import activation, eligibility, services
 from intake.consent import consent_text
-from intake.forms import ActivationForm, DecisionForm, ScreeningRequestForm
+from intake.forms import ActivationForm, DecisionForm, QueueFilterForm, ScreeningRequestForm
 from intake.models import ScreeningRequest
 
 PAGE_SIZE = 25
@@ -128,21 +128,15 @@ def review_queue(request):
         .prefetch_related("programme__eligible_sectors")
         .order_by("submitted_at", "pk")
     )
-    programme = request.GET.get("programme", "")
-    sector = request.GET.get("sector", "")
-    if programme.isdigit():
-        requests = requests.filter(programme_id=programme)
-    if sector == "other":
-        requests = requests.filter(sector__isnull=True)
-    elif sector.isdigit():
-        requests = requests.filter(sector_id=sector)
+    filters = QueueFilterForm(request.GET)
+    requests = filters.apply(requests)
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(screening, eligibility.checks(screening)) for screening in page.object_list]
     audit.record(request.user, AuditEntry.Kind.VIEW, "review queue")
     return render(request, "intake/review_queue.html", {
         "page": page, "rows": rows,
         "programmes": Programme.objects.all(), "sectors": Sector.objects.all(),
-        "selected_programme": programme, "selected_sector": sector,
+        **filters.selected(),
     })
 
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from botp import consents
-from botp.forms import DateInput
+from botp.forms import DateInput, PortalForm, PortalModelForm
 from botp.models import (
     Consent,
     Language,
@@ -16,7 +16,7 @@ from diagnosis.forms import YesNoField
 from treatment.models import FinalReport, WorkStatus
 
 
-class TreatmentSessionForm(forms.Form):
+class TreatmentSessionForm(PortalForm):
     """A session the provider gives, of a (type, approach) their plan lines contain."""
 
     kind = forms.ChoiceField(label=_("Session"))
@@ -43,17 +43,17 @@ class TreatmentSessionForm(forms.Form):
         return code, approach
 
 
-class SessionStatusForm(forms.Form):
+class SessionStatusForm(PortalForm):
     status = forms.ChoiceField(choices=SessionStatus.choices)
 
 
-class AmendPlanForm(forms.Form):
+class AmendPlanForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why does the plan change?"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PrepareMeetingForm(forms.Form):
+class PrepareMeetingForm(PortalForm):
     consent = forms.TypedChoiceField(label=_("Under the participant's consent"), coerce=int)
     planned_date = forms.DateField(label=_("Planned date"), widget=DateInput())
 
@@ -64,7 +64,7 @@ class PrepareMeetingForm(forms.Form):
         ]
 
 
-class RecordMeetingForm(forms.Form):
+class RecordMeetingForm(PortalForm):
     date = forms.DateField(label=_("Date held"), widget=DateInput())
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=90)
     attended_roles = forms.MultipleChoiceField(
@@ -79,7 +79,7 @@ class RecordMeetingForm(forms.Form):
         self.fields["date"].initial = timezone.localdate()
 
 
-class TransmissionReportForm(forms.Form):
+class TransmissionReportForm(PortalForm):
     consent = forms.TypedChoiceField(label=_("Recipient (named in the participant's consent)"),
                                      coerce=int)
     language = forms.ChoiceField(
@@ -97,7 +97,7 @@ class TransmissionReportForm(forms.Form):
         ]
 
 
-class FinalReportForm(forms.ModelForm):
+class FinalReportForm(PortalModelForm):
     further_care = YesNoField(label=_("Is further care needed?"))
 
     class Meta:
@@ -125,7 +125,7 @@ class FinalReportForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PortalForm):
     """The participant names the people they agree to inform (up to four)."""
 
     PEOPLE = 4
@@ -156,6 +156,13 @@ class ConsentForm(forms.Form):
              "organisation": self.cleaned_data[f"organisation_{i}"]}
             for i in range(self.PEOPLE)
         ]
+
+    def problem(self):
+        """What to tell the participant when the form is refused (it is not shown again)."""
+        people = [name for name in self.errors if name.startswith(("name_", "organisation_"))]
+        if people:
+            return " ".join(str(message) for name in people for message in self.errors[name])
+        return _("Choose what you agree to and tick the box to confirm.")
 
     @staticmethod
     def texts():

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from botp import audit, consents, duration, pages, policy, workflow
+from botp.forms import CaseVersionForm
 from botp.models import AuditEntry, Consent, SessionPhase
 from botp.policy import Action
 from diagnosis.forms import TreatmentRequestForm
@@ -272,12 +273,15 @@ def final_report(request, reference):
         if refused:
             return refused
         form = FinalReportForm(request.POST, instance=report)
+        posted = CaseVersionForm(request.POST)
+        if not posted.is_valid():
+            form.add_error(None, posted.errors["version"])
         if form.is_valid():
             submitting = request.POST.get("action") == "submit"
             try:
                 services.save_final_report(case, request.user, form.values(),
                                            submit=submitting,
-                                           expected_version=request.POST.get("version"))
+                                           expected_version=posted.cleaned_data["version"])
             except services.diagnosis.ReportRefused as refused_report:
                 for field, message in refused_report.problems:
                     form.add_error(field if field in form.fields else None, message)
@@ -356,7 +360,7 @@ def give_consent(request, reference):
             messages.success(request, _("Your consent is recorded. You can withdraw it here "
                                         "at any time."))
     else:
-        messages.error(request, _("Choose what you agree to and tick the box to confirm."))
+        messages.error(request, form.problem())
     return redirect("treatment:mine", reference=case.reference)
 
 

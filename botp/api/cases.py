@@ -8,6 +8,7 @@ from rest_framework import serializers
 from botp import policy
 from botp.api import errors
 from botp.api.viewsets import ScopedViewSet
+from botp.converters import CaseReferenceConverter
 from botp.models import Case, CaseState, ReferrerStage
 from botp.policy import Action
 
@@ -100,7 +101,7 @@ class CaseViewSet(ScopedViewSet):
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
     lookup_field = "reference"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = CaseReferenceConverter.regex
     # The dashboard lists cases without an audit entry; opening one is audited.
     audit_lists = False
 

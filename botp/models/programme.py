@@ -6,6 +6,8 @@ The Fedris BOTP and the FA-BOTP are two rows here, never two code paths.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from botp.converters import validate_reference_prefix
+
 from .i18n import TranslatedName
 
 
@@ -22,6 +24,7 @@ class Programme(TranslatedName):
     code = models.SlugField(unique=True)
     reference_prefix = models.CharField(
         _("case reference prefix"), max_length=12, unique=True,
+        validators=[validate_reference_prefix],
         help_text=_("Case references read PREFIX-YEAR-NUMBER, e.g. BOTP-2026-000123."),
     )
     eligible_sectors = models.ManyToManyField(

@@ -67,3 +67,15 @@ def backdate(case, *, approved_days=0, ended_days=None):
 
 def invitations(case):
     return {i.wave: i for i in SurveyInvitation.objects.filter(case=case)}
+
+
+@pytest.fixture
+def invited(world, approved):
+    """(invitation, path of its link from the e-mail) of an approved case's pre-test."""
+    mail.outbox.clear()
+    case = approved()
+    message = next(m for m in mail.outbox if "/evaluation/survey/" in m.body)
+    invitation = SurveyInvitation.objects.get(case=case)
+    invitation.language = "en"  # the tests read English
+    invitation.save(update_fields=["language"])
+    return invitation, link_in(message)

@@ -6,25 +6,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import links, survey
 from evaluation.models import Answer, Score, SurveyInvitation
-from tests.evaluation.conftest import answer_everything, link_in, token_of
-
-
-@pytest.fixture
-def invited(world, approved):
-    """(invitation, path of its link from the e-mail) of an approved case's pre-test."""
-    mail.outbox.clear()
-    case = approved()
-    message = next(m for m in mail.outbox if "/evaluation/survey/" in m.body)
-    invitation = SurveyInvitation.objects.get(case=case)
-    invitation.language = "en"  # the tests read English
-    invitation.save(update_fields=["language"])
-    return invitation, link_in(message)
+from tests.evaluation.conftest import answer_everything, token_of
 
 
 @pytest.mark.django_db
