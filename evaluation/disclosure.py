@@ -4,28 +4,33 @@ The pseudonymised export and the outcome dashboard keep one rule: nobody is in a
 group of fewer than ``settings.BOTP_MIN_GROUP_SIZE`` (k) participants, also when one output is
 set beside another or one figure is subtracted from another.
 
-The export (``generalise``): a case's quasi-identifiers are what someone who knows the
+One publication (``publish``): a case's quasi-identifiers are what someone who knows the
 participant could know as well: its programme, its sector, and when it was admitted. They are
 generalised cell by cell (month, then quarter, then year of admission; then no sector; then no
 date; then no programme) until every combination shown holds at least k participants; cases
-still in a smaller group are left out. This is worked out once over all admitted cases, and a
-filtered export holds only the rows whose *published* values meet the filter, so a filtered
-export never tells more about a row than the full export does.
+still in a smaller group are left out (``generalise``). This is worked out once over all
+admitted cases, and both outputs are drawn from it: the export's rows carry the published
+values, and the dashboard's filters select on the same published values over the same
+published cases. A filtered export, and every group and figure of the dashboard, is then a
+function of the full export's rows: set side by side or subtracted from one another, the two
+outputs tell nothing the export alone does not. A participant whose sector the export blanks
+is in no sector's group on the dashboard either; one the export leaves out is in neither.
 
 The dashboard (``offer_filters`` and ``scale_plan``): see their docstrings. Every group a filter
 can select is a union of parts holding 0 or at least k participants, and a scale's figures are
 shown only where no sum or difference of the figures shown for any selections depends on the
-answers of fewer than k participants.
+answers of fewer than k participants. The dashboard's users need not hold the export, so these
+checks stand on their own.
 """
 
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.db.models import Count, F, Value
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from botp.models import Case, Wave
@@ -64,6 +69,9 @@ LEVELS = (
 
 EXPORT_FIELDS = ("qi_programme", "qi_sector", "qi_year", "qi_month")
 
+# The sector of a case whose screening request named none of the programme's sectors.
+OTHER_SECTOR = "other"
+
 
 def period_of(year, month, precision):
     if precision == "month":
@@ -100,6 +108,16 @@ class Published:
             return year, rest.removeprefix("Q")
         return year, ""
 
+    @cached_property
+    def key(self):
+        """The dashboard's key of these values (see ``Offer``): (programme code, sector code,
+        year, quarter), None where the export shows nothing. A sector outside the programme's
+        list is none a filter can choose."""
+        year, quarter = self.year_and_quarter()
+        return (self.programme or None,
+                self.sector if self.sector not in ("", OTHER_SECTOR) else None,
+                int(year) if year else None, int(quarter) if quarter else None)
+
 
 def _publish(cell, level):
     programme, sector, year, month = cell
@@ -131,20 +149,57 @@ def generalise(cells, k):
     return plan
 
 
-def _export_keyed(cases):
-    return cases.annotate(
-        qi_programme=F("programme__code"),
-        qi_sector=Coalesce("screening_request__sector__code", Value("other")),
-        qi_year=ExtractYear("approved_at"),
-        qi_month=ExtractMonth("approved_at"),
+def cell_keyed(queryset, path=""):
+    """``queryset`` annotated with EXPORT_FIELDS, the cell of the case reached by ``path``
+    ("case__" from a survey invitation)."""
+    return queryset.annotate(
+        qi_programme=F(f"{path}programme__code"),
+        qi_sector=Coalesce(f"{path}screening_request__sector__code", Value(OTHER_SECTOR)),
+        qi_year=ExtractYear(f"{path}approved_at"),
+        qi_month=ExtractMonth(f"{path}approved_at"),
     )
 
 
-def export_plan():
-    """The generalisation of every admitted case, from one aggregate over the cases."""
-    counts = (_export_keyed(admitted()).order_by().values_list(*EXPORT_FIELDS)
+class Publication:
+    """The one published population of the research outputs: which admitted cases the export
+    and the dashboard show, and with which quasi-identifier values (``Published``). Worked out
+    from one aggregate over the cases; both outputs of a request draw on the same one."""
+
+    def __init__(self, counts, k):
+        self.counts = counts  # {cell: participants}
+        self.plan = generalise(counts, k)  # {cell: Published}, the cells published
+
+    def size(self, selection):
+        """How many published cases ``selection`` holds."""
+        return sum(self.counts[cell] for cell in self.cells(selection))
+
+    def cells(self, selection):
+        """The published cells whose cases ``selection`` holds."""
+        return {cell for cell, shown in self.plan.items() if selection.admits(shown)}
+
+    def dashboard_counts(self):
+        """{key: published cases} for ``offer_filters``, a key being ``Published.key``."""
+        found = Counter()
+        for cell, shown in self.plan.items():
+            found[shown.key] += self.counts[cell]
+        return dict(found)
+
+    def cases(self):
+        """{case id: Published} of the published cases, in case order."""
+        rows = cell_keyed(admitted()).order_by("pk").values_list("pk", *EXPORT_FIELDS)
+        found = {}
+        for case_id, *cell in rows.iterator(chunk_size=2000):
+            shown = self.plan.get(tuple(cell))
+            if shown is not None:
+                found[case_id] = shown
+        return found
+
+
+def publish():
+    """The publication of the admitted cases as they stand."""
+    counts = (cell_keyed(admitted()).order_by().values_list(*EXPORT_FIELDS)
               .annotate(n=Count("pk")))
-    return generalise({tuple(row[:-1]): row[-1] for row in counts}, min_group())
+    return Publication({tuple(row[:-1]): row[-1] for row in counts}, min_group())
 
 
 @dataclass(frozen=True)
@@ -172,16 +227,11 @@ class Selection:
         return True
 
 
-def published_cases(selection):
+def published_cases(selection, publication=None):
     """[(case id, Published)] of the cases an export of ``selection`` holds, in case order."""
-    plan = export_plan()
-    found = []
-    cases = _export_keyed(admitted()).order_by("pk").values_list("pk", *EXPORT_FIELDS)
-    for case_id, *cell in cases.iterator(chunk_size=2000):
-        published = plan.get(tuple(cell))
-        if published is not None and selection.admits(published):
-            found.append((case_id, published))
-    return found
+    publication = publication or publish()
+    return [(case_id, shown) for case_id, shown in publication.cases().items()
+            if selection.admits(shown)]
 
 
 # --- The dashboard: which filters it answers --------------------------------------------------
@@ -199,32 +249,9 @@ class _Rest:
 REST = _Rest()
 
 
-DASHBOARD_FIELDS = ("qd_programme", "qd_sector", "qd_year", "qd_quarter")
-
-
-def _dashboard_keyed(cases):
-    return cases.annotate(
-        qd_programme=F("programme_id"), qd_sector=F("screening_request__sector_id"),
-        qd_year=ExtractYear("approved_at"), qd_quarter=ExtractQuarter("approved_at"))
-
-
-def dashboard_counts():
-    """{key: cases} of the admitted cases, a key being (programme id, sector id or None, year,
-    quarter of admission)."""
-    rows = (_dashboard_keyed(admitted()).order_by().values_list(*DASHBOARD_FIELDS)
-            .annotate(n=Count("pk")))
-    return {tuple(row[:-1]): row[-1] for row in rows}
-
-
-def case_keys():
-    """{case id: key} of the admitted cases (see ``dashboard_counts``)."""
-    rows = _dashboard_keyed(admitted()).order_by().values_list("pk", *DASHBOARD_FIELDS)
-    return {pk: tuple(key) for pk, *key in rows.iterator(chunk_size=2000)}
-
-
 @dataclass(frozen=True)
 class Offer:
-    """The filter values the dashboard answers: programme and sector ids, years, and
+    """The filter values the dashboard answers: programme and sector codes, years, and
     (year, quarter) pairs within the offered years."""
 
     programmes: frozenset = frozenset()
@@ -252,9 +279,9 @@ class Offer:
 
 def offer_filters(counts, k):
     """The filter values the dashboard offers for ``counts`` ({key: cases}, see
-    ``dashboard_counts``): restricted filters rather than suppressed answers.
+    ``Publication.dashboard_counts``): restricted filters rather than suppressed answers.
 
-    The offered values of each dimension, plus "the rest" of it, split the admitted cases into
+    The offered values of each dimension, plus "the rest" of it, split the published cases into
     parts (programme x sector x period). Values are offered only while every part holds 0 or at
     least ``k`` cases. Every group a combination of filters selects, and every difference
     between two such groups (all programmes minus BOTP, a year minus one of its quarters), is
@@ -264,6 +291,10 @@ def offer_filters(counts, k):
     small: first each dimension on its own, then their combinations. For a part that is too
     small, a withdrawal that merges it into a large enough part is preferred; among those, the
     least telling value (a quarter before a year, a sector, a programme; then the smallest).
+
+    Keyed by published values, as the dashboard is, every part is a union of published groups
+    of at least k each, so nothing is withdrawn; the check stays so that the rule does not
+    rest on how the keys are made.
     """
     size = Counter()
     for (programme, sector, year, quarter), n in counts.items():
@@ -271,10 +302,16 @@ def offer_filters(counts, k):
         size["sector", sector] += n
         size["year", year] += n
         size["quarter", (year, quarter)] += n
-    offered = {value for value, n in size.items() if n >= k and value != ("sector", None)}
+    offered = {value for value, n in size.items() if n >= k and _choosable(value)}
     for dimensions in [(dimension,) for dimension in DIMENSIONS] + [DIMENSIONS]:
         offered = _settle(counts, offered, dimensions, size, k)
     return _offer(offered)
+
+
+def _choosable(value):
+    """Whether a filter could select ``value``: not a value the export leaves blank."""
+    dimension, shown = value
+    return shown is not None and not (dimension == "quarter" and None in shown)
 
 
 # Which offered value to withdraw first when several would do: the least telling.
@@ -364,7 +401,7 @@ BREAKDOWNS = [dims for size in (3, 2, 1, 0)
 
 def answer_patterns(answered, keys):
     """{(key, waves answered): cases} of one scale, from ``answered`` ({case id: the waves it
-    has a score at}) and ``keys`` (see ``case_keys``)."""
+    has a score at}, published cases only) and ``keys`` ({case id: ``Published.key``})."""
     return Counter((keys[case], frozenset(waves)) for case, waves in answered.items() if waves)
 
 

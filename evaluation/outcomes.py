@@ -1,11 +1,13 @@
 """The outcome dashboard: per scale, how the cohort scored at each wave, how much it changed,
 and how many answered (attrition). Aggregates only: no case is shown, and the filters and
-figures on offer follow ``evaluation.disclosure``."""
+figures on offer follow ``evaluation.disclosure``. The cohorts are drawn from the export's
+publication: a filter selects the cases whose *published* values meet it, never their own."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
+from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -45,10 +47,11 @@ class OutcomeFilters(PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offer = disclosure.offer_filters(disclosure.dashboard_counts(), min_group())
+        self.publication = disclosure.publish()
+        self.offer = disclosure.offer_filters(self.publication.dashboard_counts(), min_group())
         self.fields["programme"].queryset = Programme.objects.filter(
-            pk__in=self.offer.programmes)
-        self.fields["sector"].queryset = Sector.objects.filter(pk__in=self.offer.sectors)
+            code__in=self.offer.programmes)
+        self.fields["sector"].queryset = Sector.objects.filter(code__in=self.offer.sectors)
         self.fields["period"].choices = _periods(self.offer)
 
     def _data(self):
@@ -65,23 +68,6 @@ class OutcomeFilters(PortalForm):
             programme=data["programme"].code if data.get("programme") else "",
             sector=data["sector"].code if data.get("sector") else "",
             period=data.get("period") or "")
-
-    def cohort(self):
-        """The cases admitted to the programme that match the filters."""
-        cases = disclosure.admitted()
-        data = self._data()
-        if data.get("programme"):
-            cases = cases.filter(programme=data["programme"])
-        if data.get("sector"):
-            cases = cases.filter(screening_request__sector=data["sector"])
-        if data.get("period"):
-            year, _sep, quarter = data["period"].partition("-Q")
-            cases = cases.filter(approved_at__year=int(year))
-            if quarter:
-                first_month = 3 * (int(quarter) - 1) + 1
-                cases = cases.filter(approved_at__month__gte=first_month,
-                                     approved_at__month__lt=first_month + 3)
-        return cases
 
 
 @dataclass
@@ -147,34 +133,49 @@ def _shown_change(change, allowed=True):
     return statistics.PairedChange(change.n, None, None, None, None)
 
 
+def _responses(publication, selection):
+    """Invited and completed per wave for the published cases of ``selection``, from one
+    aggregate over the invitations by cell."""
+    cells = publication.cells(selection)
+    invited, completed = defaultdict(int), defaultdict(int)
+    rows = (disclosure.cell_keyed(SurveyInvitation.objects.filter(
+                case__in=disclosure.admitted()), "case__")
+            .order_by().values_list(*disclosure.EXPORT_FIELDS, "wave")
+            .annotate(invited=Count("pk", filter=Q(sent_at__isnull=False)),
+                      completed=Count("pk", filter=Q(completed_at__isnull=False))))
+    for *cell, wave, sent, done in rows:
+        if tuple(cell) in cells:
+            invited[wave] += sent
+            completed[wave] += done
+    return [WaveResponse(wave, Wave(wave).label, invited[wave], completed[wave])
+            for wave in WAVES]
+
+
 def report(filters, language=None):
     """The dashboard for the cohort of ``filters`` (a valid OutcomeFilters)."""
     language = (language or translation.get_language() or "nl")[:2]
-    cohort = filters.cohort()
-    size = cohort.count()
+    publication, selection = filters.publication, filters.selection()
+    size = publication.size(selection)
     if size < min_group():
         return Report(size, [], [], suppressed=True)
-    invitations = SurveyInvitation.objects.filter(case__in=cohort)
-    responses = [
-        WaveResponse(wave, Wave(wave).label,
-                     invitations.filter(wave=wave, sent_at__isnull=False).count(),
-                     invitations.filter(wave=wave, completed_at__isnull=False).count())
-        for wave in WAVES
-    ]
+    responses = _responses(publication, selection)
     # {(instrument code, subscale): {wave: {case: value}}} for the cohort, and which waves every
-    # admitted case answered: what may be shown depends on all the groups a user could choose.
+    # published case answered: what may be shown depends on all the groups a user could choose.
+    published = publication.cases()
+    in_cohort = {case for case, shown in published.items() if selection.admits(shown)}
     values = defaultdict(lambda: defaultdict(dict))
     answered = defaultdict(lambda: defaultdict(set))
-    in_cohort = set(cohort.order_by().values_list("pk", flat=True))
     scores = (Score.objects.filter(invitation__case__in=disclosure.admitted(),
                                    value__isnull=False, invitation__completed_at__isnull=False)
               .values_list("instrument__code", "subscale", "invitation__wave",
                            "invitation__case_id", "value"))
     for code, subscale, wave, case_id, value in scores.iterator(chunk_size=2000):
+        if case_id not in published:
+            continue  # left out of the export: in no group of the dashboard either
         answered[(code, subscale)][case_id].add(wave)
         if case_id in in_cohort:
             values[(code, subscale)][wave][case_id] = value
-    keys = disclosure.case_keys()
+    keys = {case: shown.key for case, shown in published.items()}
     scales = []
     for instrument in _latest_scored_instruments():
         definition = instrument.definition

@@ -133,7 +133,7 @@ def export_csv(request):
     filters = outcomes.OutcomeFilters(request.GET)
     if not filters.is_valid():
         return HttpResponseBadRequest(_("Choose the filters from the lists."))
-    cases = disclosure.published_cases(filters.selection())
+    cases = disclosure.published_cases(filters.selection(), filters.publication)
     if len(cases) < outcomes.min_group():
         return HttpResponseBadRequest(_(
             "This selection has fewer than %(min)s participants: it is not exported, so that no "

@@ -199,7 +199,8 @@ def assert_no_shown_group_differs_by_fewer_than(k):
     for data in offered_selections():
         found = answered(data)
         if found is not None:
-            cases = set(outcomes.OutcomeFilters(data).cohort().values_list("pk", flat=True))
+            selection = outcomes.OutcomeFilters(data).selection()
+            cases = {case for case, _shown in disclosure.published_cases(selection)}
             shown.append((cases, found))
     assert shown
     for (cases, found), (other_cases, other) in itertools.permutations(shown, 2):
@@ -220,44 +221,50 @@ def min3(settings, instruments):
 @pytest.mark.django_db
 def test_dashboard_attack_all_programmes_minus_botp_fails(client, world, programmes, min3):
     """n x mean of "all programmes" minus n x mean of "BOTP" gave the one FA-BOTP
-    participant's score."""
+    participant's score. The export leaves them out, a group of one at every step, and so
+    does every group of the dashboard: "all programmes" is BOTP."""
+    botp, fa_botp = programmes["botp"], programmes["fa-botp"]
     for score in (10, 12, 14, 16):
-        admitted_case(world, programmes["botp"], (2025, 1, 15), pre=score)
-    admitted_case(world, programmes["fa-botp"], (2025, 1, 15), pre=40)
+        admitted_case(world, botp, (2025, 1, 15), pre=score)
+    admitted_case(world, fa_botp, (2025, 1, 15), pre=40)
     whole = answered({})
-    assert whole["wave", Wave.PRE] == (5, pytest.approx(92))
-    assert answered({"programme": programmes["botp"].pk}) is None
-    assert answered({"programme": programmes["fa-botp"].pk}) is None
+    assert whole["wave", Wave.PRE] == (4, pytest.approx(52))
+    assert subtract(whole, answered({"programme": botp.pk}), ("wave", Wave.PRE)) == (
+        0, pytest.approx(0))
+    assert not outcomes.OutcomeFilters({"programme": fa_botp.pk}).is_valid()
     client.force_login(world.researcher)
-    page = client.get(reverse("evaluation:outcomes"), {"programme": programmes["botp"].pk})
-    text = page.content.decode()
-    assert "This selection is not offered" in text and "13.00" not in text  # the BOTP pre-test mean
-    assert "18.40" in client.get(reverse("evaluation:outcomes")).content.decode()
+    for data in ({}, {"programme": botp.pk}):
+        text = client.get(reverse("evaluation:outcomes"), data).content.decode()
+        assert "13.00" in text and "18.40" not in text  # 18.40: the mean with the fifth
     assert_no_shown_group_differs_by_fewer_than(3)
 
 
 @pytest.mark.django_db
 def test_dashboard_attack_all_sectors_minus_hospital_fails(world, programmes, min3):
+    """All sectors minus hospital gave the one banker's score: the export leaves them out,
+    and so does the dashboard."""
     hospital = Sector.objects.get(code="hospital")
     for score in (10, 12, 14, 16):
         admitted_case(world, programmes["botp"], (2025, 1, 15), "hospital", pre=score)
     admitted_case(world, programmes["botp"], (2025, 1, 15), "banking", pre=40)
-    # Neither sector is offered: each would leave the other as the rest.
-    assert not outcomes.OutcomeFilters({"sector": hospital.pk}).is_valid()
-    assert subtract(answered({}), answered({"sector": hospital.pk}), ("wave", Wave.PRE)) is None
+    assert not outcomes.OutcomeFilters({"sector": Sector.objects.get(code="banking").pk}
+                                       ).is_valid()
+    assert subtract(answered({}), answered({"sector": hospital.pk}), ("wave", Wave.PRE)) == (
+        0, pytest.approx(0))
     assert_no_shown_group_differs_by_fewer_than(3)
 
 
 @pytest.mark.django_db
 def test_dashboard_attack_year_minus_quarter_fails(world, programmes, min3):
+    """A year minus its first quarter gave the score of the one admitted in the second: the
+    export leaves them out, and so does the dashboard."""
     for score in (10, 12, 14, 16):
         admitted_case(world, programmes["botp"], (2025, 2, 15), pre=score)
     admitted_case(world, programmes["botp"], (2025, 5, 15), pre=40)
-    assert answered({"period": "2025"}) is not None
-    assert not outcomes.OutcomeFilters({"period": "2025-Q1"}).is_valid()
+    assert not outcomes.OutcomeFilters({"period": "2025-Q2"}).is_valid()
     for whole in ({}, {"period": "2025"}):
         assert subtract(answered(whole), answered({"period": "2025-Q1"}),
-                        ("wave", Wave.PRE)) is None
+                        ("wave", Wave.PRE)) == (0, pytest.approx(0))
     assert_no_shown_group_differs_by_fewer_than(3)
 
 
@@ -324,3 +331,113 @@ def test_offer_withdraws_only_the_filters_that_single_someone_out():
     offer = disclosure.offer_filters(counts, 10)
     assert offer == disclosure.Offer(frozenset({1, 2}), frozenset({7, 8}), frozenset({2025}),
                                      frozenset())
+
+
+# --- The dashboard and the export together ------------------------------------------------------
+
+
+def matches(row, data):
+    """Whether an export ``row``'s published values put it in the dashboard selection ``data``,
+    as a researcher holding both would read them."""
+    form = outcomes.OutcomeFilters(data)
+    assert form.is_valid(), form.errors
+    chosen = form.cleaned_data
+    if chosen.get("programme") and row["programme"] != chosen["programme"].code:
+        return False
+    if chosen.get("sector") and row["sector"] != chosen["sector"].code:
+        return False
+    period = chosen.get("period")
+    if period:
+        year, _sep, quarter = period.partition("-Q")
+        shown = row["approved_period"]
+        if shown.partition("-")[0] != year:
+            return False
+        if quarter and shown not in (f"{year}-Q{quarter}",
+                                     *(f"{year}-{3 * (int(quarter) - 1) + m:02d}"
+                                       for m in (1, 2, 3))):
+            return False
+    return True
+
+
+def from_export(rows, data):
+    """The DASS depression figures of the selection ``data``, worked out from the export's rows
+    alone: {figure: (n, n x mean)}."""
+    scores = defaultdict(dict)
+    for row in rows:
+        if row["dass21_depression"] and matches(row, data):
+            scores[row["wave"]][row["pseudonym"]] = float(row["dass21_depression"])
+    found = {("wave", wave): (len(scores[wave]), sum(scores[wave].values())) for wave in WAVES}
+    for wave in WAVES[1:]:
+        both = scores[Wave.PRE].keys() & scores[wave].keys()
+        found["change", wave] = (len(both),
+                                 sum(scores[wave][p] - scores[Wave.PRE][p] for p in both))
+    return found
+
+
+def assert_the_dashboard_tells_nothing_the_export_does_not(client, world):
+    """Every offered selection's participants and every figure shown for it are those of the
+    export's rows with the same published values: setting one output beside the other, or
+    subtracting one from the other, leaves no one over."""
+    rows = exported(client, world)
+    checked = 0
+    for data in offered_selections():
+        report = outcomes.report(outcomes.OutcomeFilters(data), language="en")
+        people = {row["pseudonym"] for row in rows if matches(row, data)}
+        assert report.cohort_size == len(people), data
+        shown, derived = answered(data) or {}, from_export(rows, data)
+        for figure, (n, total) in shown.items():
+            assert derived[figure] == (n, pytest.approx(total)), (data, figure)
+            checked += 1
+    assert checked
+
+
+@pytest.fixture
+def blanked_banker(world, programmes, min3):
+    """Three hospital and three banking participants of 2025-01, one banking participant of
+    2025-02 and two hospital participants of 2025-03. The export publishes the banker of
+    2025-02 without a sector, as "2025", among the two of 2025-03."""
+    botp = programmes["botp"]
+    for i in range(3):
+        admitted_case(world, botp, (2025, 1, 15), "hospital", pre=10 + i)
+        admitted_case(world, botp, (2025, 1, 20), "banking", pre=20 + i)
+    admitted_case(world, botp, (2025, 2, 10), "banking", pre=33)
+    for score in (5, 6):
+        admitted_case(world, botp, (2025, 3, 5), "hospital", pre=score)
+
+
+@pytest.mark.django_db
+def test_combined_attack_dashboard_banking_minus_exported_banking_rows_fails(
+        client, world, blanked_banker):
+    """The dashboard's banking n x mean minus the export's banking rows gave the score of the
+    one banker whose sector the export blanked, and with it their row's sector."""
+    banking = Sector.objects.get(code="banking")
+    rows = exported(client, world)
+    blanked = [(row["sector"], row["approved_period"]) for row in rows
+               if row["dass21_depression"] == "33.0000"]
+    assert blanked == [("", "2025")]
+    dashboard = answered({"sector": banking.pk})["wave", Wave.PRE]
+    banking_rows = [float(row["dass21_depression"]) for row in rows
+                    if row["sector"] == "banking" and row["wave"] == Wave.PRE]
+    people, total = dashboard[0] - len(banking_rows), dashboard[1] - sum(banking_rows)
+    assert (people, total) == (0, pytest.approx(0))
+    assert dashboard == (3, pytest.approx(63))
+    assert_the_dashboard_tells_nothing_the_export_does_not(client, world)
+
+
+@pytest.mark.django_db
+def test_combined_attack_dashboard_all_minus_export_all_fails(client, world, programmes, min3):
+    """The one FA-BOTP participant is in a group under three at every step of the export's
+    generalisation, so the export leaves them out; the dashboard's total minus the export's
+    total gave their answers."""
+    for score in (10, 12, 14, 16):
+        admitted_case(world, programmes["botp"], (2025, 1, 15), pre=score)
+    admitted_case(world, programmes["fa-botp"], (2025, 1, 15), pre=40)
+    rows = exported(client, world)
+    exported_pre = [float(row["dass21_depression"]) for row in rows if row["wave"] == Wave.PRE]
+    assert 40 not in exported_pre
+    dashboard = answered({})["wave", Wave.PRE]
+    people, total = dashboard[0] - len(exported_pre), dashboard[1] - sum(exported_pre)
+    assert (people, total) == (0, pytest.approx(0))
+    report = outcomes.report(outcomes.OutcomeFilters({}), language="en")
+    assert report.cohort_size == len({row["pseudonym"] for row in rows}) == 4
+    assert_the_dashboard_tells_nothing_the_export_does_not(client, world)
