@@ -8,13 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from botp import notifications
-from botp.models import CaseState, DurationAlert
-
-# Open cases that the programme has admitted: the clock runs from their approval.
-RUNNING_STATES = [
-    CaseState.AWAITING_BTP_CHOICE, CaseState.BTP_PROPOSED, CaseState.IN_DIAGNOSIS,
-    CaseState.DIAGNOSIS_REVIEW, CaseState.NOT_CONFIRMED, CaseState.IN_TREATMENT,
-]
+from botp.models import DurationAlert
 
 
 def add_months(day, months):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from botp import mail, outbox
 from botp.models import CaseEvent, DurationAlert, Participant, Role, User
 from botp.models import CaseState as S
+from botp.policy import Relation as R
 
 
 class Audience:
@@ -55,43 +56,31 @@ def _role(role):
             for pk in User.objects.filter(role=role, is_active=True).values_list("pk", flat=True)]
 
 
-def recipients_for(event):
-    """The next actors for the state the case has just entered, without the one who acted."""
-    case = event.case
-    to_state = event.to_state
-    if to_state == S.REQUESTED:
-        people = _role(Role.FEDRIS_ADMIN)
-    elif to_state == S.AWAITING_BTP_CHOICE:
-        # On approval the participant gets the activation e-mail from intake instead.
-        people = _user(case.referrer) if event.action == "approve" else _participant(case)
-    elif to_state == S.BTP_PROPOSED:
-        people = _btp(case)
-    elif to_state == S.IN_DIAGNOSIS:
-        people = _participant(case) + (_btp(case) if event.action == "request_information" else [])
-    elif to_state == S.DIAGNOSIS_REVIEW:
-        people = _role(Role.FEDRIS_PSYCHOLOGIST)
-    elif to_state == S.NOT_CONFIRMED:
-        people = _participant(case) + _btp(case)
-    elif to_state == S.IN_TREATMENT:
-        people = _participant(case) + _btp(case) + _isps(case)
-    elif to_state == S.INELIGIBLE:
-        people = _participant(case) + _user(case.referrer)
-    elif to_state in (S.COMPLETED, S.CLOSED):
-        people = _participant(case)
-    elif to_state == S.WITHDRAWN:
-        people = _btp(case) + _role(Role.FEDRIS_ADMIN)
-    else:
-        people = []
+def _people(relation, case):
+    return {
+        R.FEDRIS_ADMIN: lambda: _role(Role.FEDRIS_ADMIN),
+        R.FEDRIS_PSYCHOLOGIST: lambda: _role(Role.FEDRIS_PSYCHOLOGIST),
+        R.REFERRER: lambda: _user(case.referrer),
+        R.BTP: lambda: _btp(case),
+        R.ISP: lambda: _isps(case),
+        R.PARTICIPANT: lambda: _participant(case),
+    }[relation]()
+
+
+def recipients_for(event, relations):
+    """The people holding ``relations`` to the event's case, without the one who acted."""
     unique = {}
-    for kind, pk, audience in people:
-        if not (kind == "user" and pk == event.actor_id):
-            unique.setdefault((kind, pk), audience)
+    for relation in sorted(relations):
+        for kind, pk, audience in _people(relation, event.case):
+            if not (kind == "user" and pk == event.actor_id):
+                unique.setdefault((kind, pk), audience)
     return [(kind, pk, audience) for (kind, pk), audience in unique.items()]
 
 
-def announce(event):
-    """Record the e-mails ``event`` causes; call inside the transaction that wrote it."""
-    for kind, pk, audience in recipients_for(event):
+def announce(event, relations):
+    """Record the e-mails telling ``relations`` of ``event`` (the workflow says who: see
+    botp.states); call inside the transaction that wrote the event."""
+    for kind, pk, audience in recipients_for(event, relations):
         outbox.enqueue(
             "case_event", f"case_event:{event.pk}:{kind}:{pk}", case=event.case,
             payload={"event": event.pk, kind: pk, "audience": audience},

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, connection
 
-from botp import duration, outbox
+from botp import duration, outbox, states
 from botp.models import Case
 
 
@@ -32,7 +32,7 @@ def check_durations():
     """Daily (beat): warn about cases nearing their programme's maximum duration and flag those
     past it. Safe to run twice: each alert is recorded, and mailed, once."""
     cases = Case.objects.filter(
-        state__in=duration.RUNNING_STATES, approved_at__isnull=False
+        state__in=states.CLOCK_RUNS, approved_at__isnull=False
     ).select_related("programme", "btp__user")
     return len(duration.raise_alerts(cases))
 

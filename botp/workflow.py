@@ -13,14 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp import audit, notifications, policy
+from botp import audit, notifications, policy, states
 from botp.models import (
-    OPEN_STATES,
     AuditEntry,
     Case,
     CaseEvent,
     Provider,
     Referral,
+    SessionPhase,
     SessionStatus,
 )
 from botp.models import CaseState as S
@@ -105,6 +105,8 @@ class Transition:
     manual: bool = True
     # Its reason is clinical content (a diagnostic judgement), not administration.
     clinical: bool = False
+    # Who is told, when not those the target state names (botp.states).
+    told: frozenset | None = None
 
     def allowed_from(self, state):
         return state in self.sources
@@ -115,17 +117,19 @@ class Transition:
 
 
 def _t(action, label, sources, target, relations, guards=(), effects=(), manual=True,
-       clinical=False):
+       clinical=False, told=None):
     return Transition(
         action, label, frozenset(sources), target, frozenset(relations),
         tuple(guards), tuple(effects), manual, clinical,
+        frozenset(told) if told is not None else None,
     )
 
 
 TRANSITIONS = {t.action: t for t in [
+    # The worker hears of it by the approval e-mail with their activation link instead.
     _t("approve", _("Approve the request"),
        [S.REQUESTED], S.AWAITING_BTP_CHOICE, [R.FEDRIS_ADMIN],
-       effects=[_approved], manual=False),
+       effects=[_approved], manual=False, told=[R.REFERRER]),
     _t("declare_ineligible", _("Declare not eligible"),
        [S.REQUESTED], S.INELIGIBLE, [R.FEDRIS_ADMIN],
        guards=[_require_reason], manual=False),
@@ -155,11 +159,17 @@ TRANSITIONS = {t.action: t for t in [
        [S.IN_TREATMENT], S.COMPLETED, [R.BTP], manual=False),
     # Why someone leaves the programme is often about their health: not for administrators.
     _t("withdraw", _("Withdraw from the programme"),
-       OPEN_STATES, S.WITHDRAWN, [R.PARTICIPANT, R.FEDRIS_ADMIN],
+       states.OPEN, S.WITHDRAWN, [R.PARTICIPANT, R.FEDRIS_ADMIN],
        guards=[_require_reason], clinical=True),
 ]}
 
-FINAL_TARGETS = {S.INELIGIBLE, S.CLOSED, S.COMPLETED, S.WITHDRAWN}
+
+def told(event):
+    """The relations told of ``event``: its transition's, or those its new state names."""
+    transition = TRANSITIONS.get(event.action)
+    if transition is not None and transition.told is not None:
+        return transition.told
+    return states.told_on_entering(event.to_state)
 
 
 @dataclass(frozen=True)
@@ -172,11 +182,16 @@ class Activity:
     relations: frozenset
 
 
+def _recording(phase):
+    """The states whose sessions of ``phase`` may be recorded (botp.states)."""
+    return frozenset(state for state, meaning in states.STATES.items() if meaning.phase == phase)
+
+
 ACTIVITIES = {a.name: a for a in [
-    Activity("record_diagnosis_session", frozenset({S.IN_DIAGNOSIS}), frozenset({R.BTP})),
+    Activity("record_diagnosis_session", _recording(SessionPhase.DIAGNOSIS), frozenset({R.BTP})),
     Activity("write_diagnosis_report", frozenset({S.IN_DIAGNOSIS}), frozenset({R.BTP})),
-    Activity("record_debrief_session", frozenset({S.NOT_CONFIRMED}), frozenset({R.BTP})),
-    Activity("record_treatment_session", frozenset({S.IN_TREATMENT}),
+    Activity("record_debrief_session", _recording(SessionPhase.DEBRIEF), frozenset({R.BTP})),
+    Activity("record_treatment_session", _recording(SessionPhase.TREATMENT),
              frozenset({R.BTP, R.ISP})),
     Activity("amend_plan", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
     Activity("manage_meeting", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
@@ -257,7 +272,7 @@ def open_case(programme, participant, referrer, *, request_key, payload=None):
         from_state="", to_state=S.REQUESTED, payload=payload or {},
     )
     audit.record(referrer, AuditEntry.Kind.CHANGE, "screening request submitted", case=case)
-    notifications.announce(event)
+    notifications.announce(event, states.told_on_entering(S.REQUESTED))
     return case
 
 
@@ -305,7 +320,7 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
             effect(locked, actor, payload)
         locked.state = transition.target
         locked.version += 1
-        if transition.target in FINAL_TARGETS:
+        if states.of(transition.target).final:
             locked.ended_at = timezone.now()
         locked.save()
 
@@ -314,7 +329,7 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
             from_state=from_state, to_state=transition.target, payload=payload,
         )
         audit.record(actor, AuditEntry.Kind.CHANGE, f"transition:{action}", case=locked)
-        notifications.announce(event)
+        notifications.announce(event, told(event))
 
     # Give the caller the case as it now stands.
     for name in ("state", "version", "btp_id", "approved_at", "treatment_started_at",

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from botp import audit, pages, policy, workflow
+from botp import audit, pages, policy, sessions, states, workflow
 from botp.forms import CaseVersionForm
 from botp.models import AuditEntry, CaseState, SessionPhase
 from botp.policy import Action, Capability
@@ -25,11 +25,14 @@ from diagnosis.forms import (
 DIRECTORY_PAGE_SIZE = 10
 QUEUE_PAGE_SIZE = 25
 
-# The session a BTP records in each state of stage 2.
-SESSION_PHASE_IN_STATE = {
-    CaseState.IN_DIAGNOSIS: (SessionPhase.DIAGNOSIS, "record_diagnosis_session"),
-    CaseState.NOT_CONFIRMED: (SessionPhase.DEBRIEF, "record_debrief_session"),
-}
+# The phases whose sessions a BTP records on this page (treatment sessions have their own).
+STAGE_2_PHASES = (SessionPhase.DIAGNOSIS, SessionPhase.DEBRIEF)
+
+
+def _recording_phase(case):
+    """The stage-2 phase whose sessions may be recorded as the case stands, or None."""
+    phase = states.of(case.state).phase
+    return phase if phase in STAGE_2_PHASES else None
 
 
 def _transition(case, user, action):
@@ -86,12 +89,13 @@ def _overview(request, case, *, session_form=None, close_form=None, status=200):
     if not allowed & {Action.VIEW_SESSIONS, Action.VIEW_CLINICAL}:
         raise PermissionDenied
     clinical = Action.VIEW_CLINICAL in allowed
-    phase, activity = SESSION_PHASE_IN_STATE.get(case.state, (None, None))
+    phase = _recording_phase(case)
+    activity = sessions.ACTIVITY_FOR_PHASE[phase] if phase else None
     context = {
         "case": case,
         "clinical": clinical,
         "sessions": policy.visible_sessions(user, case)
-        .filter(session_type__phase__in=[SessionPhase.DIAGNOSIS, SessionPhase.DEBRIEF])
+        .filter(session_type__phase__in=STAGE_2_PHASES)
         .select_related("session_type", "provider__user"),
         "reports": services.readable_reports(case, user),
         "may_write": workflow.may(case, user, "write_diagnosis_report"),
@@ -121,7 +125,7 @@ def record_session(request, reference):
     # Who may not see the sessions learns nothing of the case's state from this page.
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_SESSIONS)
     form = SessionForm(request.POST)
-    phase, _activity = SESSION_PHASE_IN_STATE.get(case.state, (None, None))
+    phase = _recording_phase(case)
     if phase is None:
         messages.error(request, _("No diagnosis or debrief session can be recorded now."))
         return _overview(request, case, session_form=form, status=409)

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from botp.models import OPEN_STATES, Case, Participant
+from botp import states
+from botp.models import Case, Participant
 
 
 @dataclass(frozen=True)
@@ -54,5 +55,5 @@ def checks(request):
 def has_other_open_case(niss_hash):
     """Whether a worker with this NISS has an open case (checked before theirs is opened)."""
     return Case.objects.filter(
-        participant__in=Participant.objects.filter(niss_hash=niss_hash), state__in=OPEN_STATES
+        participant__in=Participant.objects.filter(niss_hash=niss_hash), state__in=states.OPEN
     ).exists()

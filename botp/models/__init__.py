@@ -1,8 +1,5 @@
 from .api_token import ApiToken
 from .case import (
-    FINAL_STATES,
-    OPEN_STATES,
-    REFERRER_STAGES,
     AuditEntry,
     Case,
     CaseEvent,
@@ -44,7 +41,7 @@ from .session import Session, SessionFormat, SessionStatus
 
 __all__ = [
     "ApiToken",
-    "FINAL_STATES", "OPEN_STATES", "REFERRER_STAGES", "ReferrerStage", "AuditEntry", "Case",
+    "ReferrerStage", "AuditEntry", "Case",
     "CaseEvent", "CaseState", "DurationAlert", "FrozenOnceSubmitted", "Referral",
     "BTP_PROFESSIONS", "ISP_PROFESSIONS", "PROFESSIONAL_ROLES", "Language", "Participant",
     "Profession", "Province", "Provider", "Referrer", "ReferrerKind", "Role", "SpokenLanguage",

@@ -20,15 +20,6 @@ class CaseState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-FINAL_STATES = {
-    CaseState.INELIGIBLE,
-    CaseState.COMPLETED,
-    CaseState.CLOSED,
-    CaseState.WITHDRAWN,
-}
-OPEN_STATES = [state for state in CaseState if state not in FINAL_STATES]
-
-
 class ReferrerStage(models.TextChoices):
     """What a referrer may know of a case: its administrative stage, never a clinical outcome."""
 
@@ -37,23 +28,6 @@ class ReferrerStage(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
     IN_PROGRAMME = "in_programme", _("In programme")
     CLOSED = "closed", _("Closed")
-
-
-# A not-confirmed diagnosis reads as "in programme" until the debrief closes the case, so the
-# referrer never learns the psychologist's decision.
-REFERRER_STAGES = {
-    CaseState.REQUESTED: ReferrerStage.RECEIVED,
-    CaseState.INELIGIBLE: ReferrerStage.NOT_ELIGIBLE,
-    CaseState.AWAITING_BTP_CHOICE: ReferrerStage.APPROVED,
-    CaseState.BTP_PROPOSED: ReferrerStage.APPROVED,
-    CaseState.IN_DIAGNOSIS: ReferrerStage.IN_PROGRAMME,
-    CaseState.DIAGNOSIS_REVIEW: ReferrerStage.IN_PROGRAMME,
-    CaseState.NOT_CONFIRMED: ReferrerStage.IN_PROGRAMME,
-    CaseState.IN_TREATMENT: ReferrerStage.IN_PROGRAMME,
-    CaseState.COMPLETED: ReferrerStage.CLOSED,
-    CaseState.CLOSED: ReferrerStage.CLOSED,
-    CaseState.WITHDRAWN: ReferrerStage.CLOSED,
-}
 
 
 class Referral(models.TextChoices):
@@ -160,12 +134,10 @@ class Case(models.Model):
             Case.objects.filter(pk=self.pk).update(reference=self.reference)
 
     @property
-    def is_open(self):
-        return self.state not in FINAL_STATES
-
-    @property
     def referrer_stage(self):
-        return REFERRER_STAGES[self.state]
+        from botp import states  # the table reads the models: imported when used
+
+        return ReferrerStage(states.of(self.state).referrer_stage)
 
 
 class CaseEvent(AppendOnly):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from botp import workflow
+from botp import states, workflow
 from botp.models import AuditEntry, Case, CaseEvent, CaseState
 from botp.policy import Relation
 
@@ -191,7 +191,7 @@ def test_final_states_record_the_end_date(world):
     assert case.ended_at is None
     workflow.perform(case, "declare_ineligible", world.admin, payload={"reason": "sector"})
     case.refresh_from_db()
-    assert case.ended_at is not None and not case.is_open
+    assert case.ended_at is not None and case.state in states.FINAL
 
 
 @pytest.mark.django_db
@@ -200,3 +200,28 @@ def test_case_references_follow_the_programme_prefix_and_year(world, programmes)
     assert case.reference == f"BOTP-{case.requested_at.year}-{case.pk:06d}"
     fa_case = Case.objects.create(programme=programmes["fa-botp"], participant=case.participant)
     assert fa_case.reference == f"FABOTP-{fa_case.requested_at.year}-{fa_case.pk:06d}"
+
+
+def test_every_state_has_its_meaning_and_the_final_ones_end_the_case():
+    assert set(states.STATES) == set(CaseState)
+    assert states.FINAL == {CaseState.INELIGIBLE, CaseState.COMPLETED, CaseState.CLOSED,
+                            CaseState.WITHDRAWN}
+    # No transition leaves a final state; every open state has someone who must act.
+    for transition in workflow.TRANSITIONS.values():
+        assert not transition.sources & states.FINAL, transition.action
+    for state in states.OPEN:
+        assert states.of(state).next_actors, state
+
+
+@pytest.mark.django_db
+def test_who_is_told_follows_the_state_table(world):
+    from botp.models import OutboxMessage
+
+    case = world.case(CaseState.DIAGNOSIS_REVIEW, btp=world.btp)
+    event = workflow.perform(case, "request_information", world.psychologist,
+                             payload={"reason": "Sleep?"})
+    told = set(OutboxMessage.objects.filter(case=case, kind="case_event")
+               .values_list("key", flat=True))
+    # In diagnosis the BTP must act; the participant is told too; the psychologist acted.
+    assert told == {f"case_event:{event.pk}:user:{world.btp.user.pk}",
+                    f"case_event:{event.pk}:user:{world.participant.pk}"}

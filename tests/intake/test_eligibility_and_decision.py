@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from botp import workflow
+from botp import states, workflow
 from botp.models import CaseEvent, CaseState, Sector
 from intake import eligibility, services
 from intake.models import ScreeningRequest
@@ -101,7 +101,7 @@ def test_not_eligible_ends_the_case_and_tells_referrer_and_worker(
                         reason_code="sick_leave", reason_text="90 days")
     case = screening.case
     case.refresh_from_db()
-    assert case.state == CaseState.INELIGIBLE and not case.is_open
+    assert case.state == CaseState.INELIGIBLE and case.state in states.FINAL
     recipients = {address for m in mail.outbox for address in m.to}
     assert {"eva.peeters@example.org", world.referrer.email} <= recipients
     event = CaseEvent.objects.get(case=case, action="declare_ineligible")
