@@ -7,4 +7,7 @@ class BotpConfig(AppConfig):
     verbose_name = _("BOTP core")
 
     def ready(self):
-        from botp import documents, notifications  # noqa: F401  (their outbox kinds register)
+        # Importing them registers their outbox kinds.
+        from botp import account_audit, documents, invitations, notifications  # noqa: F401
+
+        account_audit.connect()
