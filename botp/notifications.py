@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from botp import mail, outbox
 from botp.models import CaseEvent, DurationAlert, Participant, Role, User
 from botp.models import CaseState as S
+from botp.policy import Relation
 
 
 class Audience:
@@ -65,7 +66,9 @@ def recipients_for(event):
         # On approval the participant gets the activation e-mail from intake instead.
         people = _user(case.referrer) if event.action == "approve" else _participant(case)
     elif to_state == S.BTP_PROPOSED:
-        people = _btp(case)
+        # Fedris chose on the participant's behalf: they are told, so a choice they did not
+        # ask for does not go unnoticed.
+        people = _btp(case) + (_participant(case) if _chosen_by_fedris(event) else [])
     elif to_state == S.IN_DIAGNOSIS:
         people = _participant(case) + (_btp(case) if event.action == "request_information" else [])
     elif to_state == S.DIAGNOSIS_REVIEW:
@@ -87,6 +90,10 @@ def recipients_for(event):
         if not (kind == "user" and pk == event.actor_id):
             unique.setdefault((kind, pk), audience)
     return [(kind, pk, audience) for (kind, pk), audience in unique.items()]
+
+
+def _chosen_by_fedris(event):
+    return event.action == "choose_btp" and event.actor_role == Relation.FEDRIS_ADMIN
 
 
 def announce(event):
@@ -140,6 +147,9 @@ def _deliver_event(message, mailer):
         "programme": case.programme.name,
         "link": case_link(case),
     }
+    if audience == Audience.PARTICIPANT and _chosen_by_fedris(event):
+        context["chosen_for_you"] = True
+        context["asked_via"] = event.asked_via_label
     if event.to_state == S.INELIGIBLE and audience == Audience.PARTICIPANT:
         context["referral"] = getattr(case.programme, f"non_eligible_referral_{language}", "")
     mailer.send(mail.compose(message, to=to, language=language,
