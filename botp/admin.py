@@ -5,20 +5,27 @@ audit every read. The audit trail is listed read-only; case events are not shown
 their reasons can be clinical.
 """
 
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
 from allauth.account.decorators import secure_admin_login
+from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin as BaseAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django import forms
-from django.contrib import admin
-from django.contrib.auth import forms as auth_forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from botp.forms import CleanTextMixin, PortalModelForm
+from botp import invitations, policy
+from botp.forms import PortalModelForm
 from botp.models import (
     ApiToken,
     AuditEntry,
     Document,
+    Invitation,
+    Language,
     Programme,
     Provider,
     Referrer,
@@ -30,54 +37,60 @@ from botp.models import (
     User,
 )
 
-# Accounts that reach clinical content or decide on cases: only a superuser creates them.
-ADMINISTRATOR_MAY_NOT_CREATE = {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER}
-
 # The back office logs in through allauth, so two-factor authentication applies here too.
 admin.site.login = secure_admin_login(admin.site.login)
 
 
+# --- Accounts ---------------------------------------------------------------------------------
+#
+# Nobody sets or changes another person's password here, a superuser neither: accounts are
+# made by an invitation to the person's own address (botp.invitations), and a forgotten
+# password is reset by its owner by e-mail. An account's e-mail address and role stay what the
+# invitation made them: a new address could receive the owner's password reset, and a new role
+# would carry the account's history into another one's access.
+
+
 # Names typed in the back office are shown to participants and providers: the same text rules
-# as the portal's own forms (botp.text).
+# as the portal's own forms (botp.text), through PortalForm and PortalModelForm.
 
 
-class UserChangeForm(CleanTextMixin, auth_forms.UserChangeForm):
-    pass
+class UserChangeForm(PortalModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "language", "is_active", "is_staff", "is_superuser",
+                  "groups"]
 
-
-class UserCreationForm(CleanTextMixin, auth_forms.UserCreationForm):
-    pass
+    def clean(self):
+        data = super().clean()
+        if data.get("is_staff") and self.instance.role != Role.FEDRIS_ADMIN:
+            self.add_error("is_staff", _("Only a Fedris administrator's account is staff."))
+        return data
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserChangeForm
-    add_form = UserCreationForm
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "role", "is_active"]
-    list_filter = ["role", "is_active"]
+    list_display = ["email", "first_name", "last_name", "role", "is_active", "is_staff"]
+    list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["first_name", "last_name", "role", "language"]}),
+        (None, {"fields": ["email", "role"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "language"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"fields": ["email", "role", "password1", "password2"]})]
 
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser changes who is staff or superuser, an existing account's role or
-        # e-mail: otherwise an administrator could make themselves a psychologist, or take an
-        # account over by changing its address.
+        fixed = ["email", "role", "last_login", "date_joined"]
+        # Only a superuser changes who is staff or superuser: otherwise an administrator
+        # could give themselves the rights to invite psychologists.
         if request.user.is_superuser:
-            return []
-        return ["is_staff", "is_superuser", "groups"] + (["role", "email"] if obj else [])
+            return fixed
+        return fixed + ["is_staff", "is_superuser", "groups"]
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        field = super().formfield_for_choice_field(db_field, request, **kwargs)
-        if db_field.name == "role" and not request.user.is_superuser:
-            field.choices = [(value, label) for value, label in field.choices
-                             if value not in ADMINISTRATOR_MAY_NOT_CREATE]
-        return field
+    def has_add_permission(self, request):
+        return False  # accounts come from invitations
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
@@ -85,10 +98,141 @@ class UserAdmin(BaseUserAdmin):
         return super().has_change_permission(request, obj)
 
     def user_change_password(self, request, id, form_url=""):
-        # A password is changed by its owner (reset by e-mail), or by a superuser.
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        raise PermissionDenied
+
+
+class InvitationForm(PortalModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "first_name", "last_name", "language", "role"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("An account with this e-mail address exists."))
+        return email
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations to an account. Care providers are invited from their provider record, so
+    that the account is linked to it; everyone else from here."""
+
+    form = InvitationForm
+    list_display = ["email", "full_name", "role", "provider", "invited_by", "created_at",
+                    "expires_at", "status_display"]
+    list_filter = ["role"]
+    search_fields = ["email", "last_name", "first_name"]
+    actions = ["send_again", "revoke"]
+    readonly_fields = ["email", "first_name", "last_name", "language", "role", "provider",
+                       "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at",
+                       "user", "status_display"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "first_name", "last_name", "language", "role"]
+        return self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description=_("name"))
+    def full_name(self, obj):
+        return obj.full_name
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "role":
+            allowed = policy.invitable_roles(request.user) - {Role.PROVIDER}
+            field.choices = [(value, label) for value, label in field.choices
+                             if value in allowed]
+        return field
+
+    def has_change_permission(self, request, obj=None):
+        return False  # an invitation is sent, replaced or revoked, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        invitation = invitations.invite(request.user, **form.cleaned_data)
+        # The admin goes on with the object it built: make it the one recorded.
+        obj.__dict__.update({k: v for k, v in invitation.__dict__.items() if k != "_state"})
+        obj._state.adding = False
+
+    @admin.action(description=_("Send a new invitation (the earlier link stops working)"),
+                  permissions=["add"])
+    def send_again(self, request, queryset):
+        _act(self, request, queryset, lambda invitation: invitations.resend(invitation,
+                                                                            request.user),
+             _("%(count)d invitation(s) sent again."))
+
+    @admin.action(description=_("Revoke the invitation"), permissions=["add"])
+    def revoke(self, request, queryset):
+        _act(self, request, queryset, lambda invitation: invitations.revoke(invitation,
+                                                                            request.user),
+             _("%(count)d invitation(s) revoked."))
+
+
+def _act(model_admin, request, invitations_, action, done):
+    """Run ``action`` on each invitation not accepted yet, and say how it went."""
+    count = 0
+    for invitation in invitations_:
+        if invitation.accepted_at is not None:
+            continue
+        try:
+            acted = action(invitation)
+        except PermissionDenied:
+            model_admin.message_user(request, _("%(email)s: only a superuser may invite to "
+                                                "this role.") % {"email": invitation.email},
+                                     messages.ERROR)
+        except ValidationError as error:
+            model_admin.message_user(request, f"{invitation.email}: {' '.join(error.messages)}",
+                                     messages.ERROR)
+        else:
+            count += acted is not False
+    model_admin.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+
+admin.site.unregister(EmailAddress)
+admin.site.unregister(Authenticator)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(BaseEmailAddressAdmin):
+    """Read-only: an address added here could receive the owner's password reset."""
+
+    actions = []
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(BaseAuthenticatorAdmin):
+    """Two-factor devices can be removed (a lost phone: the owner sets up a new one at their
+    next login), never added or changed for someone else."""
+
+    exclude = ["data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- The provider directory -------------------------------------------------------------------
 
 
 class ProviderForm(PortalModelForm):
@@ -99,37 +243,120 @@ class ProviderForm(PortalModelForm):
 
     class Meta:
         model = Provider
-        fields = ["user", "is_btp", "is_isp", "profession", "programmes", "accredited_on",
+        fields = ["is_btp", "is_isp", "profession", "programmes", "accredited_on",
                   "training_completed", "active", "languages", "province", "postcode", "city",
                   "address", "phone"]
+
+
+class NewProviderForm(ProviderForm):
+    """A new provider record and the invitation that will make its account."""
+
+    email = forms.EmailField(
+        label=_("the provider's own e-mail address"),
+        help_text=_("The invitation goes to this address. The provider chooses their own "
+                    "password; their account is linked to this record when they accept."),
+    )
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150)
+    language = forms.ChoiceField(label=_("language of the invitation and the portal"),
+                                 choices=Language.choices)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("An account with this e-mail address exists."))
+        return email
+
+
+PROVIDER_FIELDSETS = [
+    (None, {"fields": ["is_btp", "is_isp", "profession", "programmes"]}),
+    (_("Accreditation"), {"fields": ["accredited_on", "training_completed", "active"]}),
+    (_("Practice"), {"fields": ["languages", "province", "postcode", "city", "address",
+                                "phone"]}),
+]
 
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
     """The directory participants choose from: only accredited, trained, active providers of a
-    programme appear in it (Provider.objects.btps / isps)."""
+    programme appear in it (Provider.objects.btps / isps), once they have accepted their
+    invitation. A record's account is made by that invitation and never changes."""
 
     form = ProviderForm
-    list_display = ["user", "is_btp", "is_isp", "profession", "province", "postcode",
-                    "accredited_on", "training_completed", "active"]
+    list_display = ["__str__", "account", "is_btp", "is_isp", "profession", "province",
+                    "postcode", "accredited_on", "training_completed", "active"]
     list_filter = ["is_btp", "is_isp", "profession", "province", "active", "training_completed",
                    "programmes"]
-    search_fields = ["user__email", "user__last_name", "postcode", "city"]
-    autocomplete_fields = ["user"]
+    search_fields = ["user__email", "user__last_name", "invitations__email",
+                     "invitations__last_name", "postcode", "city"]
+    list_select_related = ["user"]
     filter_horizontal = ["programmes"]
-    fieldsets = [
-        (None, {"fields": ["user", "is_btp", "is_isp", "profession", "programmes"]}),
-        (_("Accreditation"), {"fields": ["accredited_on", "training_completed", "active"]}),
-        (_("Practice"), {"fields": ["languages", "province", "postcode", "city", "address",
-                                    "phone"]}),
-    ]
+    actions = ["send_invitation_again"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = NewProviderForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(_("Invitation"), {"fields": ["email", "first_name", "last_name",
+                                                  "language"]})] + PROVIDER_FIELDSETS
+        return [(_("Account"), {"fields": ["account"]})] + PROVIDER_FIELDSETS
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["account"]
+
+    @admin.display(description=_("account"))
+    def account(self, obj):
+        if obj.user_id:
+            return obj.user.email
+        invitation = obj.invitations.first()
+        if invitation is None:
+            return _("no invitation")
+        return format_html("{} — {}", invitation.email, invitation.get_status_display())
+
+    def has_add_permission(self, request):
+        return (super().has_add_permission(request)
+                and policy.may_invite(request.user, Role.PROVIDER))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            data = form.cleaned_data
+            invitations.invite(request.user, email=data["email"], role=Role.PROVIDER,
+                               first_name=data["first_name"], last_name=data["last_name"],
+                               language=data["language"], provider=obj)
+            self.message_user(request, _(
+                "An invitation is on its way to %(email)s: the provider chooses their own "
+                "password, and the account is linked to this record then."
+            ) % {"email": data["email"]}, messages.INFO)
+
+    @admin.action(description=_("Send a new invitation to providers without an account"),
+                  permissions=["add"])
+    def send_invitation_again(self, request, queryset):
+        pending = [invitation for provider in queryset.filter(user__isnull=True)
+                   if (invitation := provider.invitations.first()) is not None]
+        _act(self, request, pending,
+             lambda invitation: invitations.resend(invitation, request.user),
+             _("%(count)d invitation(s) sent again."))
 
 
 @admin.register(Referrer)
 class ReferrerAdmin(admin.ModelAdmin):
+    """A referrer's details, added once the referrer has accepted their invitation."""
+
     form = PortalModelForm
     list_display = ["user", "kind", "organisation"]
     list_filter = ["kind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(role=Role.REFERRER, referrer__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class SessionTypeInline(admin.TabularInline):
@@ -179,7 +406,7 @@ class DocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "kind", "case", "what"]
+    list_display = ["at", "actor", "kind", "case", "subject", "what"]
     list_filter = ["kind"]
 
 

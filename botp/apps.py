@@ -9,7 +9,9 @@ class BotpConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from botp import documents, notifications  # noqa: F401  (their outbox kinds register)
+        # Importing them registers their outbox kinds.
+        from botp import account_audit, documents, invitations, notifications  # noqa: F401
         from botp.converters import CaseReferenceConverter
 
         register_converter(CaseReferenceConverter, "reference")
+        account_audit.connect()

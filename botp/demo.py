@@ -170,6 +170,8 @@ def _open_case(programme, participant, referrer, state, actors, btp, steps):
         payload = {}
         if action == "choose_btp":
             payload["btp"] = btp.pk
+            if who == "admin":  # Fedris chooses only at the participant's request
+                payload["asked_via"] = "phone"
         if action in DEMO_REASONS:
             payload["reason"] = DEMO_REASONS[action]
         actor = btp.user if who == "btp" else actors[who]
@@ -188,7 +190,7 @@ def _open_case(programme, participant, referrer, state, actors, btp, steps):
 ADMINISTRATOR_PERMISSIONS = [
     (model, action)
     for model in ("provider", "referrer", "programme", "sector", "sessiontype",
-                  "surveywaveschedule", "user")
+                  "surveywaveschedule", "user", "invitation")
     for action in ("add", "change", "view")
 ]
 

@@ -94,3 +94,47 @@ class DeliveryFilterForm(PortalForm):
         choices=[(TROUBLED, _("Retrying or failed")), (ALL, _("Everything"))]
         + list(OutboxMessage.Status.choices),
     )
+
+
+class ChoosePasswordForm(PortalForm):
+    """The invited person's own password, checked by the portal's password rules."""
+
+    password1 = forms.CharField(label=_("Choose a password"), max_length=128,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Repeat the password"), max_length=128,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, user_hint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_hint = user_hint
+
+    def clean(self):
+        from django.contrib.auth import password_validation
+
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self.user_hint)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class AccountAuditFilterForm(PortalForm):
+    RECORDS = [
+        ("", _("Every record")),
+        ("user", _("Accounts")),
+        ("provider", _("Care providers")),
+        ("referrer", _("Referrers")),
+        ("invitation", _("Invitations")),
+        ("group", _("Groups of rights")),
+        ("apitoken", _("API tokens")),
+        ("emailaddress", _("E-mail addresses")),
+        ("authenticator", _("Two-factor devices")),
+    ]
+
+    record = forms.ChoiceField(label=_("Record"), required=False, choices=RECORDS)
+    q = forms.CharField(label=_("Name or e-mail contains"), required=False, max_length=100)

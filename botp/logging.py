@@ -2,7 +2,8 @@ import logging
 import re
 
 # Paths that carry a personal link: whoever reads a log must not be able to use it.
-PERSONAL_LINK = re.compile(r"(/(?:evaluation/survey|intake/activate)/)[^/\s?\"]+")
+PERSONAL_LINK = re.compile(
+    r"(/(?:evaluation/survey|intake/activate|accounts/invitation)/)[^/\s?\"]+")
 
 
 def redact(text):

@@ -77,6 +77,10 @@ def recipients_for(event, relations):
     return [(kind, pk, audience) for (kind, pk), audience in unique.items()]
 
 
+def _chosen_by_fedris(event):
+    return event.action == "choose_btp" and event.actor_role == R.FEDRIS_ADMIN
+
+
 def announce(event, relations):
     """Record the e-mails telling ``relations`` of ``event`` (the workflow says who: see
     botp.states); call inside the transaction that wrote the event."""
@@ -129,6 +133,9 @@ def _deliver_event(message, mailer):
         "programme": case.programme.name,
         "link": case_link(case),
     }
+    if audience == Audience.PARTICIPANT and _chosen_by_fedris(event):
+        context["chosen_for_you"] = True
+        context["asked_via"] = event.asked_via_label
     if event.to_state == S.INELIGIBLE and audience == Audience.PARTICIPANT:
         context["referral"] = getattr(case.programme, f"non_eligible_referral_{language}", "")
     mailer.send(mail.compose(message, to=to, language=language,

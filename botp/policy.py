@@ -245,6 +245,9 @@ class Capability:
     # Every outgoing message and document and why one is not through yet: Fedris follows up.
     SEE_DELIVERY_PROBLEMS = "see_delivery_problems"
     RETRY_DELIVERIES = "retry_deliveries"
+    # Who changed which account, provider record, accreditation or invitation: the people who
+    # answer for clinical access check the ones who could grant it.
+    VIEW_ACCOUNT_AUDIT = "view_account_audit"
 
 
 CAPABILITIES = {
@@ -255,6 +258,7 @@ CAPABILITIES = {
     Capability.EXPORT_RESEARCH_DATA: {Role.RESEARCHER},
     Capability.SEE_DELIVERY_PROBLEMS: {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST},
     Capability.RETRY_DELIVERIES: {Role.FEDRIS_ADMIN},
+    Capability.VIEW_ACCOUNT_AUDIT: {Role.FEDRIS_PSYCHOLOGIST},
 }
 
 
@@ -266,6 +270,30 @@ def require_capability(user, capability):
     """Pages of a capability the user lacks are not found, like cases out of reach."""
     if not has_capability(user, capability):
         raise Http404
+
+
+# Accounts come to exist by invitation only (botp.invitations). Administrators invite referrers
+# and care providers; accounts that reach clinical content or decide on cases (Fedris staff,
+# researchers) only a superuser invites. Participants get their account from their approval.
+INVITED_BY_ADMINISTRATORS = {Role.REFERRER, Role.PROVIDER}
+INVITED_BY_SUPERUSERS = INVITED_BY_ADMINISTRATORS | {
+    Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER,
+}
+
+
+def invitable_roles(user):
+    """The roles ``user`` may invite someone to."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return set()
+    if user.is_superuser:
+        return set(INVITED_BY_SUPERUSERS)
+    if user.role == Role.FEDRIS_ADMIN:
+        return set(INVITED_BY_ADMINISTRATORS)
+    return set()
+
+
+def may_invite(user, role):
+    return role in invitable_roles(user)
 
 
 def filed_by(user, queryset, referrer_field="referrer"):

@@ -49,7 +49,9 @@ STATES = {
     # The participant chooses; an administrator may choose on their behalf.
     S.AWAITING_BTP_CHOICE: _state(2, RS.APPROVED, clock_runs=True,
                                   next_actors=[R.PARTICIPANT], starts_waves=[Trigger.APPROVED]),
-    S.BTP_PROPOSED: _state(2, RS.APPROVED, clock_runs=True, next_actors=[R.BTP]),
+    # The participant is told when Fedris chose on their behalf (when they chose, they acted).
+    S.BTP_PROPOSED: _state(2, RS.APPROVED, clock_runs=True, next_actors=[R.BTP],
+                           also_told=[R.PARTICIPANT]),
     # A not-confirmed diagnosis reads as "in programme" to the referrer until the debrief
     # closes the case, so the referrer never learns the psychologist's decision.
     S.IN_DIAGNOSIS: _state(2, RS.IN_PROGRAMME, clock_runs=True, phase=SessionPhase.DIAGNOSIS,

@@ -3,9 +3,11 @@ import logging
 import redis
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
+from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,13 +15,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from botp import audit, documents, outbox, policy, sections, workflow
-from botp.forms import DashboardFilterForm, DeliveryFilterForm, TransitionForm
-from botp.models import AuditEntry, Document, OutboxMessage, Role
+from botp import account_audit, audit, documents, invitations, outbox, policy, sections, workflow
+from botp.forms import (
+    AccountAuditFilterForm,
+    ChoosePasswordForm,
+    DashboardFilterForm,
+    DeliveryFilterForm,
+    TransitionForm,
+)
+from botp.models import AuditEntry, Document, OutboxMessage, Role, User
 from botp.policy import Action, Capability
 
 logger = logging.getLogger(__name__)
@@ -173,6 +181,59 @@ def delivery_retry(request, pk):
             next_url, allowed_hosts={request.get_host()})):
         next_url = reverse("deliveries")
     return HttpResponseRedirect(next_url)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token):
+    """The invitation's link: the invited person chooses their password, and their account is
+    made (and linked to its provider record). Then, outside demo mode, two-factor set-up."""
+    try:
+        invitation = invitations.find(token)
+    except invitations.InvitationProblem as problem:
+        return render(request, "botp/invitation_problem.html", {"problem": problem.code},
+                      status=410 if problem.code in ("used", "expired", "revoked") else 404)
+    hint = User(email=invitation.email, first_name=invitation.first_name,
+                last_name=invitation.last_name)
+    status = 200
+    form = ChoosePasswordForm(user_hint=hint)
+    if request.method == "POST":
+        form = ChoosePasswordForm(request.POST, user_hint=hint)
+        if form.is_valid():
+            try:
+                user = invitations.accept(token, form.cleaned_data["password1"])
+            except invitations.InvitationProblem as problem:
+                return render(request, "botp/invitation_problem.html",
+                              {"problem": problem.code}, status=409)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready. Welcome to the BOTP portal."))
+            return redirect("dashboard")
+        status = 400
+    return render(request, "botp/invitation_accept.html", {
+        "form": form, "invitation": invitation,
+        "role": Role(invitation.role).label, "two_factor": not settings.DEMO_MODE,
+    }, status=status)
+
+
+@login_required
+def account_trail(request):
+    """Who changed which account, provider record, accreditation or invitation, and how: for
+    Fedris psychologists, read-only."""
+    policy.require_capability(request.user, Capability.VIEW_ACCOUNT_AUDIT)
+    form = AccountAuditFilterForm(request.GET or None)
+    entries = AuditEntry.objects.exclude(subject="").select_related("actor")
+    if form.is_valid():
+        if form.cleaned_data["record"]:
+            entries = entries.filter(subject__startswith=f"{form.cleaned_data['record']}:")
+        if form.cleaned_data["q"]:
+            text = form.cleaned_data["q"]
+            entries = entries.filter(Q(what__icontains=text) | Q(actor__email__icontains=text))
+    audit.record(request.user, AuditEntry.Kind.VIEW, "account audit trail")
+    page = Paginator(entries.order_by("-at", "-pk"), 50).get_page(request.GET.get("page"))
+    rows = [(entry, account_audit.record_label(entry), account_audit.describe(entry))
+            for entry in page.object_list]
+    return render(request, "botp/account_audit.html", {"form": form, "page": page,
+                                                        "rows": rows})
 
 
 @never_cache

@@ -18,8 +18,11 @@ from botp.models import (
     AuditEntry,
     Case,
     CaseEvent,
+    Invitation,
     Provider,
     Referral,
+    RequestChannel,
+    Role,
     SessionPhase,
     SessionStatus,
 )
@@ -58,6 +61,29 @@ def _require_btp(case, actor, payload):
         return _("A participant cannot be their own BTP.")
     if provider.pk in declined_btps(case):
         return _("This BTP has declined this case: choose another one.")
+
+
+def _require_participant_request(case, actor, payload):
+    """Fedris chooses a BTP only because the participant asked, and says how they asked: the
+    participant is told (botp.notifications), and the case keeps it."""
+    if actor.role != Role.FEDRIS_ADMIN:
+        return None
+    if payload.get("asked_via") not in RequestChannel.values:
+        return _("Say how the participant asked Fedris to choose for them.")
+    # Whoever brought a provider into the directory does not also send them cases on someone
+    # else's word: another administrator, or the participant, makes that choice.
+    if Invitation.objects.filter(provider_id=payload.get("btp"), invited_by=actor).exists():
+        return _("You invited this BTP yourself: the participant or another administrator "
+                 "must choose them.")
+    return None
+
+
+def _record_request(case, actor, payload):
+    if actor.role == Role.FEDRIS_ADMIN:
+        payload["asked_by"] = "participant"
+    else:  # the participant chose themselves
+        payload.pop("asked_via", None)
+        payload.pop("asked_by", None)
 
 
 def declined_btps(case):
@@ -135,7 +161,8 @@ TRANSITIONS = {t.action: t for t in [
        guards=[_require_reason], manual=False),
     _t("choose_btp", _("Choose a BTP"),
        [S.AWAITING_BTP_CHOICE], S.BTP_PROPOSED, [R.PARTICIPANT, R.FEDRIS_ADMIN],
-       guards=[_require_btp], effects=[_set_btp], manual=False),
+       guards=[_require_btp, _require_participant_request],
+       effects=[_set_btp, _record_request], manual=False),
     _t("accept_case", _("Accept the case"),
        [S.BTP_PROPOSED], S.IN_DIAGNOSIS, [R.BTP]),
     _t("decline_case", _("Decline the case"),

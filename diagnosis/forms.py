@@ -12,6 +12,7 @@ from botp.models import (
     Provider,
     Province,
     Referral,
+    RequestChannel,
     SessionStatus,
     SpokenLanguage,
 )
@@ -50,10 +51,19 @@ class DirectoryFilterForm(PortalForm):
 class ChooseBTPForm(PortalForm):
     btp = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    asked_via = forms.ChoiceField(
+        label=_("The participant asked Fedris to choose for them"), required=False,
+        choices=RequestChannel.choices, widget=forms.RadioSelect,
+    )
     note = forms.CharField(
-        label=_("How the participant made their choice (e.g. by phone on …)"),
+        label=_("Note (optional), e.g. the date of the call"),
         required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, on_behalf=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Fedris chooses only at the participant's request, and says how it came.
+        self.fields["asked_via"].required = on_behalf
 
 
 class SessionForm(PortalForm):

@@ -54,9 +54,12 @@ def directory(case, *, language="", province="", postcode="", profession=""):
     return providers
 
 
-def choose_btp(case, actor, provider_id, *, note="", expected_version=None):
-    """The participant (or a Fedris administrator on their behalf) proposes the case to a BTP."""
+def choose_btp(case, actor, provider_id, *, asked_via="", note="", expected_version=None):
+    """The participant (or a Fedris administrator on their behalf, saying how the participant
+    asked: ``asked_via``) proposes the case to a BTP."""
     payload = {"btp": provider_id}
+    if asked_via:
+        payload["asked_via"] = asked_via
     if note.strip():
         payload["reason"] = note.strip()
     return workflow.perform(case, "choose_btp", actor, payload=payload,

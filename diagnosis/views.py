@@ -51,12 +51,14 @@ def choose_btp(request, reference):
         return refused
     filters = DirectoryFilterForm(request.GET or None)
     status = 200
-    choice = ChooseBTPForm(initial={"version": case.version})
+    on_behalf = request.user.pk != case.participant.user_id
+    choice = ChooseBTPForm(initial={"version": case.version}, on_behalf=on_behalf)
     if request.method == "POST":
-        choice = ChooseBTPForm(request.POST)
+        choice = ChooseBTPForm(request.POST, on_behalf=on_behalf)
         if choice.is_valid():
             try:
                 services.choose_btp(case, request.user, choice.cleaned_data["btp"],
+                                    asked_via=choice.cleaned_data["asked_via"],
                                     note=choice.cleaned_data["note"],
                                     expected_version=choice.cleaned_data["version"])
             except workflow.TransitionError as error:
@@ -64,19 +66,23 @@ def choose_btp(request, reference):
                 status = error.status
                 case.refresh_from_db()
             else:
-                messages.success(request, _(
+                messages.success(request, (_(
+                    "%(name)s has been asked to take on the case; the participant is told that "
+                    "Fedris chose at their request."
+                ) if on_behalf else _(
                     "%(name)s has been asked to take on the case and will confirm. You will "
                     "hear from them or from Fedris."
-                ) % {"name": case.btp})
+                )) % {"name": case.btp})
                 return redirect("case_detail", reference=case.reference)
         else:
             status = 400
-            messages.error(request, _("Choose a BTP from the list."))
+            messages.error(request, _("Say how the participant asked Fedris to choose for them.")
+                           if "asked_via" in choice.errors else _("Choose a BTP from the list."))
     providers = services.directory(case, **filters.filters())
     page = Paginator(providers, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "diagnosis/directory.html", {
         "case": case, "filters": filters, "page": page, "choice": choice,
-        "on_behalf": request.user.pk != case.participant.user_id,
+        "on_behalf": on_behalf,
     }, status=status)
 
 

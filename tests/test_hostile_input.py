@@ -38,8 +38,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from botp import consents, demo, text
-from botp.models import Case, Consent, OutboxMessage, Participant
+from botp import consents, demo, invitations, text
+from botp.models import Case, Consent, OutboxMessage, Participant, Role
 from evaluation import links, survey, waves
 from evaluation.models import Answer
 from intake import activation
@@ -313,6 +313,9 @@ def portal(db):
     anonymous = [
         "/accounts/login/", "/accounts/password/reset/",
         f"/intake/activate/{activation.token_for(activation.issue_link(no_account).nonce)}/",
+        urlsplit(invitations.link_for(invitations.invite(
+            users["admin"], email="new.referrer@example.org", role=Role.REFERRER,
+            first_name="Nora", last_name="Nieuw", language="nl"))).path,
         survey_link,
         # The survey's pages follow each other by answering (a post): no link leads to them.
         *(f"{survey_link}?page={number}"

@@ -8,9 +8,11 @@ from .case import (
     FrozenOnceSubmitted,
     Referral,
     ReferrerStage,
+    RequestChannel,
 )
 from .consent import TRANSMISSION_RECIPIENTS, Consent, WorkplaceRole
 from .document import Document, DocumentKind
+from .invitation import Invitation
 from .outbox import OutboxMessage
 from .people import (
     BTP_PROFESSIONS,
@@ -50,5 +52,5 @@ __all__ = [
     "SurveyWaveSchedule", "Wave",
     "Session", "SessionFormat", "SessionStatus",
     "TRANSMISSION_RECIPIENTS", "Consent", "WorkplaceRole", "Document", "DocumentKind",
-    "OutboxMessage",
+    "OutboxMessage", "Invitation", "RequestChannel",
 ]

@@ -40,6 +40,15 @@ class Referral(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class RequestChannel(models.TextChoices):
+    """How a participant asked Fedris to do something for them (choose their BTP)."""
+
+    PHONE = "phone", _("by phone")
+    EMAIL = "email", _("by e-mail")
+    LETTER = "letter", _("by letter")
+    IN_PERSON = "in_person", _("in person")
+
+
 class AppendOnly(models.Model):
     """Rows that record what happened: written once, never changed or removed by the portal."""
 
@@ -164,6 +173,12 @@ class CaseEvent(AppendOnly):
         return f"{self.case_id} {self.action}: {self.from_state} → {self.to_state}"
 
     @property
+    def asked_via_label(self):
+        """How the participant asked Fedris to act for them, when Fedris did."""
+        value = self.payload.get("asked_via")
+        return RequestChannel(value).label if value in RequestChannel.values else ""
+
+    @property
     def actor_role_label(self):
         from botp.policy import RELATION_LABELS
 
@@ -188,6 +203,10 @@ class AuditEntry(AppendOnly):
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
     )
     what = models.CharField(max_length=200)
+    # For a change to an account, a provider record, an invitation and the like (never case
+    # data): which record, as "model:pk", and its fields' old and new values (botp.audit).
+    subject = models.CharField(max_length=64, blank=True, db_index=True)
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")

@@ -80,6 +80,20 @@ class User(AbstractUser):
     def needs_two_factor(self):
         return self.role in PROFESSIONAL_ROLES
 
+    def save(self, *args, **kwargs):
+        # Who may reach what follows from the role: an account keeps the role it was invited
+        # with (a psychologist's account turned administrator, or an administrator's turned
+        # provider, would carry its history and its sessions into the other role).
+        if self.is_staff and self.role != Role.FEDRIS_ADMIN:
+            raise PermissionError("only a Fedris administrator's account is staff")
+        update_fields = kwargs.get("update_fields")
+        if self.pk and not self._state.adding and (update_fields is None
+                                                   or "role" in update_fields):
+            stored = User.objects.filter(pk=self.pk).values_list("role", flat=True).first()
+            if stored and stored != self.role:
+                raise PermissionError("an account's role cannot be changed")
+        super().save(*args, **kwargs)
+
 
 class ReferrerKind(models.TextChoices):
     GP = "gp", _("General practitioner")
@@ -146,7 +160,9 @@ class Province(models.TextChoices):
 
 class ProviderQuerySet(models.QuerySet):
     def accredited(self):
-        return self.filter(active=True, accredited_on__isnull=False, training_completed=True)
+        # A provider whose invitation is not accepted yet has no account to work with.
+        return self.filter(active=True, accredited_on__isnull=False, training_completed=True,
+                           user__isnull=False, user__is_active=True)
 
     def btps(self):
         return self.accredited().filter(is_btp=True)
@@ -156,9 +172,16 @@ class ProviderQuerySet(models.QuerySet):
 
 
 class Provider(models.Model):
-    """A professional selected and trained by Fedris: a BTP, an ISP, or both."""
+    """A professional selected and trained by Fedris: a BTP, an ISP, or both.
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="provider")
+    Its account is made once, when the professional accepts the invitation sent to their own
+    address (botp.invitations), and never changes after: re-pointing the record to another
+    account would hand that account the provider's caseload. The model refuses it, and so
+    does PostgreSQL (migration 0009)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="provider",
+                                null=True, blank=True, editable=False,
+                                verbose_name=_("account"))
     is_btp = models.BooleanField(_("burnout treatment provider (BTP)"), default=False)
     is_isp = models.BooleanField(_("individual session provider (ISP)"), default=False)
     profession = models.CharField(_("profession"), max_length=32, choices=Profession.choices)
@@ -182,7 +205,21 @@ class Provider(models.Model):
         verbose_name_plural = _("care providers")
 
     def __str__(self):
-        return str(self.user)
+        if self.user_id:
+            return str(self.user)
+        invitation = self.invitations.first() if self.pk else None
+        name = invitation.full_name if invitation else ""
+        return _("%(name)s (invitation not accepted yet)") % {"name": name or "—"}
+
+    def save(self, *args, **kwargs):
+        if self.user_id is not None and self.user.role != Role.PROVIDER:
+            raise PermissionError("a provider record belongs to a care provider's account")
+        if self.pk and not self._state.adding:
+            stored = Provider.objects.filter(pk=self.pk).values_list("user_id", flat=True)
+            stored = stored.first()
+            if stored is not None and stored != self.user_id:
+                raise PermissionError("a provider record's account cannot be changed")
+        super().save(*args, **kwargs)
 
     def clean(self):
         from django.core.exceptions import ValidationError

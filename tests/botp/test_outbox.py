@@ -112,9 +112,11 @@ def test_no_address_fails_at_once_with_its_reason(world):
     participant.email = ""
     participant.save()
     case.refresh_from_db()
-    workflow.perform(case, "choose_btp", world.admin, payload={"btp": world.btp.pk})
-    workflow.perform(case, "decline_case", world.btp.user, payload={"reason": "Full"})
-    message = OutboxMessage.objects.get(kind="case_event", key__contains=":participant:")
+    workflow.perform(case, "choose_btp", world.admin,
+                     payload={"btp": world.btp.pk, "asked_via": "phone"})
+    declined = workflow.perform(case, "decline_case", world.btp.user, payload={"reason": "Full"})
+    message = OutboxMessage.objects.get(
+        key=f"case_event:{declined.pk}:participant:{participant.pk}")
     outbox.deliver([message.pk])
     message.refresh_from_db()
     assert (message.status, message.problem, message.attempts) == ("failed", "no_address", 1)

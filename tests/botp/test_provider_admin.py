@@ -15,9 +15,11 @@ def admin_client(client, db):
     return client
 
 
-def provider_form(user, **overrides):
+def provider_form(**overrides):
     data = {
-        "user": user.pk, "is_btp": "on", "profession": "clinical_psychologist",
+        "email": "new.btp@example.org", "first_name": "Nina", "last_name": "Vos",
+        "language": "nl",
+        "is_btp": "on", "profession": "clinical_psychologist",
         "programmes": list(Programme.objects.values_list("pk", flat=True)),
         "accredited_on": "2026-01-10", "training_completed": "on", "active": "on",
         "languages": ["nl", "de"], "province": "VLI", "postcode": "3500", "city": "Hasselt",
@@ -29,12 +31,13 @@ def provider_form(user, **overrides):
 
 @pytest.mark.django_db
 def test_an_administrator_adds_an_accredited_btp_to_the_directory(admin_client):
-    user = UserFactory(role=Role.PROVIDER)
-    response = admin_client.post("/backoffice/botp/provider/add/", provider_form(user))
+    response = admin_client.post("/backoffice/botp/provider/add/", provider_form())
     assert response.status_code == 302, response.content.decode()[:2000]
-    provider = Provider.objects.get(user=user)
-    assert provider.languages == ["nl", "de"]
-    assert provider in Provider.objects.btps()
+    provider = Provider.objects.get(invitations__email="new.btp@example.org")
+    assert provider.languages == ["nl", "de"] and provider.accredited_on is not None
+    # Listed once the provider has accepted the invitation and has an account to work with.
+    assert provider.user is None and provider not in Provider.objects.btps()
+    assert provider.invitations.get().invited_by.email == "admin@demo.botp.be"
 
 
 @pytest.mark.django_db
@@ -45,29 +48,33 @@ def test_an_administrator_adds_an_accredited_btp_to_the_directory(admin_client):
      "A BTP is a physician, an occupational psychologist or a clinical psychologist."),
     ({"is_btp": None}, "A provider is a BTP, an ISP or both."),
     ({"languages": []}, "This field is required."),
+    ({"email": "btp@demo.botp.be"}, "An account with this e-mail address exists."),
 ])
 def test_the_directory_refuses_a_provider_the_programme_does_not_allow(admin_client, overrides,
                                                                        message):
-    user = UserFactory(role=Role.PROVIDER)
-    response = admin_client.post("/backoffice/botp/provider/add/",
-                                 provider_form(user, **overrides))
+    before = Provider.objects.count()
+    response = admin_client.post("/backoffice/botp/provider/add/", provider_form(**overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not Provider.objects.filter(user=user).exists()
+    assert Provider.objects.count() == before
 
 
 @pytest.mark.django_db
-def test_a_provider_account_must_have_the_provider_role(admin_client):
+def test_a_provider_record_belongs_to_a_provider_account_only():
     referrer = UserFactory(role=Role.REFERRER)
-    response = admin_client.post("/backoffice/botp/provider/add/", provider_form(referrer))
-    assert "must have the care provider role" in response.content.decode()
+    admin = UserFactory(role=Role.FEDRIS_ADMIN)
+    for user in (referrer, admin):
+        with pytest.raises(PermissionError):
+            Provider.objects.create(user=user, is_btp=True, profession="physician",
+                                    languages=["nl"], province="VAN", postcode="2000")
+    assert not Provider.objects.filter(user__in=[referrer, admin]).exists()
 
 
 @pytest.mark.django_db
 def test_deactivating_a_provider_takes_them_out_of_the_directory(admin_client):
     provider = Provider.objects.get(user__email="provider01@demo.botp.be")
     assert provider in Provider.objects.btps()
-    data = provider_form(provider.user, active=None, is_btp="on", profession=provider.profession,
+    data = provider_form(active=None, is_btp="on", profession=provider.profession,
                          languages=provider.languages, province=provider.province,
                          postcode=provider.postcode, city=provider.city)
     response = admin_client.post(f"/backoffice/botp/provider/{provider.pk}/change/", data)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from botp import demo, workflow
 from botp.logging import StripRequestData, redact
-from botp.models import CaseState, Role, User
+from botp.models import CaseState, Invitation, Role, User
 
 # --- The back office ---------------------------------------------------------------------------
 
@@ -26,21 +26,25 @@ def demo_admin(client, db):
 @pytest.mark.parametrize("role", [Role.FEDRIS_PSYCHOLOGIST, Role.FEDRIS_ADMIN, Role.RESEARCHER])
 def test_an_administrator_cannot_create_an_account_that_reaches_clinical_data(client,
                                                                               demo_admin, role):
-    response = client.post("/backoffice/botp/user/add/", {
-        "email": "new.person@example.org", "role": role,
-        "password1": "a-long-password-2026", "password2": "a-long-password-2026"})
+    response = client.post("/backoffice/botp/invitation/add/", {
+        "email": "new.person@example.org", "role": role, "first_name": "New",
+        "last_name": "Person", "language": "nl"})
     assert response.status_code == 200  # the form again, with an error
     assert "Select a valid choice" in response.content.decode()
+    assert not Invitation.objects.filter(email="new.person@example.org").exists()
     assert not User.objects.filter(email="new.person@example.org").exists()
 
 
 @pytest.mark.django_db
-def test_an_administrator_creates_a_referrer_account(client, demo_admin):
-    response = client.post("/backoffice/botp/user/add/", {
-        "email": "new.gp@example.org", "role": Role.REFERRER,
-        "password1": "a-long-password-2026", "password2": "a-long-password-2026"})
+def test_an_administrator_invites_a_referrer(client, demo_admin):
+    response = client.post("/backoffice/botp/invitation/add/", {
+        "email": "new.gp@example.org", "role": Role.REFERRER, "first_name": "Jan",
+        "last_name": "Huisarts", "language": "nl"})
     assert response.status_code == 302
-    assert User.objects.get(email="new.gp@example.org").role == Role.REFERRER
+    invitation = Invitation.objects.get(email="new.gp@example.org")
+    assert (invitation.role, invitation.invited_by) == (Role.REFERRER, demo_admin)
+    # The account exists once the referrer has chosen their own password.
+    assert not User.objects.filter(email="new.gp@example.org").exists()
 
 
 @pytest.mark.django_db

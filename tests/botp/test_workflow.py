@@ -75,6 +75,7 @@ def payload_for(world, action):
     payload = {"reason": "A reason given in the test."}
     if action == "choose_btp":
         payload["btp"] = world.other_btp.pk
+        payload["asked_via"] = "phone"  # when Fedris chooses, at the participant's request
     if action == "close_after_debrief":
         payload["referral"] = "gp"
     return payload

@@ -93,10 +93,11 @@ def test_an_administrator_chooses_on_the_participants_behalf(client, world, awai
     url = reverse("diagnosis:choose_btp", args=[awaiting.reference])
     assert "on the participant" in client.get(url).content.decode()
     client.post(url, {"btp": world.other_btp.pk, "version": awaiting.version,
-                      "note": "By phone on Monday"})
+                      "asked_via": "phone", "note": "Call of Monday"})
     event = awaiting.events.get(action="choose_btp")
     assert (event.actor, event.actor_role) == (world.admin, "fedris_admin")
-    assert event.payload == {"btp": world.other_btp.pk, "reason": "By phone on Monday"}
+    assert event.payload == {"btp": world.other_btp.pk, "asked_by": "participant",
+                             "asked_via": "phone", "reason": "Call of Monday"}
 
 
 @pytest.mark.django_db

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core import mail
 
-from botp import demo
-from botp.models import Case, CaseState
+from botp import demo, invitations
+from botp.models import Case, CaseState, Role
 from tests.e2e.conftest import log_in
 
 
@@ -30,7 +30,8 @@ def pages_by_role(users):
         "psychologist": ["/dashboard/", "/diagnosis/review/", f"/diagnosis/review/{review}/",
                          f"/diagnosis/cases/{review}/report/v1/",
                          f"/cases/{treated}/", f"/cases/{treated}/audit/",
-                         f"/evaluation/cases/{treated}/", "/evaluation/outcomes/"],
+                         f"/evaluation/cases/{treated}/", "/evaluation/outcomes/",
+                         "/audit/accounts/"],
         "btp": ["/dashboard/", f"/cases/{treated}/", f"/treatment/cases/{treated}/",
                 f"/treatment/cases/{treated}/plan/", f"/diagnosis/cases/{review}/",
                 f"/treatment/cases/{treated}/meeting/",
@@ -82,6 +83,11 @@ def test_the_portal_passes_axe(live_server, browser):
     visit(page, "/accounts/login/")
     visit(page, "/accounts/password/reset/")
     visit(page, "/evaluation/survey/not-a-real-link/", status=404)
+    invitation = invitations.invite(users["admin"], email="new.gp@example.org",
+                                    role=Role.REFERRER, first_name="Jan", last_name="Peeters",
+                                    language="nl")
+    visit(page, f"/accounts/invitation/{invitations.token_for(invitation.nonce)}/")
+    visit(page, "/accounts/invitation/not-a-real-link/", status=404)
     links = {re.search(r"https?://[^/\s]+(/evaluation/survey/[\w-]+/)", message.body).group(1)
              for message in mail.outbox if "/evaluation/survey/" in message.body}
     survey = next(link for link in sorted(links)
