@@ -160,10 +160,6 @@ class Case(models.Model):
             Case.objects.filter(pk=self.pk).update(reference=self.reference)
 
     @property
-    def is_open(self):
-        return self.state not in FINAL_STATES
-
-    @property
     def referrer_stage(self):
         return REFERRER_STAGES[self.state]
 

@@ -54,9 +54,6 @@ class Programme(TranslatedName):
         verbose_name_plural = _("programmes")
         ordering = ["code"]
 
-    def cap_for(self, session_type_code):
-        return self.session_types.get(code=session_type_code).cap
-
 
 class GivenBy(models.TextChoices):
     BTP = "btp", _("BTP")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from botp import workflow
-from botp.models import CaseEvent, CaseState, Sector
+from botp.models import OPEN_STATES, CaseEvent, CaseState, Sector
 from intake import eligibility, services
 from intake.models import ScreeningRequest
 from tests.intake.conftest import post_new
@@ -101,7 +101,7 @@ def test_not_eligible_ends_the_case_and_tells_referrer_and_worker(
                         reason_code="sick_leave", reason_text="90 days")
     case = screening.case
     case.refresh_from_db()
-    assert case.state == CaseState.INELIGIBLE and not case.is_open
+    assert case.state == CaseState.INELIGIBLE and case.state not in OPEN_STATES
     recipients = {address for m in mail.outbox for address in m.to}
     assert {"eva.peeters@example.org", world.referrer.email} <= recipients
     event = CaseEvent.objects.get(case=case, action="declare_ineligible")
