@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from botp import audit, nationalnumber, policy, workflow
+from botp import audit, links, nationalnumber, policy, workflow
 from botp.models import AuditEntry, CaseState, Programme, Sector
 from botp.policy import Action, Capability
 from intake import activation, eligibility, services
@@ -193,7 +193,7 @@ def activate(request, token):
     """The participant's activation link: set a password, then on to their case."""
     try:
         link = activation.find_link(token)
-    except activation.LinkProblem as problem:
+    except links.LinkProblem as problem:
         return render(request, "intake/activation_problem.html", {"problem": problem.code},
                       status=410 if problem.code in ("used", "expired") else 404)
     participant = link.participant
@@ -202,7 +202,7 @@ def activate(request, token):
         if form.is_valid():
             try:
                 user = services.activate(token, form.cleaned_data["password1"])
-            except activation.LinkProblem as problem:
+            except links.LinkProblem as problem:
                 return render(request, "intake/activation_problem.html",
                               {"problem": problem.code}, status=409)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
