@@ -30,15 +30,15 @@ class Programme(TranslatedName):
     eligible_sectors = models.ManyToManyField(
         Sector, related_name="programmes", verbose_name=_("eligible sectors")
     )
-    max_sick_leave_days = models.PositiveIntegerField(
-        _("maximum sick-leave days at request"), default=60
-    )
-    max_duration_months = models.PositiveIntegerField(_("maximum duration (months)"), default=9)
+    # No defaults: a programme states its own limits (botp/programmes.py for the shipped ones),
+    # so one added in the back office cannot silently inherit the Fedris BOTP's.
+    max_sick_leave_days = models.PositiveIntegerField(_("maximum sick-leave days at request"))
+    max_duration_months = models.PositiveIntegerField(_("maximum duration (months)"))
     duration_warning_days = models.PositiveIntegerField(
-        _("warn this many days before the maximum duration"), default=30,
+        _("warn this many days before the maximum duration"),
     )
     max_total_sessions = models.PositiveIntegerField(
-        _("maximum diagnosis and treatment sessions"), default=20
+        _("maximum diagnosis and treatment sessions")
     )
     max_treatment_sessions = models.PositiveIntegerField(
         _("maximum treatment sessions"), null=True, blank=True,
@@ -131,8 +131,8 @@ class SurveyWaveSchedule(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="waves")
     wave = models.CharField(max_length=8, choices=Wave.choices)
     trigger = models.CharField(max_length=16, choices=Trigger.choices)
-    offset_days = models.PositiveIntegerField(_("days after the trigger"), default=0)
-    open_days = models.PositiveIntegerField(_("days the survey stays open"), default=30)
+    offset_days = models.PositiveIntegerField(_("days after the trigger"))
+    open_days = models.PositiveIntegerField(_("days the survey stays open"))
     reminder_days = models.JSONField(
         _("reminders, in days after the invitation"), default=list, blank=True,
         help_text=_("For example [7, 14]: a reminder a week and two weeks after the "
