@@ -67,7 +67,7 @@ WAVES = [
 
 PROGRAMMES = [
     {
-        "code": "botp", "reference_prefix": "BOTP",
+        "code": "botp", "reference_prefix": "BOTP", "is_default": True,
         "name_nl": "Burn-out behandelprogramma (Fedris)",
         "name_fr": "Programme de traitement du burnout (Fedris)",
         "name_en": "Burnout Treatment Programme (Fedris)",
@@ -78,7 +78,7 @@ PROGRAMMES = [
         "referral": ("", "", ""),
     },
     {
-        "code": "fa-botp", "reference_prefix": "FABOTP",
+        "code": "fa-botp", "reference_prefix": "FABOTP", "is_default": False,
         "name_nl": "Burn-out behandelprogramma voor federale ambtenaren (FA-BOTP)",
         "name_fr": "Programme de traitement du burnout pour les fonctionnaires fédéraux (FA-BOTP)",
         "name_en": "Federal Administration Burnout Treatment Programme (FA-BOTP)",
@@ -108,10 +108,12 @@ def load_programmes():
     programmes = {}
     for spec in PROGRAMMES:
         referral_nl, referral_fr, referral_en = spec["referral"]
+        if spec["is_default"]:  # one programme is preselected: clear a choice made since
+            Programme.objects.exclude(code=spec["code"]).update(is_default=False)
         programme, _ = Programme.objects.update_or_create(
             code=spec["code"],
             defaults={
-                "reference_prefix": spec["reference_prefix"],
+                "reference_prefix": spec["reference_prefix"], "is_default": spec["is_default"],
                 "name_nl": spec["name_nl"], "name_fr": spec["name_fr"],
                 "name_en": spec["name_en"],
                 "max_sick_leave_days": spec["max_sick_leave_days"],

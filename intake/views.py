@@ -91,7 +91,7 @@ def _form_key(request):
 
 
 def _initial(user):
-    programme = Programme.objects.filter(active=True, code="botp").first()
+    programme = Programme.objects.filter(active=True, is_default=True).first()
     return {"programme": programme, "language": user.language}
 
 

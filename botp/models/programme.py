@@ -48,11 +48,21 @@ class Programme(TranslatedName):
     non_eligible_referral_fr = models.TextField(blank=True)
     non_eligible_referral_en = models.TextField(blank=True)
     active = models.BooleanField(_("active"), default=True)
+    is_default = models.BooleanField(
+        _("preselected on a new screening request"), default=False,
+        help_text=_("At most one programme; the referrer can still choose another."),
+    )
 
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
+                                    name="one_default_programme",
+                                    violation_error_message=_(
+                                        "Another programme is already preselected.")),
+        ]
 
 
 class GivenBy(models.TextChoices):

@@ -63,3 +63,12 @@ def test_a_programme_without_its_limits_fails_validation_and_the_database_refuse
     assert set(LIMITS) <= set(refused.value.message_dict)
     with pytest.raises(IntegrityError), transaction.atomic():
         programme.save()
+
+
+@pytest.mark.django_db
+def test_one_programme_at_most_is_preselected_on_new_requests(programmes):
+    assert [p.code for p in Programme.objects.filter(is_default=True)] == ["botp"]
+    other = programmes["fa-botp"]
+    other.is_default = True
+    with pytest.raises(ValidationError, match="Another programme is already preselected"):
+        other.full_clean()
