@@ -327,6 +327,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
 # How long an API token issued in the back office stays valid.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
+# The shortest and longest session a provider can record, in minutes: a guard against typing
+# errors, not a programme rule (no programme limits a session's length). Forms, API and
+# botp/sessions.py all read it here.
+SESSION_MINUTES = (10, 480)
+
 # The evaluation shows and exports aggregates of no fewer people than this.
 BOTP_MIN_GROUP_SIZE = env_int("BOTP_MIN_GROUP_SIZE", 10, minimum=1)
 

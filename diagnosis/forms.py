@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp.forms import DateInput, PortalForm, PortalModelForm
+from botp.forms import DateInput, PortalForm, PortalModelForm, SessionMinutesField
 from botp.models import (
     BTP_PROFESSIONS,
     GivenBy,
@@ -58,10 +58,7 @@ class ChooseBTPForm(PortalForm):
 
 class SessionForm(PortalForm):
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), initial=60,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+    duration_minutes = SessionMinutesField(label=_("Duration (minutes)"), initial=60)
     status = forms.ChoiceField(
         label=_("The participant"), widget=forms.RadioSelect, initial=SessionStatus.HELD,
         choices=[(SessionStatus.HELD, _("attended: the session was held")),
