@@ -1,8 +1,11 @@
 """Questionnaire definitions: reading an instrument file and checking it before it is used.
 
-An instrument lives in ``evaluation/instruments/<code>.yaml``. ``validate`` returns every problem
-it finds as a sentence a Fedris editor can act on; an empty list means the file may be loaded.
-The shape of a file is described in ``evaluation/instruments/README.md``.
+An instrument lives in ``botp/instruments/<code>.yaml``. It is shared data, like a programme:
+the evaluation's surveys ask it and the diagnosis report records its scores, and each of them
+takes the instrument's numbers (score ranges, steps) from here, never from its own copy.
+``validate`` returns every problem it finds as a sentence a Fedris editor can act on; an empty
+list means the file may be loaded. The shape of a file is described in
+``botp/instruments/README.md``.
 """
 
 import hashlib
@@ -14,7 +17,7 @@ import yaml
 
 from botp.models import Wave
 
-INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+INSTRUMENTS_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("nl", "fr", "en")
 ITEM_TYPES = ("choice", "number", "text")
 METHODS = ("sum", "mean")
