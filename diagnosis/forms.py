@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from botp import instruments
 from botp.forms import DateInput, PortalForm, PortalModelForm, SessionMinutesField
 from botp.models import (
     BTP_PROFESSIONS,
@@ -109,13 +110,12 @@ class DiagnosisReportForm(PortalModelForm):
         self.fields["burnout_stage"].choices = (
             [("", _("Not applicable"))] + list(BurnoutStage.choices)
         )
-        for name in services.REQUIRED_SCORES:
-            field = self.fields[name]
-            field.widget.attrs.update(
-                {"step": "0.01", "min": 1, "max": 5} if name.startswith("bat")
-                else {"step": 2, "min": 0, "max": 42}
-            )
-            field.widget.attrs["inputmode"] = "decimal" if name.startswith("bat") else "numeric"
+        for name, (instrument, subscale) in DiagnosisReport.instrument_scores().items():
+            scale = instruments.score_scale(instrument, subscale)
+            self.fields[name].widget.attrs.update({
+                "step": scale.step, "min": scale.low, "max": scale.high,
+                "inputmode": "decimal" if scale.precision else "numeric",
+            })
         for name, field in self.fields.items():
             field.label = field.label[:1].upper() + field.label[1:]
             if name in services.REQUIRED_SCORES or name in services.REQUIRED_TEXT:
