@@ -110,8 +110,9 @@ class DiagnosisReportForm(PortalModelForm):
         self.fields["burnout_stage"].choices = (
             [("", _("Not applicable"))] + list(BurnoutStage.choices)
         )
+        self.scales = {}  # field name -> its instrument's ScoreScale, for the page's notes
         for name, (instrument, subscale) in DiagnosisReport.instrument_scores().items():
-            scale = instruments.score_scale(instrument, subscale)
+            scale = self.scales[name] = instruments.score_scale(instrument, subscale)
             self.fields[name].widget.attrs.update({
                 "step": scale.step, "min": scale.low, "max": scale.high,
                 "inputmode": "decimal" if scale.precision else "numeric",

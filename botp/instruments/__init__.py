@@ -112,6 +112,8 @@ class ScoreScale:
     high: Decimal
     step: Decimal
     precision: int
+    items: int  # how many items it sums or averages
+    multiplier: Decimal
 
     def takes(self, value):
         """Whether ``value`` is a score a fully answered subscale can give."""
@@ -125,7 +127,10 @@ def score_scale(code, subscale_id):
     definition = shipped(code)
     subscale = next(s for s in definition["scoring"]["subscales"] if s["id"] == subscale_id)
     low, high = subscale_range(definition, subscale)
-    return ScoreScale(low, high, subscale_step(definition, subscale), precision_of(subscale))
+    places = Decimal(1).scaleb(-precision_of(subscale))
+    return ScoreScale(low.quantize(places), high.quantize(places),
+                      subscale_step(definition, subscale), precision_of(subscale),
+                      len(subscale["items"]), as_decimal(subscale.get("multiplier", 1)))
 
 
 def shipped(code):

@@ -1,10 +1,12 @@
 """The diagnosis report takes the BAT and DASS-21 score ranges from the instruments' own data
 (botp/instruments): change an instrument file and the report accepts what it now gives."""
 
+import re
 import shutil
 
 import pytest
 import yaml
+from django.urls import reverse
 
 from botp import instruments
 from diagnosis.forms import DiagnosisReportForm
@@ -60,24 +62,38 @@ def test_the_report_accepts_the_ranges_the_instrument_files_give(world, diagnosi
     instrument_files("dass21", dass_not_doubled)
     now = shipped_checks()
     assert now["bat_total"] is None and now["dass_stress"] is None
-    assert now["bat_exhaustion"] == ["Ensure this value is less than or equal to 4."]
+    assert now["bat_exhaustion"] == ["Ensure this value is less than or equal to 4.00."]
     assert now["dass_anxiety"] == ["Ensure this value is less than or equal to 21."]
 
 
-@pytest.mark.django_db
-def test_the_form_shows_each_scores_range_and_step_from_the_instrument(world, diagnosis_case,
-                                                                       instrument_files):
-    def rendered(name):
-        report = DiagnosisReport(case=diagnosis_case, author=world.btp.user, version=1)
-        return str(DiagnosisReportForm(instance=report)[name])
+def bounds(page, name):
+    """min, max and step of the page's input ``name``."""
+    tag = re.search(rf'<input[^>]* name="{name}"[^>]*>', page).group(0)
+    return dict(re.findall(r'\b(min|max|step)="([^"]*)"', tag))
 
-    assert 'min="1"' in rendered("bat_total") and 'max="5"' in rendered("bat_total")
-    assert 'step="0.01"' in rendered("bat_total")
-    assert 'step="2"' in rendered("dass_depression") and 'max="42"' in rendered("dass_depression")
+
+@pytest.mark.django_db
+def test_the_page_shows_each_scores_range_and_step_from_the_instrument(client, world,
+                                                                       diagnosis_case,
+                                                                       instrument_files):
+    client.force_login(world.btp.user)
+    client.cookies["django_language"] = "en"
+
+    def page():
+        url = reverse("diagnosis:report", args=[diagnosis_case.reference])
+        return " ".join(client.get(url).content.decode().split())
+
+    shown = page()
+    assert bounds(shown, "bat_total") == {"min": "1.00", "max": "5.00", "step": "0.01"}
+    assert bounds(shown, "dass_depression") == {"min": "0", "max": "42", "step": "2"}
+    assert "Scale means, from 1.00 to 5.00." in shown
+    assert "Sum of the scale's 7 items × 2: from 0 to 42, in steps of 2." in shown
 
     def dass_tripled(definition):
         for subscale in definition["scoring"]["subscales"]:
             subscale["multiplier"] = 3
 
     instrument_files("dass21", dass_tripled)
-    assert 'step="3"' in rendered("dass_depression") and 'max="63"' in rendered("dass_depression")
+    shown = page()
+    assert bounds(shown, "dass_depression") == {"min": "0", "max": "63", "step": "3"}
+    assert "Sum of the scale's 7 items × 3: from 0 to 63, in steps of 3." in shown
