@@ -57,6 +57,8 @@ FA_BOTP_SESSION_TYPES = [
     for row in BOTP_SESSION_TYPES if row[0] != "career_change"
 ]
 
+# The programme's own questions frame the scales.
+SURVEY_ORDER = ["employment", "absence", "bat", "obi", "dass21", "healthcare", "satisfaction"]
 REMINDER_DAYS = [7, 14]
 WAVES = [
     # wave, trigger, offset days, open days
@@ -119,6 +121,7 @@ def load_programmes():
                 "max_sick_leave_days": spec["max_sick_leave_days"],
                 "max_duration_months": spec["max_duration_months"],
                 "duration_warning_days": spec["duration_warning_days"],
+                "survey_order": SURVEY_ORDER,
                 "max_total_sessions": spec["max_total_sessions"],
                 "max_treatment_sessions": spec["max_treatment_sessions"],
                 "non_eligible_referral_nl": referral_nl,

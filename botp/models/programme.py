@@ -3,12 +3,28 @@
 The Fedris BOTP and the FA-BOTP are two rows here, never two code paths.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from botp.converters import validate_reference_prefix
 
 from .i18n import TranslatedName
+
+
+def validate_survey_order(codes):
+    """A list of distinct instrument codes, each with its file in botp/instruments."""
+    from botp import instruments  # it reads botp.models: load it once the models are
+
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        raise ValidationError(_("List the instrument codes, e.g. [\"employment\", \"bat\"]."))
+    if len(set(codes)) != len(codes):
+        raise ValidationError(_("Name each instrument once."))
+    known = {path.stem for path in instruments.shipped_files()}
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ValidationError(_("No such instrument: %(codes)s."),
+                              params={"codes": ", ".join(unknown)})
 
 
 class Sector(TranslatedName):
@@ -43,6 +59,12 @@ class Programme(TranslatedName):
     max_treatment_sessions = models.PositiveIntegerField(
         _("maximum treatment sessions"), null=True, blank=True,
         help_text=_("Leave empty when only the total and per-type caps apply."),
+    )
+    survey_order = models.JSONField(
+        _("survey order"), validators=[validate_survey_order],
+        help_text=_("The instrument codes in the order the survey asks them, e.g. "
+                    "[\"employment\", \"absence\", \"bat\"]; an instrument not named here "
+                    "comes after them."),
     )
     non_eligible_referral_nl = models.TextField(blank=True)
     non_eligible_referral_fr = models.TextField(blank=True)

@@ -24,6 +24,7 @@ def programme_form(**limits):
         "name_nl": "Proefprogramma", "name_fr": "Programme pilote", "name_en": "Pilot programme",
         "code": "pilot", "reference_prefix": "PILOT",
         "eligible_sectors": [Sector.objects.get(code="hospital").pk], "active": "on",
+        "survey_order": '["employment", "bat"]',
         **{name: str(value) for name, value in limits.items()},
     }
     for prefix in ("session_types", "waves"):
@@ -72,3 +73,18 @@ def test_one_programme_at_most_is_preselected_on_new_requests(programmes):
     other.is_default = True
     with pytest.raises(ValidationError, match="Another programme is already preselected"):
         other.full_clean()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("order, message", [
+    (["employment", "bta"], "No such instrument: bta."),
+    (["bat", "employment", "bat"], "Name each instrument once."),
+    ({"bat": 1}, "List the instrument codes"),
+    ([], "This field cannot be blank."),
+])
+def test_a_programmes_survey_order_names_each_known_instrument_once(programmes, order,
+                                                                     message):
+    programme = programmes["botp"]
+    programme.survey_order = order
+    with pytest.raises(ValidationError, match=message):
+        programme.full_clean()
