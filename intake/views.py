@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -17,8 +18,6 @@ from intake.consent import consent_text
 from intake.forms import ActivationForm, DecisionForm, QueueFilterForm, ScreeningRequestForm
 from intake.models import ScreeningRequest
 
-PAGE_SIZE = 25
-
 
 def _referrer_profile(user):
     return getattr(user, "referrer", None)
@@ -32,7 +31,7 @@ def request_list(request):
         .select_related("case", "programme"),
         prefix="case__",
     ).order_by("-created_at", "-pk")
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(requests, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request.user, AuditEntry.Kind.VIEW, "screening request list")
     return render(request, "intake/request_list.html", {"page": page})
 
@@ -130,7 +129,7 @@ def review_queue(request):
     )
     filters = QueueFilterForm(request.GET)
     requests = filters.apply(requests)
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(requests, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(screening, eligibility.checks(screening)) for screening in page.object_list]
     audit.record(request.user, AuditEntry.Kind.VIEW, "review queue")
     return render(request, "intake/review_queue.html", {
