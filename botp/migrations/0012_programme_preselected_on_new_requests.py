@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def preselect_the_botp(apps, schema_editor):
+    # Until now intake/views.py preselected the programme coded "botp"; keep that for existing
+    # installations until load_programmes states it.
+    apps.get_model("botp", "Programme").objects.filter(code="botp").update(is_default=True)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -19,4 +25,5 @@ class Migration(migrations.Migration):
             model_name='programme',
             constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='one_default_programme', violation_error_message='Another programme is already preselected.'),
         ),
+        migrations.RunPython(preselect_the_botp, migrations.RunPython.noop),
     ]
