@@ -1,7 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from botp import text
+from botp import sessions, text
 from botp.models import CaseState, OutboxMessage
 
 
@@ -138,3 +139,24 @@ class AccountAuditFilterForm(PortalForm):
 
     record = forms.ChoiceField(label=_("Record"), required=False, choices=RECORDS)
     q = forms.CharField(label=_("Name or e-mail contains"), required=False, max_length=100)
+
+
+class SessionMinutesInput(forms.NumberInput):
+    """Shows the bounds of settings.SESSION_MINUTES as they are when the page is drawn."""
+
+    def get_context(self, name, value, attrs):
+        low, high = settings.SESSION_MINUTES
+        return super().get_context(name, value, {**(attrs or {}), "min": low, "max": high,
+                                                 "inputmode": "numeric"})
+
+
+class SessionMinutesField(forms.IntegerField):
+    """A session's length in minutes, within settings.SESSION_MINUTES: checked by the session
+    service's own rule, with its message."""
+
+    widget = SessionMinutesInput
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and (problem := sessions.duration_problem(value)):
+            raise forms.ValidationError(problem, code="duration")

@@ -1,6 +1,8 @@
 """Values another part of the portal can offer a stage's form, without the stage knowing where
 they come from (the evaluation offers the participant's own pre-test scores to the diagnosis
-report). A source is ``(case) -> (values dict, description)`` and is registered at start."""
+report). A source is ``(case) -> (values dict, description)`` and is registered at start under
+a name that says what its values are: "pretest_scores" gives {(instrument code, subscale id):
+Decimal score}."""
 
 _sources = {}
 

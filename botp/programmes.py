@@ -57,6 +57,8 @@ FA_BOTP_SESSION_TYPES = [
     for row in BOTP_SESSION_TYPES if row[0] != "career_change"
 ]
 
+# The programme's own questions frame the scales.
+SURVEY_ORDER = ["employment", "absence", "bat", "obi", "dass21", "healthcare", "satisfaction"]
 REMINDER_DAYS = [7, 14]
 WAVES = [
     # wave, trigger, offset days, open days
@@ -67,23 +69,23 @@ WAVES = [
 
 PROGRAMMES = [
     {
-        "code": "botp", "reference_prefix": "BOTP",
+        "code": "botp", "reference_prefix": "BOTP", "is_default": True,
         "name_nl": "Burn-out behandelprogramma (Fedris)",
         "name_fr": "Programme de traitement du burnout (Fedris)",
         "name_en": "Burnout Treatment Programme (Fedris)",
         "sectors": ["hospital", "banking"],
-        "max_sick_leave_days": 60, "max_duration_months": 9,
+        "max_sick_leave_days": 60, "max_duration_months": 9, "duration_warning_days": 30,
         "max_total_sessions": 20, "max_treatment_sessions": None,
         "session_types": BOTP_SESSION_TYPES,
         "referral": ("", "", ""),
     },
     {
-        "code": "fa-botp", "reference_prefix": "FABOTP",
+        "code": "fa-botp", "reference_prefix": "FABOTP", "is_default": False,
         "name_nl": "Burn-out behandelprogramma voor federale ambtenaren (FA-BOTP)",
         "name_fr": "Programme de traitement du burnout pour les fonctionnaires fédéraux (FA-BOTP)",
         "name_en": "Federal Administration Burnout Treatment Programme (FA-BOTP)",
         "sectors": ["federal_administration"],
-        "max_sick_leave_days": 60, "max_duration_months": 9,
+        "max_sick_leave_days": 60, "max_duration_months": 9, "duration_warning_days": 30,
         "max_total_sessions": 12, "max_treatment_sessions": 10,
         "session_types": FA_BOTP_SESSION_TYPES,
         "referral": (
@@ -108,14 +110,18 @@ def load_programmes():
     programmes = {}
     for spec in PROGRAMMES:
         referral_nl, referral_fr, referral_en = spec["referral"]
+        if spec["is_default"]:  # one programme is preselected: clear a choice made since
+            Programme.objects.exclude(code=spec["code"]).update(is_default=False)
         programme, _ = Programme.objects.update_or_create(
             code=spec["code"],
             defaults={
-                "reference_prefix": spec["reference_prefix"],
+                "reference_prefix": spec["reference_prefix"], "is_default": spec["is_default"],
                 "name_nl": spec["name_nl"], "name_fr": spec["name_fr"],
                 "name_en": spec["name_en"],
                 "max_sick_leave_days": spec["max_sick_leave_days"],
                 "max_duration_months": spec["max_duration_months"],
+                "duration_warning_days": spec["duration_warning_days"],
+                "survey_order": SURVEY_ORDER,
                 "max_total_sessions": spec["max_total_sessions"],
                 "max_treatment_sessions": spec["max_treatment_sessions"],
                 "non_eligible_referral_nl": referral_nl,

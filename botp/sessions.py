@@ -7,6 +7,7 @@ other and a cap is never exceeded (botp.caps holds the limits).
 
 from collections import Counter
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +37,14 @@ STATUSES_FOR_PHASE = {
     SessionPhase.TREATMENT: list(SessionStatus),
 }
 
-MIN_DURATION, MAX_DURATION = 10, 480
+
+def duration_problem(minutes):
+    """Why ``minutes`` is not a session's length (outside settings.SESSION_MINUTES), or None."""
+    low, high = settings.SESSION_MINUTES
+    if minutes is None or not low <= minutes <= high:
+        return _("The duration is between %(min)s and %(max)s minutes.") % {"min": low,
+                                                                             "max": high}
+    return None
 
 
 def held_counts(case, *, exclude=None):
@@ -94,10 +102,8 @@ def _validate(locked, session_type, status, date, duration_minutes, session_form
     elif locked.approved_at and date < timezone.localdate(locked.approved_at):
         errors["date"] = _("The session cannot be before the case was approved (%(date)s).") % {
             "date": timezone.localdate(locked.approved_at).strftime("%d/%m/%Y")}
-    if duration_minutes is None or not MIN_DURATION <= duration_minutes <= MAX_DURATION:
-        errors["duration_minutes"] = _(
-            "The duration is between %(min)s and %(max)s minutes."
-        ) % {"min": MIN_DURATION, "max": MAX_DURATION}
+    if problem := duration_problem(duration_minutes):
+        errors["duration_minutes"] = problem
     if session_format not in SessionFormat.values:
         errors["format"] = _("Choose individual or group.")
     if errors:

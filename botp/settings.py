@@ -329,8 +329,17 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
 # How long an API token issued in the back office stays valid.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 
+# The shortest and longest session a provider can record, in minutes: a guard against typing
+# errors, not a programme rule (no programme limits a session's length). Forms, API and
+# botp/sessions.py all read it here.
+SESSION_MINUTES = (10, 480)
+
 # The evaluation shows and exports aggregates of no fewer people than this.
 BOTP_MIN_GROUP_SIZE = env_int("BOTP_MIN_GROUP_SIZE", 10, minimum=1)
+
+# Rows on a page of the portal's lists (cases, requests, review queues, messages) and of the
+# API's.
+LIST_PAGE_SIZE = 25
 
 # The API (/api/v1/): browsers use their session, integrations a token that Fedris creates in
 # the back office. Token first, so a request without credentials is answered 401. JSON only:
@@ -342,7 +351,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 25,
+    "PAGE_SIZE": LIST_PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -32,7 +32,6 @@ from botp.policy import Action, Capability
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 25
 
 DASHBOARD_TITLES = {
     Role.REFERRER: gettext_lazy("My screening requests"),
@@ -58,7 +57,7 @@ def dashboard(request):
     filters_by_state = policy.role_may(request.user, Action.VIEW_PROGRESS)
     if filters_by_state and form.is_valid() and form.cleaned_data["state"]:
         cases = cases.filter(state=form.cleaned_data["state"])
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(cases, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "botp/dashboard.html", {
         "form": form,
         "page": page,
@@ -159,7 +158,7 @@ def deliveries(request):
         messages_ = messages_.troubled()
     elif shown != DeliveryFilterForm.ALL:
         messages_ = messages_.filter(status=shown)
-    page = Paginator(messages_, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(messages_, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "botp/deliveries.html", {
         "form": form, "page": page, "showing_troubled": showing_troubled})
 

@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp.forms import DateInput, PortalForm, PortalModelForm
+from botp import instruments
+from botp.forms import DateInput, PortalForm, PortalModelForm, SessionMinutesField
 from botp.models import (
     BTP_PROFESSIONS,
     GivenBy,
@@ -68,10 +69,7 @@ class ChooseBTPForm(PortalForm):
 
 class SessionForm(PortalForm):
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), initial=60,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+    duration_minutes = SessionMinutesField(label=_("Duration (minutes)"), initial=60)
     status = forms.ChoiceField(
         label=_("The participant"), widget=forms.RadioSelect, initial=SessionStatus.HELD,
         choices=[(SessionStatus.HELD, _("attended: the session was held")),
@@ -122,13 +120,13 @@ class DiagnosisReportForm(PortalModelForm):
         self.fields["burnout_stage"].choices = (
             [("", _("Not applicable"))] + list(BurnoutStage.choices)
         )
-        for name in services.REQUIRED_SCORES:
-            field = self.fields[name]
-            field.widget.attrs.update(
-                {"step": "0.01", "min": 1, "max": 5} if name.startswith("bat")
-                else {"step": 2, "min": 0, "max": 42}
-            )
-            field.widget.attrs["inputmode"] = "decimal" if name.startswith("bat") else "numeric"
+        self.scales = {}  # field name -> its instrument's ScoreScale, for the page's notes
+        for name, (instrument, subscale) in DiagnosisReport.instrument_scores().items():
+            scale = self.scales[name] = instruments.score_scale(instrument, subscale)
+            self.fields[name].widget.attrs.update({
+                "step": scale.step, "min": scale.low, "max": scale.high,
+                "inputmode": "decimal" if scale.precision else "numeric",
+            })
         for name, field in self.fields.items():
             field.label = field.label[:1].upper() + field.label[1:]
             if name in services.REQUIRED_SCORES or name in services.REQUIRED_TEXT:

@@ -4,15 +4,15 @@ Each submission is a version. A submitted version is frozen; revising it after F
 more information makes the next version, and every earlier one stays readable.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from botp import instruments
 from botp.models import Approach, FrozenOnceSubmitted
 
 
@@ -37,26 +37,44 @@ class Differential(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def _even(value):
-    if value is not None and value % 2:
-        raise ValidationError(
-            _("DASS-21 scale scores are the sum of 7 items multiplied by 2, so always even."),
-            code="odd_dass",
-        )
+@deconstructible
+class InstrumentScore:
+    """A score as subscale ``subscale`` of ``instrument`` can give it: within its range and in
+    its steps, both read from the instrument's data (botp/instruments) when a value is checked,
+    so the report accepts what the questionnaire gives, whatever version it is at."""
+
+    def __init__(self, instrument, subscale):
+        self.instrument, self.subscale = instrument, subscale
+
+    def __call__(self, value):
+        if value is None:
+            return
+        scale = instruments.score_scale(self.instrument, self.subscale)
+        MinValueValidator(scale.low)(value)
+        MaxValueValidator(scale.high)(value)
+        if not scale.takes(value):
+            if scale.step == 2:
+                raise ValidationError(_("This score is always even."), code="score_step")
+            raise ValidationError(_("This score goes in steps of %(step)s."),
+                                  code="score_step", params={"step": scale.step})
+
+    def __eq__(self, other):
+        return (isinstance(other, InstrumentScore)
+                and (self.instrument, self.subscale) == (other.instrument, other.subscale))
 
 
-def bat_score(label):
-    """A BAT scale score: the mean of its items, each answered 1 (never) to 5 (always)."""
+def bat_score(label, subscale):
+    """A BAT scale score: the mean of its items, kept to two decimals."""
     return models.DecimalField(
         label, max_digits=3, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("5"))],
+        validators=[InstrumentScore("bat", subscale)],
     )
 
 
-def dass_score(label):
-    """A DASS-21 scale score: the sum of 7 items scored 0-3, multiplied by 2."""
+def dass_score(label, subscale):
+    """A DASS-21 scale score: a whole number."""
     return models.PositiveSmallIntegerField(
-        label, null=True, blank=True, validators=[MaxValueValidator(42), _even],
+        label, null=True, blank=True, validators=[InstrumentScore("dass21", subscale)],
     )
 
 
@@ -70,16 +88,16 @@ class DiagnosisReport(FrozenOnceSubmitted):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
 
-    # Burnout Assessment Tool (BAT-23 core): scale means, 1 to 5.
-    bat_total = bat_score(_("BAT total"))
-    bat_exhaustion = bat_score(_("BAT exhaustion"))
-    bat_mental_distance = bat_score(_("BAT mental distance"))
-    bat_cognitive_impairment = bat_score(_("BAT cognitive impairment"))
-    bat_emotional_impairment = bat_score(_("BAT emotional impairment"))
-    # DASS-21: 0 to 42 per scale.
-    dass_depression = dass_score(_("DASS-21 depression"))
-    dass_anxiety = dass_score(_("DASS-21 anxiety"))
-    dass_stress = dass_score(_("DASS-21 stress"))
+    # Burnout Assessment Tool (BAT-23 core) and DASS-21 scale scores; their ranges are the
+    # instruments' own (botp/instruments/bat.yaml, dass21.yaml).
+    bat_total = bat_score(_("BAT total"), "total")
+    bat_exhaustion = bat_score(_("BAT exhaustion"), "exhaustion")
+    bat_mental_distance = bat_score(_("BAT mental distance"), "mental_distance")
+    bat_cognitive_impairment = bat_score(_("BAT cognitive impairment"), "cognitive_impairment")
+    bat_emotional_impairment = bat_score(_("BAT emotional impairment"), "emotional_impairment")
+    dass_depression = dass_score(_("DASS-21 depression"), "depression")
+    dass_anxiety = dass_score(_("DASS-21 anxiety"), "anxiety")
+    dass_stress = dass_score(_("DASS-21 stress"), "stress")
     # Where the scores came from when they were filled from the participant's own answers.
     scores_source = models.CharField(max_length=100, blank=True)
 
@@ -129,6 +147,12 @@ class DiagnosisReport(FrozenOnceSubmitted):
     @property
     def is_submitted(self):
         return self.submitted_at is not None
+
+    @classmethod
+    def instrument_scores(cls):
+        """{field name: (instrument code, subscale id)} of the scores the report records."""
+        return {field.name: (check.instrument, check.subscale) for field in cls._meta.fields
+                for check in field.validators if isinstance(check, InstrumentScore)}
 
     def get_differential_diagnoses_display(self):
         labels = dict(Differential.choices)

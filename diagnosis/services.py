@@ -6,6 +6,7 @@ Every change goes through the case's state machine (botp.workflow) and the progr
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.db.models.functions import Abs, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, caps, documents, policy, prefill, sessions, workflow
+from botp import audit, caps, documents, instruments, policy, prefill, sessions, workflow
 from botp.models import (
     AuditEntry,
     CaseState,
@@ -220,10 +221,15 @@ def working_copy(case, author):
                              version=(previous.version + 1) if previous else 1)
     lines = []
     if previous is None and policy.can(author, policy.Action.VIEW_PRETEST_SCORES, case):
-        values, sources = prefill.values_for("diagnosis_report", case)
-        for name, value in values.items():
-            setattr(report, name, value)
-        report.scores_source = "; ".join(sources)[:100]
+        scores, sources = prefill.values_for("pretest_scores", case)
+        recorded = DiagnosisReport.instrument_scores().items()
+        for name, (instrument, subscale) in recorded:
+            if (instrument, subscale) in scores:
+                places = instruments.score_scale(instrument, subscale).precision
+                value = scores[instrument, subscale].quantize(Decimal(1).scaleb(-places))
+                setattr(report, name, report._meta.get_field(name).to_python(value))
+        if any(key in scores for _name, key in recorded):
+            report.scores_source = "; ".join(sources)[:100]
     if previous is not None:
         for name in COPIED_FIELDS:
             setattr(report, name, getattr(previous, name))

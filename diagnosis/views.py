@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,6 @@ from diagnosis.forms import (
 )
 
 DIRECTORY_PAGE_SIZE = 10
-QUEUE_PAGE_SIZE = 25
 
 # The phases whose sessions a BTP records on this page (treatment sessions have their own).
 STAGE_2_PHASES = (SessionPhase.DIAGNOSIS, SessionPhase.DEBRIEF)
@@ -257,7 +257,7 @@ def report_detail(request, reference, version):
 def review_queue(request):
     policy.require_capability(request.user, Capability.REVIEW_DIAGNOSES)
     cases = services.review_queue(policy.cases_for(request.user, Action.VIEW_CLINICAL))
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(cases, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request.user, AuditEntry.Kind.VIEW, "diagnosis review queue")
     return render(request, "diagnosis/review_queue.html", {"page": page})
 

@@ -11,4 +11,4 @@ class EvaluationConfig(AppConfig):
         from evaluation import case_sections, invitations, signals  # noqa: F401  (they register)
         from evaluation.prefill import pretest_scores
 
-        prefill.register("diagnosis_report", pretest_scores)
+        prefill.register("pretest_scores", pretest_scores)

@@ -11,9 +11,8 @@ generalised by ``disclosure.generalise`` until every combination of them holds a
 import csv
 from collections import Counter
 
-from botp import keys
+from botp import instruments, keys
 from botp.models import Session, SessionStatus, SessionType
-from evaluation import definitions
 from evaluation.disclosure import QUASI_IDENTIFYING_ITEMS
 from evaluation.models import Answer, Instrument, Score, SurveyInvitation
 
@@ -41,7 +40,7 @@ def _columns():
         if definition.get("scoring"):
             scores += [(instrument.code, s["id"]) for s in definition["scoring"]["subscales"]]
         else:
-            free = set(definitions.free_text_item_ids(definition))
+            free = set(instruments.free_text_item_ids(definition))
             answers += [(instrument.code, item["id"]) for item in definition["items"]
                         if item["id"] not in free
                         and (instrument.code, item["id"]) not in QUASI_IDENTIFYING_ITEMS]

@@ -1,32 +1,16 @@
-"""The participant's link to a survey: 256 random bits, never stored.
-
-The invitation keeps a random nonce and the hash of the token. The token is an HMAC of the nonce
-under a key derived from PERSONAL_DATA_KEY, so reminders can carry the same link while neither a
-copy of the database nor a guess reveals one.
-"""
-
-import base64
-import hashlib
-import hmac
-import secrets
+"""The participant's link to a survey (botp.links makes and checks the token)."""
 
 from django.conf import settings
 from django.urls import reverse
 
-from botp import keys
+from botp import links
 
-
-def new_nonce():
-    return secrets.token_hex(32)
+new_nonce = links.new_nonce
+hash_of = links.hash_of
 
 
 def token_for(nonce):
-    digest = hmac.new(keys.derived_key("survey-link"), nonce.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def hash_of(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+    return links.token_for("survey-link", nonce)
 
 
 def url_for(invitation):

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from . import definitions
+from botp import instruments
+
 from .models import Instrument
 
 
@@ -21,10 +22,10 @@ def load_instruments(paths=None):
     Nothing is written unless every file is valid and no loaded version would change: a
     DefinitionError lists all problems at once, so one run shows everything to fix.
     """
-    paths = [Path(p) for p in paths] if paths is not None else definitions.shipped_files()
+    paths = [Path(p) for p in paths] if paths is not None else instruments.shipped_files()
     problems, ready = [], []
     for path in paths:
-        definition, digest, found = definitions.read(path)
+        definition, digest, found = instruments.read(path)
         problems += [f"{path.name}: {problem}" for problem in found]
         if found:
             continue
@@ -40,7 +41,7 @@ def load_instruments(paths=None):
         else:
             ready.append((definition, digest, loaded))
     if problems:
-        raise definitions.DefinitionError(problems)
+        raise instruments.DefinitionError(problems)
 
     report = LoadReport()
     with transaction.atomic():

@@ -10,7 +10,7 @@ from botp.models.outbox import Delivered
 
 
 class Instrument(TranslatedName):
-    """One version of a questionnaire as it was loaded from evaluation/instruments/.
+    """One version of a questionnaire as it was loaded from botp/instruments/.
 
     A version is never changed once loaded: answers are scored against the exact definition
     they were given with, so a changed file must come with a new version.

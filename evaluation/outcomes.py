@@ -11,9 +11,10 @@ from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from botp import instruments
 from botp.forms import PortalForm
 from botp.models import Programme, Sector, Wave
-from evaluation import definitions, disclosure, statistics
+from evaluation import disclosure, statistics
 from evaluation.forms import text_in
 from evaluation.models import Instrument, Score, SurveyInvitation
 
@@ -181,7 +182,7 @@ def report(filters, language=None):
         definition = instrument.definition
         for subscale in definition["scoring"]["subscales"]:
             key = (instrument.code, subscale["id"])
-            low, high = definitions.subscale_range(definition, subscale)
+            low, high = instruments.subscale_range(definition, subscale)
             outcome = ScaleOutcome(
                 instrument.code, subscale["id"],
                 f"{text_in(definition['name'], language)} — "

@@ -9,7 +9,7 @@ only then is the score rounded half up to the subscale's precision and placed in
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .definitions import as_decimal, missing_rule_of, option_value, precision_of
+from botp.instruments import as_decimal, missing_rule_of, option_value, precision_of
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from botp import text
+from botp.links import LinkProblem  # codes here: invalid, expired or completed
 from evaluation import links, scoring
 from evaluation.models import Answer, Score, SurveyInvitation
 
 MAX_TEXT = 2000
 NUMBER = re.compile(r"-?[0-9]{1,9}([.,][0-9]{1,9})?")
-
-
-class LinkProblem(Exception):
-    """The link cannot be used: ``code`` is invalid, expired or completed."""
-
-    def __init__(self, code):
-        super().__init__(code)
-        self.code = code
 
 
 def find(token):

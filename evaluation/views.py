@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from botp import audit, policy
+from botp import audit, links, policy
 from botp.models import AuditEntry
 from botp.policy import Action, Capability
 from evaluation import disclosure, export, outcomes, survey
@@ -29,7 +29,7 @@ def _problem(request, code):
 def survey_page(request, token):
     try:
         invitation = survey.find(token)
-    except survey.LinkProblem as problem:
+    except links.LinkProblem as problem:
         return _problem(request, problem.code)
     # The participant's language, unless they chose another with the switcher.
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or invitation.language
@@ -53,7 +53,7 @@ def survey_page(request, token):
         action = request.POST.get("action", "next")
         try:
             errors = survey.save_page(invitation, instrument, request.POST)
-        except survey.LinkProblem as problem:
+        except links.LinkProblem as problem:
             return _problem(request, problem.code)
         if action == "stop":
             return render(request, "evaluation/survey_saved.html", {
@@ -66,7 +66,7 @@ def survey_page(request, token):
         if not errors and action == "submit":
             try:
                 missing = survey.submit(invitation)
-            except survey.LinkProblem as problem:
+            except links.LinkProblem as problem:
                 return _problem(request, problem.code)
             if not missing:
                 return render(request, "evaluation/survey_done.html", {"invitation": invitation})

@@ -19,11 +19,6 @@ from evaluation.models import Instrument, SurveyInvitation, WaveInstrument
 
 Trigger = SurveyWaveSchedule.Trigger
 
-# The order the instruments are asked in: the programme's own questions frame the scales.
-INSTRUMENT_ORDER = ["employment", "absence", "bat", "obi", "dass21", "healthcare",
-                    "satisfaction"]
-
-
 @dataclass(frozen=True)
 class Due:
     schedule: object
@@ -61,8 +56,9 @@ def due_waves(case):
     return found
 
 
-def instruments_for(wave):
-    """The latest loaded version of each instrument that asks ``wave``, in survey order.
+def instruments_for(programme, wave):
+    """The latest loaded version of each instrument that asks ``wave``, in ``programme``'s
+    survey order (any it does not name after those, by code).
 
     The shipped files are loaded on first use, so a fresh installation invites with them."""
     if not Instrument.objects.exists():
@@ -71,8 +67,8 @@ def instruments_for(wave):
     for instrument in Instrument.objects.order_by("code", "-version"):
         latest.setdefault(instrument.code, instrument)
     chosen = [i for i in latest.values() if wave in i.definition.get("waves", [])]
-    return sorted(chosen, key=lambda i: (INSTRUMENT_ORDER.index(i.code)
-                                         if i.code in INSTRUMENT_ORDER else 99, i.code))
+    position = {code: index for index, code in enumerate(programme.survey_order)}
+    return sorted(chosen, key=lambda i: (position.get(i.code, len(position)), i.code))
 
 
 def ensure_invitations(case):
@@ -101,7 +97,7 @@ def create_invitation(case, wave, due_on, closes_at):
             )
             WaveInstrument.objects.bulk_create([
                 WaveInstrument(invitation=invitation, instrument=instrument, position=position)
-                for position, instrument in enumerate(instruments_for(wave))
+                for position, instrument in enumerate(instruments_for(case.programme, wave))
             ])
             invitations.schedule(invitation)
     except IntegrityError:

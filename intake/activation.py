@@ -1,14 +1,10 @@
 """The approved worker's way into the portal: the approval e-mail and its activation link.
 
-The link is single-use and expires. Only a hash of its token and a random nonce are stored; the
-token is an HMAC of the nonce under a key derived from PERSONAL_DATA_KEY, so the e-mail can be
-composed when the outbox delivers it, and composed the same at every attempt.
+The link is single-use and expires. Only a hash of its token and a random nonce are stored
+(botp.links), so the e-mail can be composed when the outbox delivers it, and composed the same at
+every attempt.
 """
 
-import base64
-import hashlib
-import hmac
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,27 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp import keys, mail, notifications, outbox
+from botp import links, mail, notifications, outbox
+from botp.links import LinkProblem  # codes here: invalid, expired, used or email_taken
 from botp.models import Case
 from intake.models import ActivationLink
 
 VALID_FOR = timedelta(days=14)
 
 
-class LinkProblem(Exception):
-    def __init__(self, code):
-        super().__init__(code)
-        self.code = code  # "invalid", "expired", "used" or "email_taken"
-
-
 def token_for(nonce):
-    digest = hmac.new(keys.derived_key("activation-link"), nonce.encode(),
-                      hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+    return links.token_for("activation-link", nonce)
 
 
 def issue_link(participant):
@@ -45,16 +30,16 @@ def issue_link(participant):
     ActivationLink.objects.filter(participant=participant, used_at__isnull=True).update(
         expires_at=now
     )
-    nonce = secrets.token_hex(32)  # 256 random bits
+    nonce = links.new_nonce()
     return ActivationLink.objects.create(
-        participant=participant, nonce=nonce, token_hash=_hash(token_for(nonce)),
+        participant=participant, nonce=nonce, token_hash=links.hash_of(token_for(nonce)),
         expires_at=now + VALID_FOR,
     )
 
 
 def find_link(token):
     link = ActivationLink.objects.select_related("participant").filter(
-        token_hash=_hash(token or "")
+        token_hash=links.hash_of(token or "")
     ).first()
     if link is None:
         raise LinkProblem("invalid")

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, documents, nationalnumber, workflow
+from botp import audit, documents, links, nationalnumber, workflow
 from botp.models import AuditEntry, Participant
 from intake import activation, eligibility
 from intake.consent import CURRENT_CONSENT_VERSION
@@ -155,12 +155,12 @@ def activate(token, password):
         link = activation.find_link(token)
         link = ActivationLink.objects.select_for_update().get(pk=link.pk)
         if link.used_at is not None:
-            raise activation.LinkProblem("used")
+            raise links.LinkProblem("used")
         participant = link.participant
         user = participant.user
         if user is None:
             if User.objects.filter(email__iexact=participant.email).exists():
-                raise activation.LinkProblem("email_taken")
+                raise links.LinkProblem("email_taken")
             user = User.objects.create_user(
                 participant.email, password, role=Role.PARTICIPANT,
                 first_name=participant.first_name, last_name=participant.last_name,

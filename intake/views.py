@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -9,15 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from botp import audit, nationalnumber, policy, workflow
+from botp import audit, links, nationalnumber, policy, workflow
 from botp.models import AuditEntry, CaseState, Programme, Sector
 from botp.policy import Action, Capability
 from intake import activation, eligibility, services
 from intake.consent import consent_text
 from intake.forms import ActivationForm, DecisionForm, QueueFilterForm, ScreeningRequestForm
 from intake.models import ScreeningRequest
-
-PAGE_SIZE = 25
 
 
 def _referrer_profile(user):
@@ -32,7 +31,7 @@ def request_list(request):
         .select_related("case", "programme"),
         prefix="case__",
     ).order_by("-created_at", "-pk")
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(requests, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request.user, AuditEntry.Kind.VIEW, "screening request list")
     return render(request, "intake/request_list.html", {"page": page})
 
@@ -91,7 +90,7 @@ def _form_key(request):
 
 
 def _initial(user):
-    programme = Programme.objects.filter(active=True, code="botp").first()
+    programme = Programme.objects.filter(active=True, is_default=True).first()
     return {"programme": programme, "language": user.language}
 
 
@@ -130,7 +129,7 @@ def review_queue(request):
     )
     filters = QueueFilterForm(request.GET)
     requests = filters.apply(requests)
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(requests, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(screening, eligibility.checks(screening)) for screening in page.object_list]
     audit.record(request.user, AuditEntry.Kind.VIEW, "review queue")
     return render(request, "intake/review_queue.html", {
@@ -193,7 +192,7 @@ def activate(request, token):
     """The participant's activation link: set a password, then on to their case."""
     try:
         link = activation.find_link(token)
-    except activation.LinkProblem as problem:
+    except links.LinkProblem as problem:
         return render(request, "intake/activation_problem.html", {"problem": problem.code},
                       status=410 if problem.code in ("used", "expired") else 404)
     participant = link.participant
@@ -202,7 +201,7 @@ def activate(request, token):
         if form.is_valid():
             try:
                 user = services.activate(token, form.cleaned_data["password1"])
-            except activation.LinkProblem as problem:
+            except links.LinkProblem as problem:
                 return render(request, "intake/activation_problem.html",
                               {"problem": problem.code}, status=409)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -49,11 +49,18 @@ class SessionRecordSerializer(serializers.Serializer):
         choices=Approach.choices, required=False, default="", allow_blank=True,
         help_text=gettext_lazy("For session types given in several approaches."))
     date = serializers.DateField()
-    duration_minutes = serializers.IntegerField(min_value=sessions.MIN_DURATION,
-                                                max_value=sessions.MAX_DURATION)
+    duration_minutes = serializers.IntegerField(
+        help_text=gettext_lazy("Minutes, within the shortest and longest session the portal "
+                               "records; a 400 outside them names the bounds."))
     status = serializers.ChoiceField(choices=SessionStatus.choices)
     format = serializers.ChoiceField(choices=SessionFormat.choices, required=False,
                                      default=SessionFormat.INDIVIDUAL)
+
+    def validate_duration_minutes(self, value):
+        # Read when the request comes, not when this class is made: one setting holds them.
+        if problem := sessions.duration_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
 
 
 def record(case, user, data):

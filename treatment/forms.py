@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from botp import consents
-from botp.forms import DateInput, PortalForm, PortalModelForm
+from botp.forms import DateInput, PortalForm, PortalModelForm, SessionMinutesField
 from botp.models import (
     Consent,
     Language,
@@ -21,7 +21,7 @@ class TreatmentSessionForm(PortalForm):
 
     kind = forms.ChoiceField(label=_("Session"))
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=60)
+    duration_minutes = SessionMinutesField(label=_("Duration (minutes)"), initial=60)
     session_format = forms.ChoiceField(label=_("Format"), choices=SessionFormat.choices,
                                        widget=forms.RadioSelect,
                                        initial=SessionFormat.INDIVIDUAL)
@@ -66,7 +66,7 @@ class PrepareMeetingForm(PortalForm):
 
 class RecordMeetingForm(PortalForm):
     date = forms.DateField(label=_("Date held"), widget=DateInput())
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=90)
+    duration_minutes = SessionMinutesField(label=_("Duration (minutes)"), initial=90)
     attended_roles = forms.MultipleChoiceField(
         label=_("Who attended, besides the participant"), choices=WorkplaceRole.choices,
         widget=forms.CheckboxSelectMultiple, required=False,

@@ -3,12 +3,28 @@
 The Fedris BOTP and the FA-BOTP are two rows here, never two code paths.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from botp.converters import validate_reference_prefix
 
 from .i18n import TranslatedName
+
+
+def validate_survey_order(codes):
+    """A list of distinct instrument codes, each with its file in botp/instruments."""
+    from botp import instruments  # it reads botp.models: load it once the models are
+
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        raise ValidationError(_("List the instrument codes, e.g. [\"employment\", \"bat\"]."))
+    if len(set(codes)) != len(codes):
+        raise ValidationError(_("Name each instrument once."))
+    known = {path.stem for path in instruments.shipped_files()}
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ValidationError(_("No such instrument: %(codes)s."),
+                              params={"codes": ", ".join(unknown)})
 
 
 class Sector(TranslatedName):
@@ -30,32 +46,45 @@ class Programme(TranslatedName):
     eligible_sectors = models.ManyToManyField(
         Sector, related_name="programmes", verbose_name=_("eligible sectors")
     )
-    max_sick_leave_days = models.PositiveIntegerField(
-        _("maximum sick-leave days at request"), default=60
-    )
-    max_duration_months = models.PositiveIntegerField(_("maximum duration (months)"), default=9)
+    # No defaults: a programme states its own limits (botp/programmes.py for the shipped ones),
+    # so one added in the back office cannot silently inherit the Fedris BOTP's.
+    max_sick_leave_days = models.PositiveIntegerField(_("maximum sick-leave days at request"))
+    max_duration_months = models.PositiveIntegerField(_("maximum duration (months)"))
     duration_warning_days = models.PositiveIntegerField(
-        _("warn this many days before the maximum duration"), default=30,
+        _("warn this many days before the maximum duration"),
     )
     max_total_sessions = models.PositiveIntegerField(
-        _("maximum diagnosis and treatment sessions"), default=20
+        _("maximum diagnosis and treatment sessions")
     )
     max_treatment_sessions = models.PositiveIntegerField(
         _("maximum treatment sessions"), null=True, blank=True,
         help_text=_("Leave empty when only the total and per-type caps apply."),
     )
+    survey_order = models.JSONField(
+        _("survey order"), validators=[validate_survey_order],
+        help_text=_("The instrument codes in the order the survey asks them, e.g. "
+                    "[\"employment\", \"absence\", \"bat\"]; an instrument not named here "
+                    "comes after them."),
+    )
     non_eligible_referral_nl = models.TextField(blank=True)
     non_eligible_referral_fr = models.TextField(blank=True)
     non_eligible_referral_en = models.TextField(blank=True)
     active = models.BooleanField(_("active"), default=True)
+    is_default = models.BooleanField(
+        _("preselected on a new screening request"), default=False,
+        help_text=_("At most one programme; the referrer can still choose another."),
+    )
 
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["code"]
-
-    def cap_for(self, session_type_code):
-        return self.session_types.get(code=session_type_code).cap
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
+                                    name="one_default_programme",
+                                    violation_error_message=_(
+                                        "Another programme is already preselected.")),
+        ]
 
 
 class GivenBy(models.TextChoices):
@@ -134,8 +163,8 @@ class SurveyWaveSchedule(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="waves")
     wave = models.CharField(max_length=8, choices=Wave.choices)
     trigger = models.CharField(max_length=16, choices=Trigger.choices)
-    offset_days = models.PositiveIntegerField(_("days after the trigger"), default=0)
-    open_days = models.PositiveIntegerField(_("days the survey stays open"), default=30)
+    offset_days = models.PositiveIntegerField(_("days after the trigger"))
+    open_days = models.PositiveIntegerField(_("days the survey stays open"))
     reminder_days = models.JSONField(
         _("reminders, in days after the invitation"), default=list, blank=True,
         help_text=_("For example [7, 14]: a reminder a week and two weeks after the "

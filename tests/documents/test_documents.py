@@ -52,6 +52,24 @@ def test_the_screening_request_and_the_approval_letter(
 
 
 @pytest.mark.django_db
+def test_the_approval_letter_states_the_programmes_own_maximum_duration(
+        referrer_client, form_data, world, programmes, pdf_text,
+        django_capture_on_commit_callbacks):
+    from intake import services
+    from intake.models import ScreeningRequest
+
+    programmes["botp"].max_duration_months = 24
+    programmes["botp"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_new(referrer_client, form_data(language="en"))
+    screening = ScreeningRequest.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(screening, world.admin, decision="approve")
+    letter = flat(pdf_text(only(screening.case, "eligibility_decision")))
+    assert "The programme lasts at most 24 months" in letter
+
+
+@pytest.mark.django_db
 def test_the_not_eligible_letter_gives_the_reason_and_the_referral(
         referrer_client, form_data, world, programmes, pdf_text,
         django_capture_on_commit_callbacks):

@@ -1,10 +1,10 @@
-"""Each refusal of evaluation.definitions.validate, on small definitions written here."""
+"""Each refusal of botp.instruments.validate, on small definitions written here."""
 
 import copy
 
 import pytest
 
-from evaluation.definitions import read, validate
+from botp.instruments import read, validate
 
 
 def text(word):

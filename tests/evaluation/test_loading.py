@@ -7,7 +7,7 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from evaluation.definitions import read, shipped_files
+from botp.instruments import read, shipped_files
 from evaluation.models import Instrument
 
 pytestmark = pytest.mark.django_db

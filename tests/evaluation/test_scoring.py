@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from evaluation.definitions import INSTRUMENTS_DIR, read
+from botp.instruments import INSTRUMENTS_DIR, read
 from evaluation.scoring import score
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from evaluation.definitions import INSTRUMENTS_DIR, free_text_item_ids, read
+from botp.instruments import INSTRUMENTS_DIR, free_text_item_ids, read
 
 
 def shipped(code):

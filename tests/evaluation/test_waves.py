@@ -31,6 +31,16 @@ def test_approval_sends_the_pre_test(world, approved):
 
 
 @pytest.mark.django_db
+def test_the_survey_asks_its_instruments_in_the_programmes_order(world, approved):
+    world.programme.survey_order = ["dass21", "bat", "employment"]
+    world.programme.save()
+    invitation = SurveyInvitation.objects.get(case=approved())
+    codes = [wi.instrument.code for wi in invitation.waveinstrument_set.order_by("position")]
+    # Those the order does not name come after, by code.
+    assert codes == ["dass21", "bat", "employment", "absence", "healthcare", "obi"]
+
+
+@pytest.mark.django_db
 def test_the_invitation_is_in_the_participants_language(world, approved, deliver):
     from botp.models import Participant
 

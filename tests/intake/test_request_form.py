@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from botp.models import Case, CaseEvent, CaseState, Participant
+from botp.models import Case, CaseEvent, CaseState, Participant, Programme
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ScreeningRequest
 from tests.intake.conftest import post_new
@@ -27,6 +27,18 @@ def test_a_complete_request_opens_one_case_in_requested(referrer_client, world, 
                                                                 CaseState.REQUESTED)
     assert screening.consent_version == CURRENT_CONSENT_VERSION
     assert screening.consent_given_at is not None
+
+
+def test_a_new_request_preselects_the_programme_its_data_marks(referrer_client, programmes):
+    def preselected():
+        return referrer_client.get(reverse("intake:new")).context["form"]["programme"].value()
+
+    assert preselected() == programmes["botp"].pk
+    Programme.objects.filter(code="botp").update(is_default=False)
+    Programme.objects.filter(code="fa-botp").update(is_default=True)
+    assert preselected() == programmes["fa-botp"].pk
+    Programme.objects.update(is_default=False)
+    assert preselected() is None
 
 
 def test_a_draft_is_saved_incomplete_and_submitted_later(referrer_client, form_data):

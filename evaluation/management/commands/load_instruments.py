@@ -2,12 +2,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evaluation.definitions import DefinitionError
+from botp.instruments import DefinitionError
 from evaluation.loading import load_instruments
 
 
 class Command(BaseCommand):
-    help = "Validate and load the questionnaire definitions in evaluation/instruments/."
+    help = "Validate and load the questionnaire definitions in botp/instruments/."
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", type=Path,

@@ -1,12 +1,18 @@
 """Questionnaire definitions: reading an instrument file and checking it before it is used.
 
-An instrument lives in ``evaluation/instruments/<code>.yaml``. ``validate`` returns every problem
-it finds as a sentence a Fedris editor can act on; an empty list means the file may be loaded.
-The shape of a file is described in ``evaluation/instruments/README.md``.
+An instrument lives in ``botp/instruments/<code>.yaml``. It is shared data, like a programme:
+the evaluation's surveys ask it and the diagnosis report records its scores, and each of them
+takes the instrument's numbers (score ranges, steps) from here, never from its own copy.
+``validate`` returns every problem it finds as a sentence a Fedris editor can act on; an empty
+list means the file may be loaded. The shape of a file is described in
+``botp/instruments/README.md``.
 """
 
+import functools
 import hashlib
+import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -14,7 +20,7 @@ import yaml
 
 from botp.models import Wave
 
-INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+INSTRUMENTS_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("nl", "fr", "en")
 ITEM_TYPES = ("choice", "number", "text")
 METHODS = ("sum", "mean")
@@ -44,7 +50,10 @@ class DefinitionError(Exception):
 
 def read(path):
     """Parse one instrument file: returns ``(definition, sha256, problems)``."""
-    raw = Path(path).read_bytes()
+    return _parsed(Path(path).read_bytes())
+
+
+def _parsed(raw):
     digest = hashlib.sha256(raw).hexdigest()
     try:
         definition = yaml.safe_load(raw.decode("utf-8"))
@@ -77,6 +86,66 @@ def subscale_range(definition, subscale):
         count = len(subscale["items"])
         low, high = low * count, high * count
     return low * multiplier, high * multiplier
+
+
+def subscale_step(definition, subscale):
+    """The smallest difference between two scores a fully answered subscale can give: a sum's
+    option steps times its multiplier (a DASS-21 scale goes by 2), else the last decimal kept.
+    A score prorated over missing answers may fall between these steps."""
+    precision_step = Decimal(1).scaleb(-precision_of(subscale))
+    if subscale["method"] != "sum":
+        return precision_step
+    scales = {scale["id"]: scale for scale in definition.get("scales", [])}
+    items = {item["id"]: item for item in definition.get("items", [])}
+    values = {int(option["value"]) for item_id in subscale["items"]
+              for option in scales[items[item_id]["scale"]]["options"]}
+    step = math.gcd(*(value - min(values) for value in values))
+    step = step * as_decimal(subscale.get("multiplier", 1))
+    return step if step and step % precision_step == 0 else precision_step
+
+
+@dataclass(frozen=True)
+class ScoreScale:
+    """What one subscale's score can be, from its instrument's data."""
+
+    low: Decimal
+    high: Decimal
+    step: Decimal
+    precision: int
+    items: int  # how many items it sums or averages
+    multiplier: Decimal
+
+    def takes(self, value):
+        """Whether ``value`` is a score a fully answered subscale can give."""
+        value = Decimal(value)
+        return self.low <= value <= self.high and (value - self.low) % self.step == 0
+
+
+def score_scale(code, subscale_id):
+    """The range, step and precision of subscale ``subscale_id`` of instrument ``code``, as its
+    shipped file defines them now."""
+    definition = shipped(code)
+    subscale = next(s for s in definition["scoring"]["subscales"] if s["id"] == subscale_id)
+    low, high = subscale_range(definition, subscale)
+    places = Decimal(1).scaleb(-precision_of(subscale))
+    return ScoreScale(low.quantize(places), high.quantize(places),
+                      subscale_step(definition, subscale), precision_of(subscale),
+                      len(subscale["items"]), as_decimal(subscale.get("multiplier", 1)))
+
+
+def shipped(code):
+    """The definition in instrument ``code``'s file (the version the next load stores), parsed
+    once for each content the file has had. Treat it as read-only."""
+    path = INSTRUMENTS_DIR / f"{code}.yaml"
+    return _checked(path.name, path.read_bytes())
+
+
+@functools.lru_cache(maxsize=32)
+def _checked(name, raw):
+    definition, _digest, problems = _parsed(raw)
+    if problems:
+        raise DefinitionError([f"{name}: {problem}" for problem in problems])
+    return definition
 
 
 def precision_of(subscale):
