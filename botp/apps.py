@@ -10,6 +10,10 @@ class BotpConfig(AppConfig):
         from django.urls import register_converter
 
         from botp import documents, notifications  # noqa: F401  (their outbox kinds register)
+        from botp.api import cases, routes
+        from botp.api import documents as document_api
         from botp.converters import CaseReferenceConverter
 
         register_converter(CaseReferenceConverter, "reference")
+        routes.register("cases", cases.CaseViewSet, basename="case")
+        routes.register("documents", document_api.DocumentViewSet, basename="document")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from botp.api import errors
+from botp.api import errors, routes
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from diagnosis import services
@@ -82,3 +82,7 @@ class DiagnosisReportViewSet(ScopedViewSet):
 
     def audit_what(self, report):
         return f"diagnosis report v{report.version} (API)"
+
+
+def register():
+    routes.register("diagnosis-reports", DiagnosisReportViewSet, basename="diagnosis-report")

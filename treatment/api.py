@@ -13,7 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from botp import policy, sessions
-from botp.api import errors
+from botp.api import errors, routes
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.models import Approach, Session, SessionFormat, SessionPhase, SessionStatus
@@ -171,3 +171,8 @@ class FinalReportViewSet(ScopedViewSet):
 
     def audit_what(self, report):
         return "final report (API)"
+
+
+def register():
+    routes.register("sessions", SessionViewSet, basename="session")
+    routes.register("final-reports", FinalReportViewSet, basename="final-report")
