@@ -30,6 +30,13 @@ from .people import (
     SpokenLanguage,
     User,
 )
+from .plan import (
+    PlanAmendment,
+    PlanLine,
+    TreatmentPlan,
+    TreatmentRequest,
+    TreatmentRequestLine,
+)
 from .programme import (
     Approach,
     GivenBy,
@@ -54,4 +61,5 @@ __all__ = [
     "Session", "SessionFormat", "SessionStatus",
     "TRANSMISSION_RECIPIENTS", "Consent", "WorkplaceRole", "Document", "DocumentKind",
     "OutboxMessage",
+    "PlanAmendment", "PlanLine", "TreatmentPlan", "TreatmentRequest", "TreatmentRequestLine",
 ]

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from botp import workflow
-from botp.models import Approach, CaseState
+from botp.models import Approach, CaseState, TreatmentRequestLine
 from diagnosis import services
-from diagnosis.models import DiagnosisReport, TreatmentRequestLine
+from diagnosis.models import DiagnosisReport
 from tests.diagnosis.conftest import DEFAULT_PLAN, complete_values, in_diagnosis, lines_for
 from tests.factories import ProviderFactory
 
@@ -230,7 +230,7 @@ def test_a_submitted_version_is_frozen(world, submitted):
     with pytest.raises(PermissionError):
         report.request_lines.first().delete()
     with pytest.raises(PermissionError):
-        TreatmentRequestLine.objects.create(report=report, planned_sessions=1,
+        TreatmentRequestLine.objects.create(request=report.request, planned_sessions=1,
                                             session_type=report.request_lines.first().session_type)
     report.refresh_from_db()
     assert report.conclusion == "Early-stage occupational burnout."

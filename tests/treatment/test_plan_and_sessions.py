@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from botp import workflow
-from botp.models import Approach, CaseState, SessionStatus
+from botp.models import Approach, CaseState, PlanAmendment, SessionStatus
+from botp.plan import plan_for
 from diagnosis import services as diagnosis
 from tests.diagnosis.conftest import lines_for
 from tests.factories import ProviderFactory
 from tests.treatment.conftest import confirm
 from treatment import services
-from treatment.models import PlanAmendment
 
 CE = Approach.COGNITIVE_EMOTIONAL
 PC = Approach.PSYCHO_CORPORAL
@@ -20,19 +20,19 @@ PC = Approach.PSYCHO_CORPORAL
 
 @pytest.mark.django_db
 def test_the_plan_starts_as_the_approved_request(world, treated):
-    plan = services.plan_for(treated)
-    assert plan.approved_request == diagnosis.latest_submitted(treated)
+    plan = plan_for(treated)
+    assert plan.approved_request == diagnosis.latest_submitted(treated).request
     assert {(line.session_type.code, line.approach, line.provider, line.planned_sessions)
             for line in plan.lines.all()} == {
         ("work_related", "", None, 3), ("starter_kit", "", world.isp, 3),
         ("individual", CE, world.isp, 5), ("follow_up", "", None, 2)}
-    assert services.plan_for(treated) == plan  # made once
+    assert plan_for(treated) == plan  # made once
 
 
 @pytest.mark.django_db
 def test_no_plan_before_the_diagnosis_is_confirmed(world, submitted, diagnosis_case):
     submitted()
-    assert services.plan_for(diagnosis_case) is None
+    assert plan_for(diagnosis_case) is None
 
 
 @pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_a_physiotherapist_gives_no_cognitive_emotional_session(world):
     case = confirm(world, in_diagnosis(world), plan={f"individual-{PC}": 4})
     case.isps.add(physio)
     # Even if a plan line named them, the profession rule holds at recording.
-    plan = services.plan_for(case)
+    plan = plan_for(case)
     plan.lines.create(session_type=case.programme.session_types.get(code="individual"),
                       approach=CE, provider=physio, planned_sessions=2)
     with pytest.raises(ValidationError, match="physiotherapist and cannot give"):
@@ -105,7 +105,7 @@ def test_each_treatment_cap_holds_even_with_a_bigger_plan_line(world, give, code
     case = confirm(world, in_diagnosis(world), plan={f"{code}-{approach}" if approach else code:
                                                      cap})
     # Stretch the plan line past the cap behind the plan's back: the programme cap still holds.
-    line = services.plan_for(case).lines.get()
+    line = plan_for(case).lines.get()
     line.planned_sessions = cap + 3
     line.save()
     user = world.btp.user if who == "btp" else world.isp.user
@@ -132,7 +132,7 @@ def test_the_total_of_twenty_with_diagnosis(world, give):
     # Lower the programme total: the 21st session would break it, whatever its type.
     world.programme.max_total_sessions = 20
     world.programme.session_types.filter(code="follow_up").update(cap=3)
-    services.plan_for(case).lines.filter(session_type__code="follow_up").update(
+    plan_for(case).lines.filter(session_type__code="follow_up").update(
         planned_sessions=3)
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="at most 20 diagnosis and treatment sessions"):
@@ -188,7 +188,7 @@ def test_no_session_after_the_treatment_ended(world, treated, give, state):
 
 @pytest.mark.django_db
 def test_every_amendment_records_who_when_why(world, treated):
-    plan = services.plan_for(treated)
+    plan = plan_for(treated)
     lines = lines_for(treated, world.isp, work_related=4, starter_kit=3,
                       **{f"individual-{CE}": 6}, career_change=1)
     services.amend_plan(treated, world.btp.user, lines, reason="More work focus needed.")
@@ -205,7 +205,7 @@ def test_every_amendment_records_who_when_why(world, treated):
 
 @pytest.mark.django_db
 def test_an_amendment_needs_a_reason_and_stays_within_the_caps(world, treated):
-    plan = services.plan_for(treated)
+    plan = plan_for(treated)
     lines = lines_for(treated, world.isp, work_related=5)
     with pytest.raises(ValidationError, match="Say why"):
         services.amend_plan(treated, world.btp.user, lines, reason=" ")
