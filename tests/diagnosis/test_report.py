@@ -299,3 +299,17 @@ def test_the_form_saves_a_draft_and_sends_it(client, world, diagnosis_case, reco
     assert report.is_submitted and report.request_lines.count() == 2
     diagnosis_case.refresh_from_db()
     assert diagnosis_case.state == CaseState.DIAGNOSIS_REVIEW
+
+
+@pytest.mark.django_db
+def test_the_next_version_opens_with_the_request_sent_before(client, world, diagnosis_case,
+                                                            submitted):
+    submitted()
+    services.decide(diagnosis_case, world.psychologist, services.Decision.MORE_INFORMATION,
+                    comment="Please describe the sleep problems.")
+    client.force_login(world.btp.user)
+    response = client.get(reverse("diagnosis:report", args=[diagnosis_case.reference]))
+    assert response.status_code == 200
+    form = response.context["request_form"]
+    assert form["planned_work_related"].value() == 3
+    assert form[f"isp_individual-{Approach.COGNITIVE_EMOTIONAL}"].value() == world.isp.pk

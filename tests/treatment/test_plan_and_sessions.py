@@ -244,3 +244,85 @@ def test_only_the_btp_amends_the_plan(world, treated, who):
     with pytest.raises(workflow.TransitionForbidden):
         services.amend_plan(treated, user, lines_for(treated, world.isp, work_related=1),
                             reason="x")
+
+
+# --- The plan is changed by workflow steps only -------------------------------------------------
+
+@pytest.mark.django_db
+def test_amending_writes_a_case_event_and_the_removed_isp_loses_access_at_once(client, world,
+                                                                              treated):
+    from django.db import transaction
+    from django.urls import reverse
+
+    from botp import policy
+
+    newcomer = ProviderFactory(is_btp=False, is_isp=True, programmes=[world.programme])
+    version = treated.version
+    with transaction.atomic():
+        services.amend_plan(treated, world.btp.user,
+                            lines_for(treated, newcomer, **{f"individual-{PC}": 3}),
+                            reason="Change of ISP", expected_version=version)
+        # Still inside the amendment's transaction: the case has moved on and the ISP is out.
+        event = treated.events.last()
+        assert (event.action, event.actor, event.from_state, event.to_state) == (
+            "amend_plan", world.btp.user, CaseState.IN_TREATMENT, CaseState.IN_TREATMENT)
+        assert event.payload == {"amendment": PlanAmendment.objects.get().pk}
+        treated.refresh_from_db()
+        assert treated.version == version + 1
+        assert treated not in policy.visible_cases(world.isp.user)
+        assert treated in policy.visible_cases(newcomer.user)
+        page = reverse("case_detail", args=[treated.reference])
+        client.force_login(world.isp.user)
+        assert client.get(page).status_code == 404
+        client.force_login(newcomer.user)
+        assert client.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_refused_or_stale_amendment_changes_nothing(world, treated):
+    version = treated.version
+    events = treated.events.count()
+    with pytest.raises(ValidationError, match="at most 4 ×"):
+        services.amend_plan(treated, world.btp.user, lines_for(treated, world.isp, work_related=5),
+                            reason="More", expected_version=version)
+    with pytest.raises(workflow.StaleCase):
+        services.amend_plan(treated, world.btp.user, lines_for(treated, None, work_related=4),
+                            reason="More", expected_version=version - 1)
+    treated.refresh_from_db()
+    assert (treated.version, treated.events.count()) == (version, events)
+    assert list(treated.isps.all()) == [world.isp]
+    assert not PlanAmendment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_timeline_names_the_amendment_and_not_its_reason(client, world, treated):
+    from django.urls import reverse
+
+    services.amend_plan(treated, world.btp.user, lines_for(treated, world.isp, work_related=4),
+                        reason="Panic attacks worsened")
+    for user in (world.admin, world.btp.user, world.participant):
+        client.force_login(user)
+        page = client.get(reverse("case_detail", args=[treated.reference])).content.decode()
+        assert "Treatment plan amended" in page and "Panic attacks" not in page, user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page, who", [("treatment:mine", "participant"),
+                                       ("treatment:overview", "btp"),
+                                       ("treatment:overview", "isp")])
+def test_reading_the_plan_writes_nothing_but_the_audit_trail(client, world, treated, page, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from botp.models import TreatmentPlan
+
+    # A case confirmed before plans were made at the confirmation, whose plan was never made.
+    TreatmentPlan.objects.filter(case=treated).delete()
+    client.force_login(world.user(who))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(page, args=[treated.reference])).status_code == 200
+    writes = [query["sql"] for query in queries.captured_queries
+              if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes and all("botp_auditentry" in sql for sql in writes), writes
+    assert not TreatmentPlan.objects.exists()
