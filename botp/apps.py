@@ -11,7 +11,11 @@ class BotpConfig(AppConfig):
 
         # Importing them registers their outbox kinds.
         from botp import account_audit, documents, invitations, notifications  # noqa: F401
+        from botp.api import cases, routes
+        from botp.api import documents as document_api
         from botp.converters import CaseReferenceConverter
 
         register_converter(CaseReferenceConverter, "reference")
         account_audit.connect()
+        routes.register("cases", cases.CaseViewSet, basename="case")
+        routes.register("documents", document_api.DocumentViewSet, basename="document")

@@ -2,6 +2,7 @@
 state. Idempotent: running it again changes nothing that is already there."""
 
 import datetime
+import uuid
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
@@ -11,7 +12,6 @@ from django.utils.module_loading import module_has_submodule
 
 from botp import nationalnumber, workflow
 from botp.models import (
-    Case,
     CaseState,
     Participant,
     Profession,
@@ -165,7 +165,8 @@ def _stage_demos():
 def _open_case(programme, participant, referrer, state, actors, btp, steps):
     if participant.cases.exists():
         return participant.cases.first()
-    case = Case.objects.create(programme=programme, participant=participant, referrer=referrer)
+    # Its screening request (intake's demo) takes the same key.
+    case = workflow.open_case(programme, participant, referrer, request_key=uuid.uuid4())
     for action, who in PATHS[state]:
         payload = {}
         if action == "choose_btp":

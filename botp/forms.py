@@ -1,9 +1,11 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from botp import sessions, text
-from botp.models import CaseState, OutboxMessage
+from botp import plan, sessions, text
+from botp.models import CaseState, GivenBy, OutboxMessage, Provider
 
 
 def _is_free_text(field):
@@ -160,3 +162,96 @@ class SessionMinutesField(forms.IntegerField):
         super().validate(value)
         if value is not None and (problem := sessions.duration_problem(value)):
             raise forms.ValidationError(problem, code="duration")
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("yes", _("Yes")), ("no", _("No"))],
+            coerce=lambda value: value == "yes", empty_value=None, required=False,
+            widget=forms.RadioSelect, **kwargs,
+        )
+
+    def prepare_value(self, value):
+        return {True: "yes", False: "no"}.get(value, value)
+
+
+class ProviderChoiceField(forms.ChoiceField):
+    """A provider picked from a list, as its number; whether they may be proposed is the
+    service's question, so an unlisted or changed provider gets its clear message there."""
+
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    NUMBER = re.compile(r"[0-9]{1,18}")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if not self.NUMBER.fullmatch(value):
+            raise forms.ValidationError(_("Choose a provider from the list."),
+                                        code="invalid_choice")
+        return int(value)
+
+    def valid_value(self, value):
+        return True
+
+
+class SessionLinesForm(PortalForm):
+    """The sessions of a treatment request or plan: one row per session type (and approach) of
+    the programme's treatment, how many sessions, and for an ISP's sessions, which ISP."""
+
+    def __init__(self, *args, case, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.rows = []
+        existing = {(line.session_type.pk, line.approach): line for line in lines}
+        for session_type, approach in plan.slots(case.programme):
+            key = f"{session_type.code}-{approach}" if approach else session_type.code
+            line = existing.get((session_type.pk, approach))
+            planned = forms.IntegerField(
+                label=session_type.name, min_value=0, required=False,
+                initial=line.planned_sessions if line else 0,
+                widget=forms.NumberInput(attrs={"min": 0, "max": session_type.cap,
+                                                "inputmode": "numeric", "class": "count"}),
+            )
+            if approach:
+                approach_label = dict(session_type.approach_choices)[approach].lower()
+                planned.label = f"{session_type.name} — {approach_label}"
+            self.fields[f"planned_{key}"] = planned
+            row = {"session_type": session_type, "approach": approach,
+                   "planned": self[f"planned_{key}"], "isp": None}
+            if session_type.given_by in (GivenBy.ISP, GivenBy.BTP_OR_ISP):
+                empty = (_("The BTP gives them") if session_type.given_by == GivenBy.BTP_OR_ISP
+                         else _("Choose an ISP"))
+                self.fields[f"isp_{key}"] = ProviderChoiceField(
+                    label=_("Given by"), required=False,
+                    initial=line.provider.pk if line and line.provider else "",
+                    choices=[("", empty)] + [
+                        (provider.pk, f"{provider} — {provider.get_profession_display()}, "
+                                      f"{provider.city or provider.postcode}")
+                        for provider in plan.proposable_isps(case.programme, session_type,
+                                                             approach)
+                    ],
+                )
+                row["isp"] = self[f"isp_{key}"]
+            row["key"] = key
+            self.rows.append(row)
+
+    def lines(self):
+        """The rows as botp.plan.Line objects (call after is_valid)."""
+        chosen = {
+            row["key"]: self.cleaned_data.get(f"isp_{row['key']}")
+            for row in self.rows if row["isp"] is not None
+        }
+        providers = Provider.objects.in_bulk([value for value in chosen.values() if value])
+        found = []
+        for row in self.rows:
+            value = chosen.get(row["key"])
+            provider = providers.get(value) if value else None
+            if value and provider is None:
+                self.add_error(f"isp_{row['key']}", _("This provider is not in the directory."))
+            found.append(plan.Line(
+                row["session_type"], row["approach"], provider,
+                self.cleaned_data.get(f"planned_{row['key']}") or 0,
+            ))
+        return found

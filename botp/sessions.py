@@ -1,8 +1,10 @@
-"""Recording the sessions given to a participant, in every phase, within the programme's caps.
+"""Recording the sessions given to a participant, in every phase, within the programme's caps
+and, for treatment sessions, the treatment plan.
 
 A provider records the sessions they give themselves. ``record`` and ``change`` lock the case
 row before counting, so two providers saving at the same moment are counted one after the
-other and a cap is never exceeded (botp.caps holds the limits).
+other and neither a cap nor a plan line is ever exceeded (botp.caps holds the limits,
+botp.plan the plan's rules).
 """
 
 from collections import Counter
@@ -13,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, caps, workflow
+from botp import audit, caps, plan, workflow
 from botp.models import (
     AuditEntry,
     GivenBy,
@@ -119,14 +121,12 @@ def _check_caps(locked, session_type, *, replacing=None):
 
 
 def record(case, actor, *, type_code, date, duration_minutes, status,
-           session_format=SessionFormat.INDIVIDUAL, approach="", plan_check=None):
+           session_format=SessionFormat.INDIVIDUAL, approach=""):
     """Record a session ``actor`` gave on ``case``; return it.
 
-    ``plan_check(locked_case, session_type, provider, approach, status, replacing=None)`` lets
-    a stage refuse sessions its plan does not contain (raising ValidationError).
-
-    Raises ValidationError for bad input or a cap, and the workflow's errors when the case is
-    not open for this phase or the actor has no part in it.
+    Raises ValidationError for bad input, a cap or a treatment session the plan does not give
+    ``actor``, and the workflow's errors when the case is not open for this phase or the actor
+    has no part in it.
     """
     provider = getattr(actor, "provider", None)
     session_type = case.programme.session_types.filter(code=type_code).first()
@@ -137,8 +137,8 @@ def record(case, actor, *, type_code, date, duration_minutes, status,
         problem = provider_problem(locked, session_type, provider, approach)
         if problem:
             raise ValidationError(problem, code="provider")
-        if plan_check is not None:
-            plan_check(locked, session_type, provider, approach, status)
+        if plan.governs(session_type):
+            plan.check_session(locked, session_type, provider, approach, status)
         _validate(locked, session_type, status, date, duration_minutes, session_format)
         if status == SessionStatus.HELD:
             _check_caps(locked, session_type)
@@ -152,7 +152,7 @@ def record(case, actor, *, type_code, date, duration_minutes, status,
     return session
 
 
-def change(session, actor, *, status, date=None, duration_minutes=None, plan_check=None):
+def change(session, actor, *, status, date=None, duration_minutes=None):
     """Update a session its provider recorded (a planned one held, a date corrected)."""
     with transaction.atomic():
         locked = workflow.lock_for(session.case, actor,
@@ -164,9 +164,9 @@ def change(session, actor, *, status, date=None, duration_minutes=None, plan_che
         date = date or session.date
         duration_minutes = duration_minutes or session.duration_minutes
         _validate(locked, session.session_type, status, date, duration_minutes, session.format)
-        if plan_check is not None and status != session.status:
-            plan_check(locked, session.session_type, session.provider, session.approach, status,
-                       replacing=session)
+        if plan.governs(session.session_type) and status != session.status:
+            plan.check_session(locked, session.session_type, session.provider, session.approach,
+                               status, replacing=session)
         if status == SessionStatus.HELD and session.status != SessionStatus.HELD:
             _check_caps(locked, session.session_type, replacing=session)
         session.status, session.date, session.duration_minutes = status, date, duration_minutes

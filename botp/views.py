@@ -84,7 +84,7 @@ def _case_page(request, case, status=200, form=None):
         context["deliveries"] = case.outbox.order_by("-created_at", "-pk")
     if context["may"][Action.VIEW_TIMELINE]:
         context["events"] = [
-            (event, event.payload.get("reason")
+            (event, workflow.event_title(event), event.payload.get("reason")
              if workflow.reason_action(event) in allowed else None)
             for event in case.events.select_related("actor")
         ]

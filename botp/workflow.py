@@ -5,15 +5,21 @@ transaction with the case row locked: it checks the state, the actor's relation 
 the guard, applies its effect, bumps the version, writes a CaseEvent and an audit entry, and
 records the notifications it causes in the outbox, in that same transaction. Anything refused
 changes nothing.
+
+This module is also the only one that sets a case's BTP and ISPs, or opens a case: who sees a
+case changes with a CaseEvent. The ISPs follow the treatment plan, which confirming the
+diagnosis makes and ``amend_plan`` changes (a step that keeps the state but is written, and
+versioned, like a transition).
 """
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp import audit, notifications, policy, states
+from botp import audit, notifications, plan, policy, states
 from botp.models import (
     AuditEntry,
     Case,
@@ -118,6 +124,17 @@ def _treatment_started(case, actor, payload):
     case.treatment_started_at = timezone.now()
 
 
+def _require_approvable_request(case, actor, payload):
+    if plan.approvable_request(case, payload.get("report_version")) is None:
+        return _("There is no treatment request of the last diagnosis report sent to approve.")
+
+
+def _start_plan(case, actor, payload):
+    # Before the event's notifications, which go to the ISPs the plan brings in.
+    started = plan.start(case, plan.approvable_request(case, payload["report_version"]))
+    case.isps.set(plan.isps_in(started))
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -175,7 +192,8 @@ TRANSITIONS = {t.action: t for t in [
        guards=[_require_reason], manual=False, clinical=True),
     _t("confirm_diagnosis", _("Confirm the diagnosis"),
        [S.DIAGNOSIS_REVIEW], S.IN_TREATMENT, [R.FEDRIS_PSYCHOLOGIST],
-       effects=[_treatment_started], manual=False),
+       guards=[_require_approvable_request], effects=[_treatment_started, _start_plan],
+       manual=False),
     _t("not_confirm_diagnosis", _("Do not confirm the diagnosis"),
        [S.DIAGNOSIS_REVIEW], S.NOT_CONFIRMED, [R.FEDRIS_PSYCHOLOGIST],
        guards=[_require_reason], manual=False, clinical=True),
@@ -363,3 +381,49 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
                  "ended_at", "updated_at"):
         setattr(case, name, getattr(locked, name))
     return event
+
+
+# Steps that change who sees a case without moving it to another state: written as a CaseEvent
+# from the state to itself, and versioned, like a transition.
+STEPS = {
+    "amend_plan": _("Treatment plan amended"),
+}
+
+
+def event_title(event):
+    """What a timeline says happened: the state entered, or the step taken."""
+    if event.action in STEPS:
+        return STEPS[event.action]
+    return event.get_to_state_display()
+
+
+def amend_plan(case, actor, lines, *, reason, expected_version=None):
+    """Change the treatment plan of ``case`` to ``lines`` (botp.plan.Line) within the caps, with
+    ``reason``; the ISPs follow the plan: one taken out no longer sees the case, from this
+    transaction on. Return the PlanAmendment.
+
+    Raises ValidationError when the plan cannot change so, and the errors ``perform`` raises
+    when the actor may not or the case is not in treatment.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the plan changes."), code="reason")
+    rule = ACTIVITIES["amend_plan"]
+    with transaction.atomic():
+        locked = _lock(case)
+        held = _require(actor, locked, rule.relations, expected_version)
+        if locked.state not in rule.states:
+            raise _not_now(locked)
+        amendment = plan.amend(locked, actor, lines, reason=reason)
+        locked.isps.set(plan.isps_in(amendment.plan))
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        # The reason is clinical (it reads with the plan); the event only points to it.
+        CaseEvent.objects.create(
+            case=locked, actor=actor, actor_role=sorted(held)[0], action="amend_plan",
+            from_state=locked.state, to_state=locked.state,
+            payload={"amendment": amendment.pk},
+        )
+        audit.record(actor, AuditEntry.Kind.CHANGE, "treatment plan amended", case=locked)
+    case.version, case.updated_at = locked.version, locked.updated_at
+    return amendment

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from botp.api import errors
+from botp.api import errors, routes
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
+from botp.models import TreatmentRequestLine
 from diagnosis import services
-from diagnosis.models import DiagnosisReport, Differential, TreatmentRequestLine
+from diagnosis.models import DiagnosisReport, Differential
 
 
 class TreatmentRequestLineSerializer(serializers.ModelSerializer):
@@ -75,10 +76,14 @@ class DiagnosisReportViewSet(ScopedViewSet):
         lines = TreatmentRequestLine.objects.select_related("session_type", "provider__user")
         return (
             services.reports_readable_by(user)
-            .select_related("case", "author")
-            .prefetch_related(Prefetch("request_lines", queryset=lines))
+            .select_related("case", "author", "request")
+            .prefetch_related(Prefetch("request__lines", queryset=lines))
             .order_by("case__reference", "version")
         )
 
     def audit_what(self, report):
         return f"diagnosis report v{report.version} (API)"
+
+
+def register():
+    routes.register("diagnosis-reports", DiagnosisReportViewSet, basename="diagnosis-report")

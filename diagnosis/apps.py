@@ -7,6 +7,7 @@ class DiagnosisConfig(AppConfig):
     verbose_name = _("Stage 2: diagnosis and treatment request")
 
     def ready(self):
-        from diagnosis import case_sections, documents  # noqa: F401  (the sections register on import)
+        from diagnosis import api, case_sections, documents  # noqa: F401  (the sections register on import)
 
         documents.register()
+        api.register()

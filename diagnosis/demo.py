@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from botp import plan
 from botp.models import Approach, Provider, SessionPhase, SessionStatus
 from diagnosis import services
 
@@ -57,10 +58,10 @@ def _lines(case):
     types = {t.code: t for t in case.programme.session_types.all()}
     isp = Provider.objects.isps().filter(user__email="isp@demo.botp.be").first()
     return [
-        services.Line(types["work_related"], "", None, 3),
-        services.Line(types["starter_kit"], "", isp, 3),
-        services.Line(types["individual"], Approach.COGNITIVE_EMOTIONAL, isp, 5),
-        services.Line(types["follow_up"], "", None, 2),
+        plan.Line(types["work_related"], "", None, 3),
+        plan.Line(types["starter_kit"], "", isp, 3),
+        plan.Line(types["individual"], Approach.COGNITIVE_EMOTIONAL, isp, 5),
+        plan.Line(types["follow_up"], "", None, 2),
     ]
 
 

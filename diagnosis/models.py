@@ -1,7 +1,9 @@
-"""Stage 2: the BTP's diagnosis report and the treatment request sent with it.
+"""Stage 2: the BTP's diagnosis report, sent with a treatment request.
 
 Each submission is a version. A submitted version is frozen; revising it after Fedris asks for
-more information makes the next version, and every earlier one stays readable.
+more information makes the next version, and every earlier one stays readable. The request's
+sessions are a botp TreatmentRequest of the same version: confirming the diagnosis makes the
+treatment plan from it.
 """
 
 from django.conf import settings
@@ -13,7 +15,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from botp import instruments
-from botp.models import Approach, FrozenOnceSubmitted
+from botp.models import FrozenOnceSubmitted
 
 
 class BurnoutStage(models.TextChoices):
@@ -127,8 +129,10 @@ class DiagnosisReport(FrozenOnceSubmitted):
     suicidal_ideation = models.BooleanField(_("suicidal ideation observed"), default=False)
     urgent_referral = models.TextField(_("urgent referral made"), blank=True)
 
-    # The treatment request's own words; its sessions are the lines below.
+    # The treatment request's own words; its sessions are ``request``'s lines.
     treatment_goals = models.TextField(_("treatment goals and motivation"), blank=True)
+    request = models.OneToOneField("botp.TreatmentRequest", on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("treatment request"))
 
     class Meta:
         verbose_name = _("diagnosis report")
@@ -154,35 +158,11 @@ class DiagnosisReport(FrozenOnceSubmitted):
         return {field.name: (check.instrument, check.subscale) for field in cls._meta.fields
                 for check in field.validators if isinstance(check, InstrumentScore)}
 
+    @property
+    def request_lines(self):
+        """The sessions the treatment request sent with this version asks for."""
+        return self.request.lines.all()
+
     def get_differential_diagnoses_display(self):
         labels = dict(Differential.choices)
         return [labels[code] for code in self.differential_diagnoses if code in labels]
-
-
-class TreatmentRequestLine(FrozenOnceSubmitted):
-    """Sessions of one type (and approach) asked for, and who is proposed to give them.
-
-    ``provider`` is empty for sessions the BTP gives; an ISP's lines name the ISP.
-    """
-
-    report = models.ForeignKey(DiagnosisReport, on_delete=models.CASCADE,
-                               related_name="request_lines")
-    session_type = models.ForeignKey("botp.SessionType", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("session type"))
-    approach = models.CharField(_("approach"), max_length=32, choices=Approach.choices,
-                                blank=True)
-    provider = models.ForeignKey("botp.Provider", on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="+", verbose_name=_("proposed ISP"))
-    planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"))
-
-    class Meta:
-        verbose_name = _("treatment request line")
-        verbose_name_plural = _("treatment request lines")
-        ordering = ["session_type__order", "approach", "pk"]
-
-    def __str__(self):
-        return f"{self.report}: {self.planned_sessions} × {self.session_type.code}"
-
-    def _submitted_in_database(self):
-        return DiagnosisReport.objects.filter(pk=self.report_id,
-                                              submitted_at__isnull=False).exists()

@@ -1,11 +1,10 @@
 """Stage 2: choosing a BTP, the diagnosis report and treatment request, the psychologist's
 decision and the debrief that closes a not-confirmed case.
 
-Every change goes through the case's state machine (botp.workflow) and the programme's caps
-(botp.caps); views only parse and call.
+Every change goes through the case's state machine (botp.workflow) and the treatment request's
+rules (botp.plan, with the programme's caps); views only parse and call.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,16 +14,16 @@ from django.db.models.functions import Abs, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, caps, documents, instruments, policy, prefill, sessions, workflow
+from botp import audit, documents, instruments, plan, policy, prefill, sessions, workflow
 from botp.models import (
     AuditEntry,
     CaseState,
-    GivenBy,
     Provider,
     SessionPhase,
     SessionStatus,
 )
-from diagnosis.models import DiagnosisReport, TreatmentRequestLine
+from botp.reports import ReportRefused
+from diagnosis.models import DiagnosisReport
 
 # --- The provider directory -------------------------------------------------------------------
 
@@ -92,66 +91,6 @@ COPIED_FIELDS = REQUIRED_SCORES + [
 ]
 
 
-@dataclass
-class Line:
-    """One line of a treatment request as the BTP filled it in."""
-
-    session_type: object
-    approach: str
-    provider: object  # a Provider, or None when the BTP gives these sessions
-    planned_sessions: int
-
-
-def slots(programme):
-    """The (session type, approach) pairs a treatment request has a line for, in order."""
-    found = []
-    for session_type in programme.session_types.filter(phase=SessionPhase.TREATMENT):
-        for approach, _label in session_type.approach_choices or [("", "")]:
-            found.append((session_type, approach))
-    return found
-
-
-def proposable_isps(programme, session_type, approach=""):
-    """Accredited ISPs of ``programme`` whose profession may give the type in that approach."""
-    return [
-        provider for provider in Provider.objects.isps().filter(programmes=programme)
-        .select_related("user").order_by("user__last_name", "pk")
-        if sessions.profession_problem(session_type, provider, approach) is None
-    ]
-
-
-def line_problem(programme, line):
-    """Why a line may not stand in a treatment request of ``programme``, or None."""
-    session_type = line.session_type
-    if line.planned_sessions < 0:
-        return _("The number of sessions cannot be negative.")
-    if line.provider is None:
-        if session_type.given_by == GivenBy.ISP and line.planned_sessions:
-            return _("Propose the ISP who will give “%(type)s”.") % {"type": session_type.name}
-        return None
-    if session_type.given_by not in (GivenBy.ISP, GivenBy.BTP_OR_ISP):
-        return _("“%(type)s” is given by the BTP, not an ISP.") % {"type": session_type.name}
-    provider = line.provider
-    accredited = (provider.is_isp and provider.is_accredited
-                  and provider.programmes.filter(pk=programme.pk).exists())
-    if not accredited:
-        return _("%(name)s is not an accredited ISP of this programme.") % {"name": provider}
-    return sessions.profession_problem(session_type, provider, line.approach)
-
-
-def request_problems(case, lines):
-    """Everything wrong with a treatment request for ``case``: its lines, then the caps."""
-    found = [problem for line in lines if (problem := line_problem(case.programme, line))]
-    planned = {}
-    for line in lines:
-        planned[line.session_type] = planned.get(line.session_type, 0) + line.planned_sessions
-    diagnosis_held = sessions.held_counts(case)
-    for session_type, held in diagnosis_held.items():
-        if session_type.phase == SessionPhase.DIAGNOSIS:
-            planned[session_type] = held
-    return found + caps.problems(case.programme, planned)
-
-
 def completeness_problems(report, lines, case):
     """What a report needs before it can be sent to Fedris (a draft may lack any of it)."""
     errors = {}
@@ -212,10 +151,11 @@ def latest_submitted(case):
 
 
 def working_copy(case, author):
-    """The report the BTP edits: the draft, or a new one filled from the last version sent."""
+    """The report the BTP edits, with its request's lines (botp.plan.Line): the draft, or a new
+    one filled from the last version sent."""
     draft = draft_of(case)
     if draft is not None:
-        return draft, list(draft.request_lines.select_related("session_type", "provider"))
+        return draft, plan.lines_of(draft.request)
     previous = case.diagnosis_reports.order_by("version").last()
     report = DiagnosisReport(case=case, author=author,
                              version=(previous.version + 1) if previous else 1)
@@ -233,23 +173,12 @@ def working_copy(case, author):
     if previous is not None:
         for name in COPIED_FIELDS:
             setattr(report, name, getattr(previous, name))
-        lines = [
-            Line(line.session_type, line.approach, line.provider, line.planned_sessions)
-            for line in previous.request_lines.select_related("session_type", "provider")
-        ]
+        lines = plan.lines_of(previous.request)
     return report, lines
 
 
-class ReportRefused(ValidationError):
-    """The report cannot be saved or sent; ``problems`` pairs each message with its field."""
-
-    def __init__(self, problems):
-        super().__init__([message for _field, message in problems])
-        self.problems = problems
-
-
 def save_report(case, actor, values, lines, *, submit=False, expected_version=None):
-    """Save the BTP's draft (``values``: report fields; ``lines``: Line objects); with
+    """Save the BTP's draft (``values``: report fields; ``lines``: botp.plan.Line objects); with
     ``submit``, freeze it and send report and request to Fedris. Returns the report.
 
     Nothing is saved when anything is refused.
@@ -262,25 +191,20 @@ def save_report(case, actor, values, lines, *, submit=False, expected_version=No
             report = DiagnosisReport.objects.select_for_update().get(pk=report.pk)
         for name, value in values.items():
             setattr(report, name, value)
-        problems = [(None, message) for message in request_problems(locked, lines)]
+        problems = [(None, message) for message in plan.request_problems(locked, lines)]
         if submit:
             problems += completeness_problems(report, lines, locked)
         if problems:
             raise ReportRefused(problems)
         report.author = actor
+        report.request = plan.save_request(locked, report.version, lines)
         report.save()
-        report.request_lines.all().delete()
-        TreatmentRequestLine.objects.bulk_create([
-            TreatmentRequestLine(report=report, session_type=line.session_type,
-                                 approach=line.approach, provider=line.provider,
-                                 planned_sessions=line.planned_sessions)
-            for line in lines if line.planned_sessions
-        ])
         audit.record(actor, AuditEntry.Kind.CHANGE,
                      f"diagnosis report v{report.version} saved", case=locked)
         if submit:
             report.submitted_at = timezone.now()
             report.save(update_fields=["submitted_at", "updated_at"])
+            plan.submit_request(report.request, report.submitted_at)
             workflow.perform(locked, "submit_diagnosis", actor,
                              payload={"report_version": report.version})
             documents.issue(locked, "diagnosis_report", report.pk, version=report.version)
@@ -307,8 +231,9 @@ DECISION_ACTIONS = {
 def decide(case, psychologist, decision, *, comment="", expected_version=None):
     """Confirm, not confirm (with reasons) or ask the BTP for more (with a comment).
 
-    Confirming puts the ISPs of the request in the case, so they see it from now on and are
-    told with the participant and the BTP.
+    Confirming approves the request of the version decided on: the workflow makes the treatment
+    plan from it, and its ISPs see the case from then on and are told with the participant and
+    the BTP.
     """
     if decision not in DECISION_ACTIONS:
         raise ValidationError(_("Choose a decision."), code="decision")
@@ -319,11 +244,6 @@ def decide(case, psychologist, decision, *, comment="", expected_version=None):
     if comment.strip():
         payload["reason"] = comment.strip()
     with transaction.atomic():
-        if decision == Decision.CONFIRM:
-            # Before the transition, whose notifications go to the ISPs too; a refused
-            # transition rolls this back with it.
-            case.isps.set({line.provider for line in report.request_lines.all()
-                           if line.provider_id})
         event = workflow.perform(case, DECISION_ACTIONS[decision], psychologist,
                                  payload=payload, expected_version=expected_version)
         if decision != Decision.MORE_INFORMATION:

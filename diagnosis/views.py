@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from botp import audit, pages, policy, sessions, states, workflow
-from botp.forms import CaseVersionForm
+from botp.forms import CaseVersionForm, SessionLinesForm
 from botp.models import AuditEntry, CaseState, SessionPhase
 from botp.policy import Action, Capability
 from diagnosis import services
@@ -20,7 +20,6 @@ from diagnosis.forms import (
     DiagnosisReportForm,
     DirectoryFilterForm,
     SessionForm,
-    TreatmentRequestForm,
 )
 
 DIRECTORY_PAGE_SIZE = 10
@@ -186,7 +185,7 @@ def report_form(request, reference):
     status = 200
     if request.method == "POST":
         form = DiagnosisReportForm(request.POST, instance=report)
-        request_form = TreatmentRequestForm(request.POST, case=case)
+        request_form = SessionLinesForm(request.POST, case=case)
         submitting = request.POST.get("action") == "submit"
         posted = CaseVersionForm(request.POST)
         if not posted.is_valid():
@@ -219,7 +218,7 @@ def report_form(request, reference):
         status = 400
     else:
         form = DiagnosisReportForm(instance=report)
-        request_form = TreatmentRequestForm(case=case, lines=lines)
+        request_form = SessionLinesForm(case=case, lines=lines)
     audit.record_clinical_view(request.user, case, f"diagnosis report v{report.version} (edit)")
     return render(request, "diagnosis/report_form.html", {
         "case": case, "report": report, "form": form, "request_form": request_form,

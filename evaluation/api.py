@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from botp import policy
-from botp.api import errors
+from botp.api import errors, routes
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.models import Wave
@@ -60,3 +60,7 @@ class SurveyWaveViewSet(ScopedViewSet):
 
     def audit_what(self, invitation):
         return "survey status (API)"
+
+
+def register():
+    routes.register("survey-waves", SurveyWaveViewSet, basename="survey-wave")

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import serializers
 
 from botp import nationalnumber, policy
-from botp.api import errors
+from botp.api import errors, routes
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.policy import Action
@@ -93,3 +93,7 @@ class ScreeningRequestViewSet(ScopedViewSet):
 
     def audit_what(self, screening):
         return "screening request (API)"
+
+
+def register():
+    routes.register("screening-requests", ScreeningRequestViewSet, basename="screening-request")

@@ -42,7 +42,8 @@ def seed(users):
     for index, case in enumerate(Case.objects.filter(screening_request__isnull=True)
                                  .select_related("participant", "programme").order_by("pk")):
         screening = ScreeningRequest(referrer=case.referrer or referrer, programme=case.programme,
-                                     case=case, submitted_at=case.requested_at)
+                                     case=case, submitted_at=case.requested_at,
+                                     form_key=case.request_key)
         _fill(screening, case.participant, index)
         screening.save()
         # The documents the real submission and decision would have issued.

@@ -1,8 +1,8 @@
 """/api/v1/sessions/ and /api/v1/final-reports/.
 
-Sessions span stages 2 to 4; they live here because recording one goes through the stage
-services (diagnosis.services for diagnosis and debrief sessions, treatment.services for
-treatment sessions), so the API keeps the same state machine, caps and plan rules as the pages.
+Sessions span stages 2 to 4; they live here because recording a treatment session goes through
+treatment.services (diagnosis and debrief sessions straight through botp.sessions, as the
+diagnosis pages do), so the API keeps the same state machine, caps and plan rules as the pages.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,11 +13,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from botp import policy, sessions
-from botp.api import errors
+from botp.api import errors, routes
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.models import Approach, Session, SessionFormat, SessionPhase, SessionStatus
-from diagnosis import services as diagnosis
 from treatment import services
 from treatment.models import FinalReport
 
@@ -76,9 +75,8 @@ def record(case, user, data):
             problems["format"] = _("Diagnosis and debrief sessions are individual.")
         if problems:
             raise ValidationError(problems)
-        return diagnosis.record_session(case, user, phase=session_type.phase, date=data["date"],
-                                        duration_minutes=data["duration_minutes"],
-                                        status=data["status"])
+        return sessions.record(case, user, type_code=session_type.code, date=data["date"],
+                               duration_minutes=data["duration_minutes"], status=data["status"])
     return services.record_session(case, user, type_code=session_type.code,
                                    approach=data["approach"], date=data["date"],
                                    duration_minutes=data["duration_minutes"],
@@ -178,3 +176,8 @@ class FinalReportViewSet(ScopedViewSet):
 
     def audit_what(self, report):
         return "final report (API)"
+
+
+def register():
+    routes.register("sessions", SessionViewSet, basename="session")
+    routes.register("final-reports", FinalReportViewSet, basename="final-report")

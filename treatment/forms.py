@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from botp import consents
-from botp.forms import DateInput, PortalForm, PortalModelForm, SessionMinutesField
+from botp.forms import DateInput, PortalForm, PortalModelForm, SessionMinutesField, YesNoField
 from botp.models import (
     Consent,
     Language,
@@ -12,7 +12,6 @@ from botp.models import (
     SessionStatus,
     WorkplaceRole,
 )
-from diagnosis.forms import YesNoField
 from treatment.models import FinalReport, WorkStatus
 
 

@@ -1,5 +1,5 @@
-"""Stages 3 and 4: the treatment plan and its amendments, the consent-gated workplace meeting,
-data transmission reports and the final report."""
+"""Stages 3 and 4: the consent-gated workplace meeting, data transmission reports and the final
+report. (The treatment plan the sessions follow is botp's: botp.models.plan.)"""
 
 from django.conf import settings
 from django.db import models
@@ -7,66 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from botp.models import Approach, FrozenOnceSubmitted, Language, Referral, WorkplaceRole
+from botp.models import FrozenOnceSubmitted, Language, Referral, WorkplaceRole
 from botp.models.case import AppendOnly
-
-
-class TreatmentPlan(models.Model):
-    """What the treatment consists of. It starts as the request Fedris approved."""
-
-    case = models.OneToOneField("botp.Case", on_delete=models.PROTECT,
-                                related_name="treatment_plan")
-    approved_request = models.ForeignKey("diagnosis.DiagnosisReport", on_delete=models.PROTECT,
-                                         related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("treatment plan")
-        verbose_name_plural = _("treatment plans")
-
-    def __str__(self):
-        return f"{self.case} plan"
-
-
-class PlanLine(models.Model):
-    """Sessions of one type (and approach) in the plan; ``provider`` empty means the BTP."""
-
-    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="lines")
-    session_type = models.ForeignKey("botp.SessionType", on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("session type"))
-    approach = models.CharField(_("approach"), max_length=32, choices=Approach.choices,
-                                blank=True)
-    provider = models.ForeignKey("botp.Provider", on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="+", verbose_name=_("given by"))
-    planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"))
-
-    class Meta:
-        verbose_name = _("plan line")
-        verbose_name_plural = _("plan lines")
-        ordering = ["session_type__order", "approach", "pk"]
-
-    def __str__(self):
-        return f"{self.plan}: {self.planned_sessions} × {self.session_type.code}"
-
-
-class PlanAmendment(AppendOnly):
-    """Who changed the plan, when and why, with the plan before and after."""
-
-    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="amendments")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(_("reason"))
-    before = models.JSONField()
-    after = models.JSONField()
-
-    class Meta:
-        verbose_name = _("plan amendment")
-        verbose_name_plural = _("plan amendments")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.plan} amended {self.at:%Y-%m-%d}"
 
 
 class WorkplaceMeeting(models.Model):

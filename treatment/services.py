@@ -1,19 +1,20 @@
-"""Stages 3 and 4: the treatment plan, the sessions given under it, the consent-gated meeting
-and data transmission reports, and the final report that completes the case.
+"""Stages 3 and 4: the sessions given under the treatment plan, the consent-gated meeting and
+data transmission reports, and the final report that completes the case.
 
-Every change goes through the case's state machine (botp.workflow), the programme's caps
-(botp.caps, via botp.sessions) and, for anything the workplace learns, an active consent.
+Every change goes through the case's state machine (botp.workflow), the programme's caps and
+the treatment plan (botp.caps and botp.plan, via botp.sessions) and, for anything the workplace
+learns, an active consent.
 """
 
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, documents, policy, sessions, workflow
+from botp import audit, documents, plan, policy, sessions, workflow
 from botp.models import (
     AuditEntry,
     Consent,
@@ -24,140 +25,23 @@ from botp.models import (
     SessionStatus,
     WorkplaceRole,
 )
-from diagnosis import services as diagnosis
+from botp.reports import ReportRefused
 from treatment.models import (
     DataTransmissionReport,
     FinalReport,
-    PlanAmendment,
-    PlanLine,
-    TreatmentPlan,
     WorkplaceMeeting,
     WorkStatus,
 )
 
-# Sessions that use up a plan line: those held and those still to come.
-USING_THE_PLAN = [SessionStatus.HELD, SessionStatus.PLANNED]
-
 # --- The plan -----------------------------------------------------------------------------------
 
 
-def plan_for(case):
-    """The case's treatment plan, made from the approved request the first time it is needed;
-    None while there is no approved request."""
-    plan = TreatmentPlan.objects.filter(case=case).first()
-    if plan is not None:
-        return plan
-    request = diagnosis.latest_submitted(case)
-    if request is None or not case.events.filter(action="confirm_diagnosis").exists():
-        return None
-    try:
-        with transaction.atomic():
-            plan = TreatmentPlan.objects.create(case=case, approved_request=request)
-            PlanLine.objects.bulk_create([
-                PlanLine(plan=plan, session_type=line.session_type, approach=line.approach,
-                         provider=line.provider, planned_sessions=line.planned_sessions)
-                for line in request.request_lines.all()
-            ])
-    except IntegrityError:  # made at the same moment by another request
-        plan = TreatmentPlan.objects.get(case=case)
-    return plan
-
-
-def plan_lines(plan):
-    return list(plan.lines.select_related("session_type", "provider__user"))
-
-
-def _as_data(lines):
-    return [
-        {"type": line.session_type.code, "approach": line.approach,
-         "provider": line.provider.pk if line.provider else None,
-         "provider_name": str(line.provider) if line.provider else "",
-         "planned": line.planned_sessions}
-        for line in lines if line.planned_sessions
-    ]
-
-
-def _used(case, session_type, approach, provider, *, replacing=None):
-    used = case.sessions.filter(session_type=session_type, approach=approach,
-                                provider=provider, status__in=USING_THE_PLAN)
-    if replacing is not None:
-        used = used.exclude(pk=replacing.pk)
-    return used.count()
-
-
-def _lines_for(plan, case, session_type, approach, provider):
-    """The plan lines under which ``provider`` gives ``session_type`` in ``approach``."""
-    return [
-        line for line in plan.lines.all()
-        if line.session_type_id == session_type.pk and line.approach == approach
-        and (line.provider_id == provider.pk
-             or (line.provider_id is None and provider.pk == case.btp_id))
-    ]
-
-
-def check_against_plan(case, session_type, provider, approach, status, replacing=None):
-    """Refuse a session the plan does not contain, or one more than it plans for this provider
-    (cancelled sessions and no-shows do not use the plan up)."""
-    plan = plan_for(case)
-    if plan is None:
-        raise ValidationError(_("This case has no approved treatment plan yet."))
-    lines = _lines_for(plan, case, session_type, approach, provider)
-    if not lines:
-        raise ValidationError(
-            _("The treatment plan has no “%(type)s” sessions given by you. The BTP can amend "
-              "the plan.") % {"type": session_type.name}, code="not_in_plan")
-    if status in USING_THE_PLAN:
-        planned = sum(line.planned_sessions for line in lines)
-        if _used(case, session_type, approach, provider, replacing=replacing) + 1 > planned:
-            raise ValidationError(
-                _("The plan has %(count)s “%(type)s” sessions by you, all held or planned "
-                  "already. The BTP can amend the plan.")
-                % {"count": planned, "type": session_type.name}, code="plan_used_up")
-
-
 def amend_plan(case, btp_user, lines, *, reason, expected_version=None):
-    """Change the plan within the programme's caps; the amendment records who, when, why and
-    the plan before and after. ISPs follow the plan: one taken out no longer sees the case."""
-    if not reason.strip():
-        raise ValidationError(_("Say why the plan changes."), code="reason")
-    with transaction.atomic():
-        locked = workflow.lock_for(case, btp_user, "amend_plan",
-                                   expected_version=expected_version)
-        plan = plan_for(locked)
-        if plan is None:
-            raise ValidationError(_("This case has no approved treatment plan yet."))
-        problems = diagnosis.request_problems(locked, lines)
-        planned = Counter()
-        for line in lines:
-            provider = line.provider or locked.btp
-            planned[(line.session_type.pk, line.approach, provider.pk)] += line.planned_sessions
-        used = Counter(
-            (session.session_type_id, session.approach, session.provider_id)
-            for session in locked.sessions.filter(status__in=USING_THE_PLAN,
-                                                  session_type__phase=SessionPhase.TREATMENT)
-            .exclude(session_type__given_by=GivenBy.WORKPLACE)
-        )
-        for key, count in used.items():
-            if planned[key] < count:
-                problems.append(_(
-                    "%(count)s sessions of a line you lower are already held or planned: the "
-                    "plan cannot go below that."
-                ) % {"count": count})
-        if problems:
-            raise ValidationError(problems, code="plan")
-        before = _as_data(plan_lines(plan))
-        plan.lines.all().delete()
-        PlanLine.objects.bulk_create([
-            PlanLine(plan=plan, session_type=line.session_type, approach=line.approach,
-                     provider=line.provider, planned_sessions=line.planned_sessions)
-            for line in lines if line.planned_sessions
-        ])
-        PlanAmendment.objects.create(plan=plan, actor=btp_user, reason=reason.strip(),
-                                     before=before, after=_as_data(plan_lines(plan)))
-        locked.isps.set({line.provider for line in lines
-                         if line.provider and line.planned_sessions})
-        audit.record(btp_user, AuditEntry.Kind.CHANGE, "treatment plan amended", case=locked)
-    return plan
+    """Change the plan within the programme's caps (a workflow step: botp.workflow.amend_plan);
+    return the plan."""
+    amendment = workflow.amend_plan(case, btp_user, lines, reason=reason,
+                                    expected_version=expected_version)
+    return amendment.plan
 
 
 # --- Sessions -----------------------------------------------------------------------------------
@@ -172,13 +56,14 @@ def record_session(case, actor, *, type_code, date, duration_minutes, status,
         raise ValidationError(_("This is not a treatment session."))
     return sessions.record(case, actor, type_code=type_code, date=date,
                            duration_minutes=duration_minutes, status=status,
-                           session_format=session_format, approach=approach,
-                           plan_check=check_against_plan)
+                           session_format=session_format, approach=approach)
 
 
 def change_session(session, actor, *, status, date=None, duration_minutes=None):
+    if session.session_type.given_by == GivenBy.WORKPLACE:
+        raise ValidationError(_("Record the workplace meeting on its own form."))
     return sessions.change(session, actor, status=status, date=date,
-                           duration_minutes=duration_minutes, plan_check=check_against_plan)
+                           duration_minutes=duration_minutes)
 
 
 def sessions_delivered(case):
@@ -189,16 +74,7 @@ def sessions_delivered(case):
 
 def recordable_types(case, user):
     """(session type, approach) pairs ``user`` may record now under the plan."""
-    provider = getattr(user, "provider", None)
-    plan = plan_for(case)
-    if provider is None or plan is None:
-        return []
-    return sorted({
-        (line.session_type, line.approach) for line in plan.lines.select_related("session_type")
-        if line.session_type.given_by != GivenBy.WORKPLACE
-        and (line.provider_id == provider.pk
-             or (line.provider_id is None and provider.pk == case.btp_id))
-    }, key=lambda pair: (pair[0].order, pair[1]))
+    return plan.recordable(case, getattr(user, "provider", None))
 
 
 # --- The workplace meeting ----------------------------------------------------------------------
@@ -352,7 +228,7 @@ def save_final_report(case, btp_user, values, *, submit=False, expected_version=
         if submit:
             problems = final_report_problems(report, locked)
             if problems:
-                raise diagnosis.ReportRefused(problems)
+                raise ReportRefused(problems)
         report.author = btp_user
         report.save()
         audit.record(btp_user, AuditEntry.Kind.CHANGE, "final report saved", case=locked)
@@ -383,10 +259,10 @@ def sessions_summary(case, delivered=None):
     """(session type, planned in the plan, held) for each type of the programme that has either,
     in the programme's order."""
     delivered = sessions_delivered(case) if delivered is None else delivered
-    plan = TreatmentPlan.objects.filter(case=case).first()
+    treatment_plan = plan.plan_for(case)
     planned = Counter()
-    if plan is not None:
-        for line in plan.lines.select_related("session_type"):
+    if treatment_plan is not None:
+        for line in treatment_plan.lines.select_related("session_type"):
             planned[line.session_type.code] += line.planned_sessions
     return [
         (session_type, planned.get(session_type.code, 0), delivered.get(session_type.code, 0))

@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from botp import audit, consents, duration, pages, policy, workflow
-from botp.forms import CaseVersionForm
+from botp import audit, consents, duration, pages, plan, policy, workflow
+from botp.forms import CaseVersionForm, SessionLinesForm
 from botp.models import AuditEntry, Consent, SessionPhase
 from botp.policy import Action
-from diagnosis.forms import TreatmentRequestForm
+from botp.reports import ReportRefused
 from treatment import services
 from treatment.forms import (
     AmendPlanForm,
@@ -38,8 +38,8 @@ def _treatment_case(request, reference):
 def _overview(request, case, *, session_form=None, status=200):
     user = request.user
     allowed = policy.allowed_actions(user, case)
-    plan = services.plan_for(case)
-    lines = services.plan_lines(plan) if plan else []
+    treatment_plan = plan.plan_for(case)
+    lines = plan.plan_lines(treatment_plan) if treatment_plan else []
     if Action.VIEW_PLAN not in allowed:
         # An ISP sees its own part of the plan, nothing of the rest.
         lines = [line for line in lines if line.provider and line.provider.user_id == user.pk]
@@ -49,9 +49,9 @@ def _overview(request, case, *, session_form=None, status=200):
         status="planned", provider__user=user)
     context = {
         "case": case,
-        "plan": plan,
+        "plan": treatment_plan,
         "lines": lines,
-        "amendments": plan.amendments.select_related("actor") if plan and
+        "amendments": treatment_plan.amendments.select_related("actor") if treatment_plan and
         Action.VIEW_PLAN in allowed else [],
         "sessions": policy.visible_sessions(user, case)
         .filter(session_type__phase=SessionPhase.TREATMENT)
@@ -133,14 +133,14 @@ def amend_plan(request, reference):
     refused = pages.refusal(request, case, "amend_plan", "treatment:overview")
     if refused:
         return refused
-    plan = services.plan_for(case)
-    if plan is None:
+    treatment_plan = plan.plan_for(case)
+    if treatment_plan is None:
         messages.info(request, _("This case has no approved treatment plan yet."))
         return redirect("treatment:overview", reference=case.reference)
     status = 200
     if request.method == "POST":
         form = AmendPlanForm(request.POST)
-        lines_form = TreatmentRequestForm(request.POST, case=case)
+        lines_form = SessionLinesForm(request.POST, case=case)
         if form.is_valid() and lines_form.is_valid():
             lines = lines_form.lines()
             if lines_form.is_valid():
@@ -160,7 +160,7 @@ def amend_plan(request, reference):
         messages.error(request, _("The plan was not changed: please correct what is marked."))
     else:
         form = AmendPlanForm(initial={"version": case.version})
-        lines_form = TreatmentRequestForm(case=case, lines=services.plan_lines(plan))
+        lines_form = SessionLinesForm(case=case, lines=plan.plan_lines(treatment_plan))
     return render(request, "treatment/amend_plan.html", {
         "case": case, "form": form, "request_form": lines_form,
     }, status=status)
@@ -282,7 +282,7 @@ def final_report(request, reference):
                 services.save_final_report(case, request.user, form.values(),
                                            submit=submitting,
                                            expected_version=posted.cleaned_data["version"])
-            except services.diagnosis.ReportRefused as refused_report:
+            except ReportRefused as refused_report:
                 for field, message in refused_report.problems:
                     form.add_error(field if field in form.fields else None, message)
             except workflow.TransitionError as error:
@@ -321,7 +321,7 @@ def final_report(request, reference):
 @login_required
 def my_programme(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_MY_PROGRAMME)
-    plan = services.plan_for(case)
+    treatment_plan = plan.plan_for(case)
     sessions = policy.visible_sessions(request.user, case).select_related(
         "session_type", "provider__user")
     audit.record(request.user, AuditEntry.Kind.VIEW, "participant's page", case=case)
@@ -330,7 +330,7 @@ def my_programme(request, reference):
         "isps": case.isps.select_related("user"),
         "held": [s for s in sessions if s.status == "held"],
         "planned": [s for s in sessions if s.status == "planned"],
-        "lines": services.plan_lines(plan) if plan else [],
+        "lines": plan.plan_lines(treatment_plan) if treatment_plan else [],
         "consents": case.consents.all(),
         "consent_form": ConsentForm(),
         "may_consent": workflow.may(case, request.user, "give_consent"),

@@ -1,7 +1,7 @@
 """The API's URLs: /api/v1/ (the router), /api/schema/ (OpenAPI 3) and /api/docs/.
 
-Each stage registers its endpoints on the router below; a new endpoint (e.g. documents) is one
-more ``router.register`` line.
+Every app registers its endpoints on the router (botp.api.routes) when it is ready: a new
+endpoint is one more ``routes.register`` call in its app's api module.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -9,25 +9,10 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import SimpleRouter
 
-from botp.api.cases import CaseViewSet
-from botp.api.documents import DocumentViewSet
-from diagnosis.api import DiagnosisReportViewSet
-from evaluation.api import SurveyWaveViewSet
-from intake.api import ScreeningRequestViewSet
-from treatment.api import FinalReportViewSet, SessionViewSet
+from botp.api import routes
 
 app_name = "api"
-
-router = SimpleRouter()
-router.register("cases", CaseViewSet, basename="case")
-router.register("screening-requests", ScreeningRequestViewSet, basename="screening-request")
-router.register("diagnosis-reports", DiagnosisReportViewSet, basename="diagnosis-report")
-router.register("sessions", SessionViewSet, basename="session")
-router.register("final-reports", FinalReportViewSet, basename="final-report")
-router.register("survey-waves", SurveyWaveViewSet, basename="survey-wave")
-router.register("documents", DocumentViewSet, basename="document")
 
 
 def not_found(request, rest=""):
@@ -36,7 +21,7 @@ def not_found(request, rest=""):
 
 
 urlpatterns = [
-    path("v1/", include(router.urls)),
+    path("v1/", include(routes.router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # A page for people: the login page first, then back here.
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")),

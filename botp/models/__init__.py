@@ -29,6 +29,13 @@ from .people import (
     SpokenLanguage,
     User,
 )
+from .plan import (
+    PlanAmendment,
+    PlanLine,
+    TreatmentPlan,
+    TreatmentRequest,
+    TreatmentRequestLine,
+)
 from .programme import (
     Approach,
     GivenBy,
@@ -53,4 +60,5 @@ __all__ = [
     "Session", "SessionFormat", "SessionStatus",
     "TRANSMISSION_RECIPIENTS", "Consent", "WorkplaceRole", "Document", "DocumentKind",
     "OutboxMessage", "Invitation", "RequestChannel",
+    "PlanAmendment", "PlanLine", "TreatmentPlan", "TreatmentRequest", "TreatmentRequestLine",
 ]

@@ -10,8 +10,17 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from botp.models import ApiToken, CaseState, Document, DocumentKind, Session, SessionStatus
-from diagnosis.models import DiagnosisReport, TreatmentRequestLine
+from botp.models import (
+    ApiToken,
+    CaseState,
+    Document,
+    DocumentKind,
+    Session,
+    SessionStatus,
+    TreatmentRequest,
+    TreatmentRequestLine,
+)
+from diagnosis.models import DiagnosisReport
 from evaluation.models import SurveyInvitation
 from intake.models import ScreeningRequest
 from tests.botp.test_access_matrix import STATES
@@ -79,17 +88,20 @@ def populate(scenario, case, isp):
     scenario.sessions.append(_session(case, "diagnosis", case.btp, days_ago=20))
     if case.state == CaseState.IN_DIAGNOSIS:
         scenario.reports.append(DiagnosisReport.objects.create(
-            case=case, version=1, author=case.btp.user, anamnesis=DRAFT_WORDS))
+            case=case, version=1, author=case.btp.user, anamnesis=DRAFT_WORDS,
+            request=TreatmentRequest.objects.create(case=case, version=1)))
         return
+    request = TreatmentRequest.objects.create(case=case, version=1)
     report = DiagnosisReport.objects.create(
         case=case, version=1, author=case.btp.user, anamnesis=DIAGNOSIS_WORDS,
         conclusion="Early-stage occupational burnout.", burnout_present=True,
-        burnout_stage="early", differential_diagnoses=["depression"])
+        burnout_stage="early", differential_diagnoses=["depression"], request=request)
     TreatmentRequestLine.objects.create(
-        report=report, session_type=case.programme.session_types.get(code="starter_kit"),
+        request=request, session_type=case.programme.session_types.get(code="starter_kit"),
         provider=isp, planned_sessions=3)
-    report.submitted_at = now
+    report.submitted_at = request.submitted_at = now
     report.save()
+    request.save()
     scenario.reports.append(report)
     scenario.sessions.append(_session(case, "starter_kit", isp))
     scenario.sessions.append(_session(case, "work_related", case.btp))

@@ -6,6 +6,7 @@ import pytest
 
 from botp import tasks, workflow
 from botp.models import CaseState
+from tests.botp.test_workflow import send_request
 
 
 @pytest.mark.django_db(transaction=True)
@@ -18,7 +19,9 @@ def test_a_case_change_is_mailed_by_the_worker(worker, world):
     world.participant.language = "fr"
     world.participant.save()
     case = world.case(CaseState.DIAGNOSIS_REVIEW, btp=world.btp)
-    workflow.perform(case, "confirm_diagnosis", world.psychologist)  # commits: transactional test
+    send_request(case)
+    workflow.perform(case, "confirm_diagnosis", world.psychologist,  # commits: transactional test
+                     payload={"report_version": 1})
 
     mail_dir = worker / "mail"
     deadline = time.monotonic() + 60

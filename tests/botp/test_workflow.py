@@ -78,13 +78,27 @@ def payload_for(world, action):
         payload["asked_via"] = "phone"  # when Fedris chooses, at the participant's request
     if action == "close_after_debrief":
         payload["referral"] = "gp"
+    if action == "confirm_diagnosis":
+        payload["report_version"] = 1
     return payload
 
 
 def meet_preconditions(world, case, action):
-    """What a transition's guard needs besides its payload (the debrief before the closing)."""
+    """What a transition's guard needs besides its payload (the debrief before the closing,
+    the treatment request sent before the confirmation)."""
     if action == "close_after_debrief":
         record_debrief(world, case)
+    if action == "confirm_diagnosis":
+        send_request(case)
+
+
+def send_request(case):
+    from django.utils import timezone
+
+    from botp.models import TreatmentRequest
+
+    return TreatmentRequest.objects.get_or_create(case=case, version=1,
+                                                  defaults={"submitted_at": timezone.now()})[0]
 
 
 def record_debrief(world, case, status="held"):

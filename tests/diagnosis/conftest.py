@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from botp import plan
 from botp.models import Approach, CaseState, SessionPhase, SessionStatus
 from diagnosis import services
 from tests.factories import ProviderFactory
@@ -68,7 +69,7 @@ def lines_for(case, isp, **planned):
         session_type = types[code]
         provider = isp if session_type.given_by == "isp" or (
             session_type.given_by == "btp_or_isp" and isp is not None) else None
-        found.append(services.Line(session_type, approach, provider, number))
+        found.append(plan.Line(session_type, approach, provider, number))
     return found
 
 

@@ -37,6 +37,54 @@ def test_confirming_starts_treatment_and_brings_in_the_isps(
 
 
 @pytest.mark.django_db
+def test_confirming_makes_one_plan_from_the_version_confirmed(world, diagnosis_case, submitted):
+    from botp.models import TreatmentPlan
+
+    submitted()
+    services.decide(diagnosis_case, world.psychologist, services.Decision.MORE_INFORMATION,
+                    comment="Sleep?")
+    draft, lines = services.working_copy(diagnosis_case, world.btp.user)
+    services.save_report(diagnosis_case, world.btp.user, {}, lines[:2], submit=True)
+    diagnosis_case.refresh_from_db()
+    decide(world, diagnosis_case, services.Decision.CONFIRM)
+    plan = TreatmentPlan.objects.get(case=diagnosis_case)
+    assert plan.approved_request == services.latest_submitted(diagnosis_case).request
+    assert plan.approved_request.version == 2
+    assert [(line.session_type, line.approach, line.provider, line.planned_sessions)
+            for line in plan.lines.all()] == [
+        (line.session_type, line.approach, line.provider, line.planned_sessions)
+        for line in plan.approved_request.lines.all()]
+    diagnosis_case.refresh_from_db()
+    # Deciding again is refused and makes no second plan.
+    with pytest.raises(workflow.TransitionError):
+        decide(world, diagnosis_case, services.Decision.CONFIRM)
+    assert TreatmentPlan.objects.filter(case=diagnosis_case).count() == 1
+
+
+@pytest.mark.django_db
+def test_confirming_approves_the_request_of_the_last_version_sent(world):
+    from django.utils import timezone
+
+    from botp.models import TreatmentPlan, TreatmentRequest
+
+    case = world.case(CaseState.DIAGNOSIS_REVIEW, btp=world.btp)
+    with pytest.raises(workflow.TransitionError, match="no treatment request"):
+        workflow.perform(case, "confirm_diagnosis", world.psychologist,
+                         payload={"report_version": 1})
+    for version in (1, 2):
+        TreatmentRequest.objects.create(case=case, version=version, submitted_at=timezone.now())
+    TreatmentRequest.objects.create(case=case, version=3)  # a draft
+    for payload in ({}, {"report_version": 1}, {"report_version": 3}):
+        with pytest.raises(workflow.TransitionError, match="no treatment request"):
+            workflow.perform(case, "confirm_diagnosis", world.psychologist, payload=payload)
+    case.refresh_from_db()
+    assert (case.state, case.version) == (CaseState.DIAGNOSIS_REVIEW, 1)
+    assert not TreatmentPlan.objects.exists()
+    workflow.perform(case, "confirm_diagnosis", world.psychologist, payload={"report_version": 2})
+    assert TreatmentPlan.objects.get(case=case).approved_request.version == 2
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("decision", [services.Decision.NOT_CONFIRM,
                                       services.Decision.MORE_INFORMATION])
 def test_not_confirming_and_asking_need_a_comment(world, diagnosis_case, submitted, decision):

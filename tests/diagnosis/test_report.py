@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from botp import workflow
-from botp.models import Approach, CaseState
+from botp.models import Approach, CaseState, TreatmentRequestLine
 from diagnosis import services
-from diagnosis.models import DiagnosisReport, TreatmentRequestLine
+from diagnosis.models import DiagnosisReport
 from tests.diagnosis.conftest import DEFAULT_PLAN, complete_values, in_diagnosis, lines_for
 from tests.factories import ProviderFactory
 
@@ -230,7 +230,7 @@ def test_a_submitted_version_is_frozen(world, submitted):
     with pytest.raises(PermissionError):
         report.request_lines.first().delete()
     with pytest.raises(PermissionError):
-        TreatmentRequestLine.objects.create(report=report, planned_sessions=1,
+        TreatmentRequestLine.objects.create(request=report.request, planned_sessions=1,
                                             session_type=report.request_lines.first().session_type)
     report.refresh_from_db()
     assert report.conclusion == "Early-stage occupational burnout."
@@ -299,3 +299,17 @@ def test_the_form_saves_a_draft_and_sends_it(client, world, diagnosis_case, reco
     assert report.is_submitted and report.request_lines.count() == 2
     diagnosis_case.refresh_from_db()
     assert diagnosis_case.state == CaseState.DIAGNOSIS_REVIEW
+
+
+@pytest.mark.django_db
+def test_the_next_version_opens_with_the_request_sent_before(client, world, diagnosis_case,
+                                                            submitted):
+    submitted()
+    services.decide(diagnosis_case, world.psychologist, services.Decision.MORE_INFORMATION,
+                    comment="Please describe the sleep problems.")
+    client.force_login(world.btp.user)
+    response = client.get(reverse("diagnosis:report", args=[diagnosis_case.reference]))
+    assert response.status_code == 200
+    form = response.context["request_form"]
+    assert form["planned_work_related"].value() == 3
+    assert form[f"isp_individual-{Approach.COGNITIVE_EMOTIONAL}"].value() == world.isp.pk

@@ -44,3 +44,47 @@ def test_one_provider_saving_twice_at_once_uses_the_plan_once(postgres_only, wor
     outcomes = together(*(session_by(world.isp.user, case.pk, "starter_kit") for _ in range(3)))
     assert sum(not isinstance(o, Exception) for o in outcomes) == 1, outcomes
     assert case.sessions.filter(session_type__code="starter_kit", status="held").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_amendments_at_once_one_wins_and_the_isps_follow_it(postgres_only, world):
+    from botp import workflow
+    from botp.models import PlanAmendment
+    from tests.diagnosis.conftest import lines_for
+    from tests.factories import ProviderFactory
+
+    case = confirm(world, in_diagnosis(world, mine=False))
+    newcomer = ProviderFactory(is_btp=False, is_isp=True, programmes=[world.programme])
+
+    def amend(isp):
+        return lambda: services.amend_plan(
+            Case.objects.get(pk=case.pk), world.btp.user,
+            lines_for(case, isp, **{"individual-psycho_corporal": 2}), reason="Change",
+            expected_version=case.version)
+
+    outcomes = together(amend(world.isp), amend(newcomer))
+    losers = [o for o in outcomes if isinstance(o, workflow.StaleCase)]
+    assert len(losers) == 1, outcomes
+    amendment = PlanAmendment.objects.get()
+    assert case.events.filter(action="amend_plan").count() == 1
+    winner = amendment.after[0]["provider"]
+    assert list(case.isps.values_list("pk", flat=True)) == [winner]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_to_change_a_plan_amendment(postgres_only, world):
+    from django.db import connection, transaction
+
+    from botp.models import PlanAmendment
+    from tests.diagnosis.conftest import lines_for
+
+    case = confirm(world, in_diagnosis(world, mine=False))
+    services.amend_plan(case, world.btp.user, lines_for(case, world.isp, work_related=4),
+                        reason="More work focus")
+    amendment = PlanAmendment.objects.get()
+    for statement in ("UPDATE botp_planamendment SET reason = 'forged' WHERE id = %s",
+                      "DELETE FROM botp_planamendment WHERE id = %s"):
+        with pytest.raises(Exception, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement, [amendment.pk])
+    assert PlanAmendment.objects.get(pk=amendment.pk).reason == "More work focus"

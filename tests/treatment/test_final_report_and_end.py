@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from botp import workflow
 from botp.models import Approach, CaseState, SessionStatus
-from diagnosis.services import ReportRefused
+from botp.reports import ReportRefused
 from treatment import services
 from treatment.models import FinalReport
 

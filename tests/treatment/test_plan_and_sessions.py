@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from botp import workflow
-from botp.models import Approach, CaseState, SessionStatus
+from botp.models import Approach, CaseState, PlanAmendment, SessionStatus
+from botp.plan import plan_for
 from diagnosis import services as diagnosis
 from tests.diagnosis.conftest import lines_for
 from tests.factories import ProviderFactory
 from tests.treatment.conftest import confirm
 from treatment import services
-from treatment.models import PlanAmendment
 
 CE = Approach.COGNITIVE_EMOTIONAL
 PC = Approach.PSYCHO_CORPORAL
@@ -20,19 +20,19 @@ PC = Approach.PSYCHO_CORPORAL
 
 @pytest.mark.django_db
 def test_the_plan_starts_as_the_approved_request(world, treated):
-    plan = services.plan_for(treated)
-    assert plan.approved_request == diagnosis.latest_submitted(treated)
+    plan = plan_for(treated)
+    assert plan.approved_request == diagnosis.latest_submitted(treated).request
     assert {(line.session_type.code, line.approach, line.provider, line.planned_sessions)
             for line in plan.lines.all()} == {
         ("work_related", "", None, 3), ("starter_kit", "", world.isp, 3),
         ("individual", CE, world.isp, 5), ("follow_up", "", None, 2)}
-    assert services.plan_for(treated) == plan  # made once
+    assert plan_for(treated) == plan  # made once
 
 
 @pytest.mark.django_db
 def test_no_plan_before_the_diagnosis_is_confirmed(world, submitted, diagnosis_case):
     submitted()
-    assert services.plan_for(diagnosis_case) is None
+    assert plan_for(diagnosis_case) is None
 
 
 @pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_a_physiotherapist_gives_no_cognitive_emotional_session(world):
     case = confirm(world, in_diagnosis(world), plan={f"individual-{PC}": 4})
     case.isps.add(physio)
     # Even if a plan line named them, the profession rule holds at recording.
-    plan = services.plan_for(case)
+    plan = plan_for(case)
     plan.lines.create(session_type=case.programme.session_types.get(code="individual"),
                       approach=CE, provider=physio, planned_sessions=2)
     with pytest.raises(ValidationError, match="physiotherapist and cannot give"):
@@ -105,7 +105,7 @@ def test_each_treatment_cap_holds_even_with_a_bigger_plan_line(world, give, code
     case = confirm(world, in_diagnosis(world), plan={f"{code}-{approach}" if approach else code:
                                                      cap})
     # Stretch the plan line past the cap behind the plan's back: the programme cap still holds.
-    line = services.plan_for(case).lines.get()
+    line = plan_for(case).lines.get()
     line.planned_sessions = cap + 3
     line.save()
     user = world.btp.user if who == "btp" else world.isp.user
@@ -132,7 +132,7 @@ def test_the_total_of_twenty_with_diagnosis(world, give):
     # Lower the programme total: the 21st session would break it, whatever its type.
     world.programme.max_total_sessions = 20
     world.programme.session_types.filter(code="follow_up").update(cap=3)
-    services.plan_for(case).lines.filter(session_type__code="follow_up").update(
+    plan_for(case).lines.filter(session_type__code="follow_up").update(
         planned_sessions=3)
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="at most 20 diagnosis and treatment sessions"):
@@ -188,7 +188,7 @@ def test_no_session_after_the_treatment_ended(world, treated, give, state):
 
 @pytest.mark.django_db
 def test_every_amendment_records_who_when_why(world, treated):
-    plan = services.plan_for(treated)
+    plan = plan_for(treated)
     lines = lines_for(treated, world.isp, work_related=4, starter_kit=3,
                       **{f"individual-{CE}": 6}, career_change=1)
     services.amend_plan(treated, world.btp.user, lines, reason="More work focus needed.")
@@ -205,7 +205,7 @@ def test_every_amendment_records_who_when_why(world, treated):
 
 @pytest.mark.django_db
 def test_an_amendment_needs_a_reason_and_stays_within_the_caps(world, treated):
-    plan = services.plan_for(treated)
+    plan = plan_for(treated)
     lines = lines_for(treated, world.isp, work_related=5)
     with pytest.raises(ValidationError, match="Say why"):
         services.amend_plan(treated, world.btp.user, lines, reason=" ")
@@ -244,3 +244,85 @@ def test_only_the_btp_amends_the_plan(world, treated, who):
     with pytest.raises(workflow.TransitionForbidden):
         services.amend_plan(treated, user, lines_for(treated, world.isp, work_related=1),
                             reason="x")
+
+
+# --- The plan is changed by workflow steps only -------------------------------------------------
+
+@pytest.mark.django_db
+def test_amending_writes_a_case_event_and_the_removed_isp_loses_access_at_once(client, world,
+                                                                              treated):
+    from django.db import transaction
+    from django.urls import reverse
+
+    from botp import policy
+
+    newcomer = ProviderFactory(is_btp=False, is_isp=True, programmes=[world.programme])
+    version = treated.version
+    with transaction.atomic():
+        services.amend_plan(treated, world.btp.user,
+                            lines_for(treated, newcomer, **{f"individual-{PC}": 3}),
+                            reason="Change of ISP", expected_version=version)
+        # Still inside the amendment's transaction: the case has moved on and the ISP is out.
+        event = treated.events.last()
+        assert (event.action, event.actor, event.from_state, event.to_state) == (
+            "amend_plan", world.btp.user, CaseState.IN_TREATMENT, CaseState.IN_TREATMENT)
+        assert event.payload == {"amendment": PlanAmendment.objects.get().pk}
+        treated.refresh_from_db()
+        assert treated.version == version + 1
+        assert treated not in policy.visible_cases(world.isp.user)
+        assert treated in policy.visible_cases(newcomer.user)
+        page = reverse("case_detail", args=[treated.reference])
+        client.force_login(world.isp.user)
+        assert client.get(page).status_code == 404
+        client.force_login(newcomer.user)
+        assert client.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_refused_or_stale_amendment_changes_nothing(world, treated):
+    version = treated.version
+    events = treated.events.count()
+    with pytest.raises(ValidationError, match="at most 4 ×"):
+        services.amend_plan(treated, world.btp.user, lines_for(treated, world.isp, work_related=5),
+                            reason="More", expected_version=version)
+    with pytest.raises(workflow.StaleCase):
+        services.amend_plan(treated, world.btp.user, lines_for(treated, None, work_related=4),
+                            reason="More", expected_version=version - 1)
+    treated.refresh_from_db()
+    assert (treated.version, treated.events.count()) == (version, events)
+    assert list(treated.isps.all()) == [world.isp]
+    assert not PlanAmendment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_timeline_names_the_amendment_and_not_its_reason(client, world, treated):
+    from django.urls import reverse
+
+    services.amend_plan(treated, world.btp.user, lines_for(treated, world.isp, work_related=4),
+                        reason="Panic attacks worsened")
+    for user in (world.admin, world.btp.user, world.participant):
+        client.force_login(user)
+        page = client.get(reverse("case_detail", args=[treated.reference])).content.decode()
+        assert "Treatment plan amended" in page and "Panic attacks" not in page, user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page, who", [("treatment:mine", "participant"),
+                                       ("treatment:overview", "btp"),
+                                       ("treatment:overview", "isp")])
+def test_reading_the_plan_writes_nothing_but_the_audit_trail(client, world, treated, page, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from botp.models import TreatmentPlan
+
+    # A case confirmed before plans were made at the confirmation, whose plan was never made.
+    TreatmentPlan.objects.filter(case=treated).delete()
+    client.force_login(world.user(who))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(page, args=[treated.reference])).status_code == 200
+    writes = [query["sql"] for query in queries.captured_queries
+              if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes and all("botp_auditentry" in sql for sql in writes), writes
+    assert not TreatmentPlan.objects.exists()
