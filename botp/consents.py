@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from botp import audit, workflow
 from botp.models import TRANSMISSION_RECIPIENTS, AuditEntry, Consent, WorkplaceRole
+from botp.steps import Activity
 
 CURRENT_VERSION = "2026-11"
 
@@ -67,7 +68,7 @@ def give(case, participant_user, purpose, people):
         raise ValidationError(_("Unknown consent."))
     scope = _clean_scope(purpose, people)
     with transaction.atomic():
-        locked = workflow.lock_for(case, participant_user, "give_consent")
+        locked = workflow.lock_for(participant_user, Activity.GIVE_CONSENT, case)
         consent = Consent.objects.create(case=locked, purpose=purpose, scope=scope,
                                          text_version=CURRENT_VERSION,
                                          given_by=participant_user)
@@ -79,7 +80,7 @@ def give(case, participant_user, purpose, people):
 def withdraw(consent, participant_user):
     """Withdraw ``consent``; withdrawing twice is harmless."""
     with transaction.atomic():
-        locked = workflow.lock_for(consent.case, participant_user, "withdraw_consent")
+        locked = workflow.lock_for(participant_user, Activity.WITHDRAW_CONSENT, consent.case)
         consent = Consent.objects.select_for_update().get(pk=consent.pk, case=locked)
         if consent.withdrawn_at is None:
             consent.withdrawn_at = timezone.now()

@@ -23,6 +23,7 @@ from botp.models import (
     User,
 )
 from botp.programmes import load_programmes
+from botp.steps import Step
 
 DEMO_PASSWORD = "botp-demo-2026"
 DOMAIN = "demo.botp.be"
@@ -99,25 +100,25 @@ VOLUME_STATES = [CaseState.REQUESTED, CaseState.AWAITING_BTP_CHOICE, CaseState.I
 # The transitions that lead from a new request to each state, and who takes them.
 PATHS = {
     CaseState.REQUESTED: [],
-    CaseState.INELIGIBLE: [("declare_ineligible", "admin")],
-    CaseState.AWAITING_BTP_CHOICE: [("approve", "admin")],
-    CaseState.BTP_PROPOSED: [("approve", "admin"), ("choose_btp", "admin")],
-    CaseState.IN_DIAGNOSIS: [("approve", "admin"), ("choose_btp", "admin"),
-                             ("accept_case", "btp")],
+    CaseState.INELIGIBLE: [(Step.DECLARE_INELIGIBLE, "admin")],
+    CaseState.AWAITING_BTP_CHOICE: [(Step.APPROVE, "admin")],
+    CaseState.BTP_PROPOSED: [(Step.APPROVE, "admin"), (Step.CHOOSE_BTP, "admin")],
+    CaseState.IN_DIAGNOSIS: [(Step.APPROVE, "admin"), (Step.CHOOSE_BTP, "admin"),
+                             (Step.ACCEPT_CASE, "btp")],
 }
-PATHS[CaseState.DIAGNOSIS_REVIEW] = PATHS[CaseState.IN_DIAGNOSIS] + [("submit_diagnosis", "btp")]
+PATHS[CaseState.DIAGNOSIS_REVIEW] = PATHS[CaseState.IN_DIAGNOSIS] + [(Step.SUBMIT_DIAGNOSIS, "btp")]
 PATHS[CaseState.NOT_CONFIRMED] = PATHS[CaseState.DIAGNOSIS_REVIEW] + [
-    ("not_confirm_diagnosis", "psychologist")]
-PATHS[CaseState.CLOSED] = PATHS[CaseState.NOT_CONFIRMED] + [("close_after_debrief", "btp")]
+    (Step.NOT_CONFIRM_DIAGNOSIS, "psychologist")]
+PATHS[CaseState.CLOSED] = PATHS[CaseState.NOT_CONFIRMED] + [(Step.CLOSE_AFTER_DEBRIEF, "btp")]
 PATHS[CaseState.IN_TREATMENT] = PATHS[CaseState.DIAGNOSIS_REVIEW] + [
-    ("confirm_diagnosis", "psychologist")]
-PATHS[CaseState.COMPLETED] = PATHS[CaseState.IN_TREATMENT] + [("complete", "btp")]
-PATHS[CaseState.WITHDRAWN] = PATHS[CaseState.IN_DIAGNOSIS] + [("withdraw", "admin")]
+    (Step.CONFIRM_DIAGNOSIS, "psychologist")]
+PATHS[CaseState.COMPLETED] = PATHS[CaseState.IN_TREATMENT] + [(Step.COMPLETE, "btp")]
+PATHS[CaseState.WITHDRAWN] = PATHS[CaseState.IN_DIAGNOSIS] + [(Step.WITHDRAW, "admin")]
 
 DEMO_REASONS = {
-    "declare_ineligible": "Sector not covered by the programme (demo).",
-    "not_confirm_diagnosis": "Clinical picture points to a depressive episode (demo).",
-    "withdraw": "Participant moved abroad (demo).",
+    Step.DECLARE_INELIGIBLE: "Sector not covered by the programme (demo).",
+    Step.NOT_CONFIRM_DIAGNOSIS: "Clinical picture points to a depressive episode (demo).",
+    Step.WITHDRAW: "Participant moved abroad (demo).",
 }
 
 
@@ -169,7 +170,7 @@ def _open_case(programme, participant, referrer, state, actors, btp, steps):
     case = workflow.open_case(programme, participant, referrer, request_key=uuid.uuid4())
     for action, who in PATHS[state]:
         payload = {}
-        if action == "choose_btp":
+        if action == Step.CHOOSE_BTP:
             payload["btp"] = btp.pk
             if who == "admin":  # Fedris chooses only at the participant's request
                 payload["asked_via"] = "phone"

@@ -14,6 +14,7 @@ from botp import mail, outbox
 from botp.models import CaseEvent, DurationAlert, Participant, Role, User
 from botp.models import CaseState as S
 from botp.policy import Relation as R
+from botp.steps import Step
 
 
 class Audience:
@@ -24,22 +25,17 @@ class Audience:
     PARTICIPANT = "participant"
 
 
-def _audience(user):
-    return {Role.REFERRER: Audience.REFERRER,
-            Role.PARTICIPANT: Audience.PARTICIPANT}.get(user.role, Audience.PROFESSIONAL)
-
-
-def _user(user):
+def _user(user, audience=Audience.PROFESSIONAL):
     """``user`` as a recipient: ("user", id, audience), or none for an inactive account."""
     if user is None or not user.is_active:
         return []
-    return [("user", user.pk, _audience(user))]
+    return [("user", user.pk, audience)]
 
 
 def _participant(case):
     """The participant: their account if they have one, else the address on their record."""
     if case.participant.user_id:
-        return _user(case.participant.user)
+        return _user(case.participant.user, Audience.PARTICIPANT)
     return [("participant", case.participant_id, Audience.PARTICIPANT)]
 
 
@@ -60,7 +56,7 @@ def _people(relation, case):
     return {
         R.FEDRIS_ADMIN: lambda: _role(Role.FEDRIS_ADMIN),
         R.FEDRIS_PSYCHOLOGIST: lambda: _role(Role.FEDRIS_PSYCHOLOGIST),
-        R.REFERRER: lambda: _user(case.referrer),
+        R.REFERRER: lambda: _user(case.referrer, Audience.REFERRER),
         R.BTP: lambda: _btp(case),
         R.ISP: lambda: _isps(case),
         R.PARTICIPANT: lambda: _participant(case),
@@ -78,7 +74,7 @@ def recipients_for(event, relations):
 
 
 def _chosen_by_fedris(event):
-    return event.action == "choose_btp" and event.actor_role == R.FEDRIS_ADMIN
+    return event.action == Step.CHOOSE_BTP and event.actor_role == R.FEDRIS_ADMIN
 
 
 def announce(event, relations):

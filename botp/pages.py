@@ -13,7 +13,7 @@ def refusal(request, case, name, back_to):
     do on this case, or back to ``back_to`` (a URL name taking the case reference) with the
     reason when the case is not at that point; None when the page may be shown."""
     try:
-        workflow.check(case, request.user, name)
+        workflow.check(request.user, name, case)
     except workflow.TransitionForbidden:
         raise PermissionDenied from None
     except workflow.TransitionError as error:

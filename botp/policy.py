@@ -3,6 +3,10 @@
 Two questions are answered here and nowhere else:
 - ``visible_cases(user)``: the cases a user may see at all, as a queryset;
 - ``can(user, action, case)``: whether the user may do ``action`` on a case they can see.
+Every check reads in that order, who, what, on what: ``can(user, action, case)`` here,
+``workflow.may(user, activity, case)`` for work that depends on the case's state too, and
+``has_capability(user, capability)`` for what a role may do beyond one case. Templates get the
+answers (``may`` on a case page, ``capabilities`` everywhere), never a role.
 
 A user relates to a case through *relations* (the case's BTP, one of its ISPs, its participant,
 its referrer, or Fedris staff). Actions name the relations allowed to do them; case transitions
@@ -10,6 +14,8 @@ its referrer, or Fedris staff). Actions name the relations allowed to do them; c
 Views ask ``get_case_or_404``: a case the user may not see is indistinguishable from one that
 does not exist.
 """
+
+from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -19,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from botp.models import Case, Role, Session
 
 
-class Relation:
+class Relation(StrEnum):
     FEDRIS_ADMIN = "fedris_admin"
     FEDRIS_PSYCHOLOGIST = "fedris_psychologist"
     REFERRER = "referrer"
@@ -38,7 +44,7 @@ RELATION_LABELS = {
 }
 
 
-class Action:
+class Action(StrEnum):
     VIEW_CASE = "view_case"  # reference, programme, administrative stage
     VIEW_PROGRESS = "view_progress"  # the detailed state, which reveals diagnostic outcomes
     VIEW_IDENTITY = "view_identity"  # participant's name and contact details
@@ -201,6 +207,34 @@ def visible_sessions(user, case):
     return case.sessions.none()
 
 
+def may_change_session(user, session):
+    """A session is changed (held, a date corrected) by the provider who gives it, only."""
+    return session.provider.user_id == user.pk
+
+
+def sessions_changeable_by(user, case):
+    """The sessions of ``case`` that ``user`` may change: those they give."""
+    return visible_sessions(user, case).filter(provider__user=user)
+
+
+def own_part(user, case, lines):
+    """The lines of a treatment request or plan ``user`` may see: all of them with the plan's
+    access, otherwise (an ISP) the lines they give, nothing of the rest."""
+    if can(user, Action.VIEW_PLAN, case):
+        return list(lines)
+    return [line for line in lines if line.provider and line.provider.user_id == user.pk]
+
+
+def sent_or_own_drafts(user, queryset, case_field="case"):
+    """Clinical reports ``user`` may list: those sent, and drafts only where they are the BTP
+    writing them (Action.VIEW_DRAFTS). Whether they may read a report's content at all is
+    Action.VIEW_CLINICAL, asked by the caller."""
+    return queryset.filter(
+        Q(submitted_at__isnull=False)
+        | Q(**{f"{case_field}__in": cases_for(user, Action.VIEW_DRAFTS)})
+    )
+
+
 def sessions_visible_to(user):
     """``visible_sessions`` for every case at once, as a queryset: all sessions of the cases
     whose sessions the user may see, and an ISP's own sessions of the cases it is in."""
@@ -234,7 +268,7 @@ def role_may(user, action):
     return bool(ROLE_RELATIONS.get(user.role, set()) & RULES[action])
 
 
-class Capability:
+class Capability(StrEnum):
     """What a role may do beyond any single case."""
 
     REVIEW_SCREENING_REQUESTS = "review_screening_requests"
@@ -248,6 +282,10 @@ class Capability:
     # Who changed which account, provider record, accreditation or invitation: the people who
     # answer for clinical access check the ones who could grant it.
     VIEW_ACCOUNT_AUDIT = "view_account_audit"
+    # Individual cases at all: researchers see aggregates and pseudonymised exports only.
+    SEE_CASES = "see_cases"
+    # Filter a list of cases by their detailed stage (a participant has one or two cases).
+    FILTER_CASES = "filter_cases"
 
 
 CAPABILITIES = {
@@ -259,6 +297,9 @@ CAPABILITIES = {
     Capability.SEE_DELIVERY_PROBLEMS: {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST},
     Capability.RETRY_DELIVERIES: {Role.FEDRIS_ADMIN},
     Capability.VIEW_ACCOUNT_AUDIT: {Role.FEDRIS_PSYCHOLOGIST},
+    Capability.SEE_CASES: {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.REFERRER,
+                           Role.PROVIDER, Role.PARTICIPANT},
+    Capability.FILTER_CASES: {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.PROVIDER},
 }
 
 

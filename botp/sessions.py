@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, caps, plan, workflow
+from botp import audit, caps, plan, policy, workflow
 from botp.models import (
     AuditEntry,
     GivenBy,
@@ -24,12 +24,13 @@ from botp.models import (
     SessionPhase,
     SessionStatus,
 )
+from botp.steps import Activity
 
 # The workflow activity that opens each phase for recording.
 ACTIVITY_FOR_PHASE = {
-    SessionPhase.DIAGNOSIS: "record_diagnosis_session",
-    SessionPhase.DEBRIEF: "record_debrief_session",
-    SessionPhase.TREATMENT: "record_treatment_session",
+    SessionPhase.DIAGNOSIS: Activity.RECORD_DIAGNOSIS_SESSION,
+    SessionPhase.DEBRIEF: Activity.RECORD_DEBRIEF_SESSION,
+    SessionPhase.TREATMENT: Activity.RECORD_TREATMENT_SESSION,
 }
 
 # Diagnosis and debrief sessions are recorded after the fact; treatment sessions can be planned.
@@ -133,7 +134,7 @@ def record(case, actor, *, type_code, date, duration_minutes, status,
     if session_type is None:
         raise ValidationError(_("This programme has no such session type."), code="type")
     with transaction.atomic():
-        locked = workflow.lock_for(case, actor, ACTIVITY_FOR_PHASE[session_type.phase])
+        locked = workflow.lock_for(actor, ACTIVITY_FOR_PHASE[session_type.phase], case)
         problem = provider_problem(locked, session_type, provider, approach)
         if problem:
             raise ValidationError(problem, code="provider")
@@ -155,11 +156,11 @@ def record(case, actor, *, type_code, date, duration_minutes, status,
 def change(session, actor, *, status, date=None, duration_minutes=None):
     """Update a session its provider recorded (a planned one held, a date corrected)."""
     with transaction.atomic():
-        locked = workflow.lock_for(session.case, actor,
-                                   ACTIVITY_FOR_PHASE[session.session_type.phase])
+        locked = workflow.lock_for(actor, ACTIVITY_FOR_PHASE[session.session_type.phase],
+                                   session.case)
         session = Session.objects.select_for_update().select_related("session_type").get(
             pk=session.pk)
-        if session.provider.user_id != actor.pk:
+        if not policy.may_change_session(actor, session):
             raise workflow.TransitionForbidden(_("Only who gave a session can change it."))
         date = date or session.date
         duration_minutes = duration_minutes or session.duration_minutes

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from redis.backoff import NoBackoff
@@ -27,20 +26,10 @@ from botp.forms import (
     DeliveryFilterForm,
     TransitionForm,
 )
-from botp.models import AuditEntry, Document, OutboxMessage, Role, User
+from botp.models import AuditEntry, Document, OutboxMessage, User
 from botp.policy import Action, Capability
 
 logger = logging.getLogger(__name__)
-
-
-DASHBOARD_TITLES = {
-    Role.REFERRER: gettext_lazy("My screening requests"),
-    Role.FEDRIS_ADMIN: gettext_lazy("All cases"),
-    Role.FEDRIS_PSYCHOLOGIST: gettext_lazy("All cases"),
-    Role.PROVIDER: gettext_lazy("My cases"),
-    Role.PARTICIPANT: gettext_lazy("My case"),
-    Role.RESEARCHER: gettext_lazy("Evaluation"),
-}
 
 
 def home(request):
@@ -53,17 +42,16 @@ def dashboard(request):
     cases = policy.with_relations(
         policy.visible_cases(request.user).select_related("programme")
     ).order_by("-requested_at", "-pk")
-    # Filtering by the detailed state would reveal it to a role that may not see it.
-    filters_by_state = policy.role_may(request.user, Action.VIEW_PROGRESS)
+    # Only roles that may see the detailed state filter by it (the policy holds them to that).
+    filters_by_state = policy.has_capability(request.user, Capability.FILTER_CASES)
     if filters_by_state and form.is_valid() and form.cleaned_data["state"]:
         cases = cases.filter(state=form.cleaned_data["state"])
     page = Paginator(cases, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "botp/dashboard.html", {
         "form": form,
         "page": page,
-        "title": DASHBOARD_TITLES.get(request.user.role, _("Dashboard")),
-        # A participant has one or two cases: a filter would only be clutter.
-        "shows_filter": filters_by_state and request.user.role != Role.PARTICIPANT,
+        "title": request.user.home_title,
+        "shows_filter": filters_by_state,
     })
 
 
@@ -210,7 +198,7 @@ def accept_invitation(request, token):
         status = 400
     return render(request, "botp/invitation_accept.html", {
         "form": form, "invitation": invitation,
-        "role": Role(invitation.role).label, "two_factor": not settings.DEMO_MODE,
+        "role": invitation.get_role_display(), "two_factor": not settings.DEMO_MODE,
     }, status=status)
 
 

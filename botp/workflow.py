@@ -28,12 +28,13 @@ from botp.models import (
     Provider,
     Referral,
     RequestChannel,
-    Role,
     SessionPhase,
     SessionStatus,
 )
 from botp.models import CaseState as S
+from botp.models.case import changing_state
 from botp.policy import Relation as R
+from botp.steps import Activity, Step
 
 
 class TransitionError(Exception):
@@ -72,7 +73,7 @@ def _require_btp(case, actor, payload):
 def _require_participant_request(case, actor, payload):
     """Fedris chooses a BTP only because the participant asked, and says how they asked: the
     participant is told (botp.notifications), and the case keeps it."""
-    if actor.role != Role.FEDRIS_ADMIN:
+    if not _on_behalf(case, actor):
         return None
     if payload.get("asked_via") not in RequestChannel.values:
         return _("Say how the participant asked Fedris to choose for them.")
@@ -84,8 +85,13 @@ def _require_participant_request(case, actor, payload):
     return None
 
 
+def _on_behalf(case, actor):
+    """Whether ``actor`` acts for the participant rather than being them: Fedris staff."""
+    return R.FEDRIS_ADMIN in policy.relations(actor, case)
+
+
 def _record_request(case, actor, payload):
-    if actor.role == Role.FEDRIS_ADMIN:
+    if _on_behalf(case, actor):
         payload["asked_by"] = "participant"
     else:  # the participant chose themselves
         payload.pop("asked_via", None)
@@ -94,7 +100,8 @@ def _record_request(case, actor, payload):
 
 def declined_btps(case):
     """The BTPs who declined ``case``; they are not proposed to it again."""
-    return set(case.events.filter(action="decline_case").values_list("payload__btp", flat=True))
+    return set(case.events.filter(action=Step.DECLINE_CASE)
+               .values_list("payload__btp", flat=True))
 
 
 def _set_btp(case, actor, payload):
@@ -170,40 +177,40 @@ def _t(action, label, sources, target, relations, guards=(), effects=(), manual=
 
 TRANSITIONS = {t.action: t for t in [
     # The worker hears of it by the approval e-mail with their activation link instead.
-    _t("approve", _("Approve the request"),
+    _t(Step.APPROVE, _("Approve the request"),
        [S.REQUESTED], S.AWAITING_BTP_CHOICE, [R.FEDRIS_ADMIN],
        effects=[_approved], manual=False, told=[R.REFERRER]),
-    _t("declare_ineligible", _("Declare not eligible"),
+    _t(Step.DECLARE_INELIGIBLE, _("Declare not eligible"),
        [S.REQUESTED], S.INELIGIBLE, [R.FEDRIS_ADMIN],
        guards=[_require_reason], manual=False),
-    _t("choose_btp", _("Choose a BTP"),
+    _t(Step.CHOOSE_BTP, _("Choose a BTP"),
        [S.AWAITING_BTP_CHOICE], S.BTP_PROPOSED, [R.PARTICIPANT, R.FEDRIS_ADMIN],
        guards=[_require_btp, _require_participant_request],
        effects=[_set_btp, _record_request], manual=False),
-    _t("accept_case", _("Accept the case"),
+    _t(Step.ACCEPT_CASE, _("Accept the case"),
        [S.BTP_PROPOSED], S.IN_DIAGNOSIS, [R.BTP]),
-    _t("decline_case", _("Decline the case"),
+    _t(Step.DECLINE_CASE, _("Decline the case"),
        [S.BTP_PROPOSED], S.AWAITING_BTP_CHOICE, [R.BTP],
        guards=[_require_reason], effects=[_clear_btp]),
-    _t("submit_diagnosis", _("Submit the diagnosis report and treatment request"),
+    _t(Step.SUBMIT_DIAGNOSIS, _("Submit the diagnosis report and treatment request"),
        [S.IN_DIAGNOSIS], S.DIAGNOSIS_REVIEW, [R.BTP], manual=False),
-    _t("request_information", _("Ask the BTP for more information"),
+    _t(Step.REQUEST_INFORMATION, _("Ask the BTP for more information"),
        [S.DIAGNOSIS_REVIEW], S.IN_DIAGNOSIS, [R.FEDRIS_PSYCHOLOGIST],
        guards=[_require_reason], manual=False, clinical=True),
-    _t("confirm_diagnosis", _("Confirm the diagnosis"),
+    _t(Step.CONFIRM_DIAGNOSIS, _("Confirm the diagnosis"),
        [S.DIAGNOSIS_REVIEW], S.IN_TREATMENT, [R.FEDRIS_PSYCHOLOGIST],
        guards=[_require_approvable_request], effects=[_treatment_started, _start_plan],
        manual=False),
-    _t("not_confirm_diagnosis", _("Do not confirm the diagnosis"),
+    _t(Step.NOT_CONFIRM_DIAGNOSIS, _("Do not confirm the diagnosis"),
        [S.DIAGNOSIS_REVIEW], S.NOT_CONFIRMED, [R.FEDRIS_PSYCHOLOGIST],
        guards=[_require_reason], manual=False, clinical=True),
-    _t("close_after_debrief", _("Close the case after the debrief"),
+    _t(Step.CLOSE_AFTER_DEBRIEF, _("Close the case after the debrief"),
        [S.NOT_CONFIRMED], S.CLOSED, [R.BTP],
        guards=[_require_debrief_and_referral], manual=False, clinical=True),
-    _t("complete", _("Complete the treatment"),
+    _t(Step.COMPLETE, _("Complete the treatment"),
        [S.IN_TREATMENT], S.COMPLETED, [R.BTP], manual=False),
     # Why someone leaves the programme is often about their health: not for administrators.
-    _t("withdraw", _("Withdraw from the programme"),
+    _t(Step.WITHDRAW, _("Withdraw from the programme"),
        states.OPEN, S.WITHDRAWN, [R.PARTICIPANT, R.FEDRIS_ADMIN],
        guards=[_require_reason], clinical=True),
 ]}
@@ -218,9 +225,8 @@ def told(event):
 
 
 @dataclass(frozen=True)
-class Activity:
-    """Work on a case that does not move it to another state: allowed in ``states``, to the
-    relations in ``relations``."""
+class ActivityRule:
+    """An activity is allowed in ``states``, to the relations in ``relations``."""
 
     name: str
     states: frozenset
@@ -232,30 +238,33 @@ def _recording(phase):
     return frozenset(state for state, meaning in states.STATES.items() if meaning.phase == phase)
 
 
+def _a(activity, states_, relations):
+    return ActivityRule(activity, frozenset(states_), frozenset(relations))
+
+
+A = Activity
 ACTIVITIES = {a.name: a for a in [
-    Activity("record_diagnosis_session", _recording(SessionPhase.DIAGNOSIS), frozenset({R.BTP})),
-    Activity("write_diagnosis_report", frozenset({S.IN_DIAGNOSIS}), frozenset({R.BTP})),
-    Activity("record_debrief_session", _recording(SessionPhase.DEBRIEF), frozenset({R.BTP})),
-    Activity("record_treatment_session", _recording(SessionPhase.TREATMENT),
-             frozenset({R.BTP, R.ISP})),
-    Activity("amend_plan", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
-    Activity("manage_meeting", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
-    Activity("write_transmission_report", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
-    Activity("write_final_report", frozenset({S.IN_TREATMENT}), frozenset({R.BTP})),
-    Activity("give_consent", frozenset({S.IN_DIAGNOSIS, S.DIAGNOSIS_REVIEW, S.IN_TREATMENT}),
-             frozenset({R.PARTICIPANT})),
+    _a(A.RECORD_DIAGNOSIS_SESSION, _recording(SessionPhase.DIAGNOSIS), [R.BTP]),
+    _a(A.WRITE_DIAGNOSIS_REPORT, [S.IN_DIAGNOSIS], [R.BTP]),
+    _a(A.RECORD_DEBRIEF_SESSION, _recording(SessionPhase.DEBRIEF), [R.BTP]),
+    _a(A.RECORD_TREATMENT_SESSION, _recording(SessionPhase.TREATMENT), [R.BTP, R.ISP]),
+    _a(A.AMEND_PLAN, [S.IN_TREATMENT], [R.BTP]),
+    _a(A.MANAGE_MEETING, [S.IN_TREATMENT], [R.BTP]),
+    _a(A.WRITE_TRANSMISSION_REPORT, [S.IN_TREATMENT], [R.BTP]),
+    _a(A.WRITE_FINAL_REPORT, [S.IN_TREATMENT], [R.BTP]),
+    _a(A.GIVE_CONSENT, [S.IN_DIAGNOSIS, S.DIAGNOSIS_REVIEW, S.IN_TREATMENT], [R.PARTICIPANT]),
     # Withdrawing is always possible, also once the case has ended.
-    Activity("withdraw_consent", frozenset(S), frozenset({R.PARTICIPANT})),
+    _a(A.WITHDRAW_CONSENT, S, [R.PARTICIPANT]),
 ]}
 
 
-def may(case, user, activity):
+def may(user, activity, case):
     """Whether ``user`` may do ``activity`` on ``case`` as it stands."""
     rule = ACTIVITIES[activity]
     return case.state in rule.states and bool(policy.relations(user, case) & rule.relations)
 
 
-def check(case, user, name):
+def check(user, name, case):
     """Refuse, as ``perform`` or ``lock_for`` would, a transition or activity ``user`` cannot
     take on ``case`` as last loaded (for pages that offer it; the action itself re-checks)."""
     rule = TRANSITIONS.get(name) or ACTIVITIES[name]
@@ -266,7 +275,7 @@ def check(case, user, name):
         raise _not_now(case)
 
 
-def lock_for(case, actor, activity, *, expected_version=None):
+def lock_for(actor, activity, case, *, expected_version=None):
     """Lock the case row for ``activity`` by ``actor`` and return it, or refuse.
 
     Call inside a transaction: until it commits, whoever else locks the case waits, so counts
@@ -313,7 +322,7 @@ def open_case(programme, participant, referrer, *, request_key, payload=None):
     case = Case.objects.create(programme=programme, participant=participant, referrer=referrer,
                                request_key=request_key)
     event = CaseEvent.objects.create(
-        case=case, actor=referrer, actor_role=R.REFERRER, action="submit_request",
+        case=case, actor=referrer, actor_role=R.REFERRER, action=Step.SUBMIT_REQUEST,
         from_state="", to_state=S.REQUESTED, payload=payload or {},
     )
     audit.record(referrer, AuditEntry.Kind.CHANGE, "screening request submitted", case=case)
@@ -363,7 +372,8 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
         from_state = locked.state
         for effect in transition.effects:
             effect(locked, actor, payload)
-        locked.state = transition.target
+        with changing_state():
+            locked.state = transition.target
         locked.version += 1
         if states.of(transition.target).final:
             locked.ended_at = timezone.now()
@@ -377,23 +387,24 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
         notifications.announce(event, told(event))
 
     # Give the caller the case as it now stands.
-    for name in ("state", "version", "btp_id", "approved_at", "treatment_started_at",
-                 "ended_at", "updated_at"):
-        setattr(case, name, getattr(locked, name))
+    with changing_state():
+        for name in ("state", "version", "btp_id", "approved_at", "treatment_started_at",
+                     "ended_at", "updated_at"):
+            setattr(case, name, getattr(locked, name))
     return event
 
 
 # Steps that change who sees a case without moving it to another state: written as a CaseEvent
 # from the state to itself, and versioned, like a transition.
-STEPS = {
-    "amend_plan": _("Treatment plan amended"),
+STEP_TITLES = {
+    Step.AMEND_PLAN: _("Treatment plan amended"),
 }
 
 
 def event_title(event):
     """What a timeline says happened: the state entered, or the step taken."""
-    if event.action in STEPS:
-        return STEPS[event.action]
+    if event.action in STEP_TITLES:
+        return STEP_TITLES[event.action]
     return event.get_to_state_display()
 
 
@@ -408,7 +419,7 @@ def amend_plan(case, actor, lines, *, reason, expected_version=None):
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the plan changes."), code="reason")
-    rule = ACTIVITIES["amend_plan"]
+    rule = ACTIVITIES[Activity.AMEND_PLAN]
     with transaction.atomic():
         locked = _lock(case)
         held = _require(actor, locked, rule.relations, expected_version)
@@ -420,7 +431,7 @@ def amend_plan(case, actor, lines, *, reason, expected_version=None):
         locked.save(update_fields=["version", "updated_at"])
         # The reason is clinical (it reads with the plan); the event only points to it.
         CaseEvent.objects.create(
-            case=locked, actor=actor, actor_role=sorted(held)[0], action="amend_plan",
+            case=locked, actor=actor, actor_role=sorted(held)[0], action=Step.AMEND_PLAN,
             from_state=locked.state, to_state=locked.state,
             payload={"amendment": amendment.pk},
         )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from botp import policy, sections, workflow
 from botp.models import CaseState
 from botp.policy import Action
+from botp.steps import Activity, Step
 
 # States in which the case has a diagnosis page: from the BTP's acceptance on (a case withdrawn
 # before a BTP was chosen has none).
@@ -15,9 +16,9 @@ DIAGNOSIS_STATES = {
 
 @sections.register
 def btp_choice(case, user):
-    if not workflow.TRANSITIONS["choose_btp"].allowed_from(case.state):
+    if not workflow.TRANSITIONS[Step.CHOOSE_BTP].allowed_from(case.state):
         return None
-    if not any(t.action == "choose_btp" for t in workflow.available(case, user)):
+    if not any(t.action == Step.CHOOSE_BTP for t in workflow.available(case, user)):
         return None
     if case.participant.user_id == user.pk:
         title = _("Choose your burnout treatment provider (BTP)")
@@ -36,7 +37,7 @@ def diagnosis(case, user):
             case.state == CaseState.DIAGNOSIS_REVIEW:
         return sections.Link(_("Review the diagnosis report and treatment request"),
                              reverse("diagnosis:review", args=[case.reference]))
-    if workflow.may(case, user, "write_diagnosis_report"):
+    if workflow.may(user, Activity.WRITE_DIAGNOSIS_REPORT, case):
         note = _("diagnosis sessions, report and treatment request to complete")
     else:
         note = ""

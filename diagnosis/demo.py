@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from botp import plan
 from botp.models import Approach, Provider, SessionPhase, SessionStatus
+from botp.steps import Step
 from diagnosis import services
 
 REPORT_TEXT = {
@@ -92,8 +93,8 @@ def close_after_debrief(case, btp_user, payload):
 
 
 STEPS = {
-    "submit_diagnosis": submit_diagnosis,
-    "confirm_diagnosis": confirm_diagnosis,
-    "not_confirm_diagnosis": not_confirm_diagnosis,
-    "close_after_debrief": close_after_debrief,
+    Step.SUBMIT_DIAGNOSIS: submit_diagnosis,
+    Step.CONFIRM_DIAGNOSIS: confirm_diagnosis,
+    Step.NOT_CONFIRM_DIAGNOSIS: not_confirm_diagnosis,
+    Step.CLOSE_AFTER_DEBRIEF: close_after_debrief,
 }

@@ -3,6 +3,7 @@ the letter telling the participant the psychologist's decision."""
 
 from botp import documents
 from botp.models import CaseEvent, SessionPhase
+from botp.steps import Step
 from diagnosis.models import DiagnosisReport
 
 
@@ -18,7 +19,7 @@ def _diagnosis_report(document):
 def _decision_letter(document):
     event = CaseEvent.objects.get(pk=document.source_id)
     case = document.case
-    confirmed = event.action == "confirm_diagnosis"
+    confirmed = event.action == Step.CONFIRM_DIAGNOSIS
     report = DiagnosisReport.objects.filter(
         case=case, version=event.payload.get("report_version")).first()
     # The psychologist's reasons go to the BTP, who explains them in the debrief; the letter

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Abs, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from botp.models import (
     SessionStatus,
 )
 from botp.reports import ReportRefused
+from botp.steps import Activity, Step
 from diagnosis.models import DiagnosisReport
 
 # --- The provider directory -------------------------------------------------------------------
@@ -62,7 +63,7 @@ def choose_btp(case, actor, provider_id, *, asked_via="", note="", expected_vers
         payload["asked_via"] = asked_via
     if note.strip():
         payload["reason"] = note.strip()
-    return workflow.perform(case, "choose_btp", actor, payload=payload,
+    return workflow.perform(case, Step.CHOOSE_BTP, actor, payload=payload,
                             expected_version=expected_version)
 
 
@@ -130,20 +131,15 @@ def submitted_reports(case):
 def readable_reports(case, user):
     """The report versions ``user`` may list: drafts are the BTP's own until sent. (Whether
     the user may read a report's content at all is Action.VIEW_CLINICAL.)"""
-    if policy.can(user, policy.Action.VIEW_DRAFTS, case):
-        return case.diagnosis_reports.order_by("version")
-    return submitted_reports(case)
+    return policy.sent_or_own_drafts(user, case.diagnosis_reports.all()).order_by("version")
 
 
 def reports_readable_by(user):
     """Every report version ``user`` may read, across cases: ``readable_reports`` of each case
     whose clinical content they may read (Action.VIEW_CLINICAL), as one queryset."""
-    reports = policy.scope_by_case(user, DiagnosisReport.objects.all(),
-                                   policy.Action.VIEW_CLINICAL)
-    return reports.filter(
-        Q(submitted_at__isnull=False)
-        | Q(case__in=policy.cases_for(user, policy.Action.VIEW_DRAFTS))
-    )
+    return policy.sent_or_own_drafts(
+        user, policy.scope_by_case(user, DiagnosisReport.objects.all(),
+                                   policy.Action.VIEW_CLINICAL))
 
 
 def latest_submitted(case):
@@ -184,7 +180,7 @@ def save_report(case, actor, values, lines, *, submit=False, expected_version=No
     Nothing is saved when anything is refused.
     """
     with transaction.atomic():
-        locked = workflow.lock_for(case, actor, "write_diagnosis_report",
+        locked = workflow.lock_for(actor, Activity.WRITE_DIAGNOSIS_REPORT, case,
                                    expected_version=expected_version)
         report, _old_lines = working_copy(locked, actor)
         if report.pk is not None:
@@ -205,7 +201,7 @@ def save_report(case, actor, values, lines, *, submit=False, expected_version=No
             report.submitted_at = timezone.now()
             report.save(update_fields=["submitted_at", "updated_at"])
             plan.submit_request(report.request, report.submitted_at)
-            workflow.perform(locked, "submit_diagnosis", actor,
+            workflow.perform(locked, Step.SUBMIT_DIAGNOSIS, actor,
                              payload={"report_version": report.version})
             documents.issue(locked, "diagnosis_report", report.pk, version=report.version)
     case.refresh_from_db()
@@ -222,9 +218,9 @@ class Decision:
 
 
 DECISION_ACTIONS = {
-    Decision.CONFIRM: "confirm_diagnosis",
-    Decision.NOT_CONFIRM: "not_confirm_diagnosis",
-    Decision.MORE_INFORMATION: "request_information",
+    Decision.CONFIRM: Step.CONFIRM_DIAGNOSIS,
+    Decision.NOT_CONFIRM: Step.NOT_CONFIRM_DIAGNOSIS,
+    Decision.MORE_INFORMATION: Step.REQUEST_INFORMATION,
 }
 
 
@@ -260,7 +256,7 @@ def close_after_debrief(case, btp_user, *, referral, note="", expected_version=N
     payload = {"referral": referral}
     if note.strip():
         payload["reason"] = note.strip()
-    return workflow.perform(case, "close_after_debrief", btp_user, payload=payload,
+    return workflow.perform(case, Step.CLOSE_AFTER_DEBRIEF, btp_user, payload=payload,
                             expected_version=expected_version)
 
 

@@ -12,6 +12,7 @@ from botp import audit, pages, policy, sessions, states, workflow
 from botp.forms import CaseVersionForm, SessionLinesForm
 from botp.models import AuditEntry, CaseState, SessionPhase
 from botp.policy import Action, Capability
+from botp.steps import Activity, Step
 from diagnosis import services
 from diagnosis.forms import (
     ChooseBTPForm,
@@ -45,7 +46,7 @@ def _transition(case, user, action):
 @require_http_methods(["GET", "POST"])
 def choose_btp(request, reference):
     case = policy.get_case_or_404(request.user, reference)
-    refused = pages.refusal(request, case, "choose_btp", "case_detail")
+    refused = pages.refusal(request, case, Step.CHOOSE_BTP, "case_detail")
     if refused:
         return refused
     filters = DirectoryFilterForm(request.GET or None)
@@ -103,16 +104,16 @@ def _overview(request, case, *, session_form=None, close_form=None, status=200):
         .filter(session_type__phase__in=STAGE_2_PHASES)
         .select_related("session_type", "provider__user"),
         "reports": services.readable_reports(case, user),
-        "may_write": workflow.may(case, user, "write_diagnosis_report"),
-        "session_phase": phase if activity and workflow.may(case, user, activity) else None,
+        "may_write": workflow.may(user, Activity.WRITE_DIAGNOSIS_REPORT, case),
+        "session_phase": phase if activity and workflow.may(user, activity, case) else None,
         "session_form": session_form or SessionForm(),
-        "close": _transition(case, user, "close_after_debrief"),
+        "close": _transition(case, user, Step.CLOSE_AFTER_DEBRIEF),
         "close_form": close_form or CloseAfterDebriefForm(initial={"version": case.version}),
     }
     if clinical:
         context["decisions"] = services.decisions(case)
         if case.state in (CaseState.NOT_CONFIRMED, CaseState.CLOSED):
-            context["closing"] = case.events.filter(action="close_after_debrief").first()
+            context["closing"] = case.events.filter(action=Step.CLOSE_AFTER_DEBRIEF).first()
         audit.record_clinical_view(user, case, "diagnosis page")
     else:
         audit.record(user, AuditEntry.Kind.VIEW, "diagnosis page", case=case)
@@ -178,7 +179,7 @@ def close_after_debrief(request, reference):
 @require_http_methods(["GET", "POST"])
 def report_form(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
-    refused = pages.refusal(request, case, "write_diagnosis_report", "diagnosis:overview")
+    refused = pages.refusal(request, case, Activity.WRITE_DIAGNOSIS_REPORT, "diagnosis:overview")
     if refused:
         return refused
     report, lines = services.working_copy(case, request.user)
@@ -296,7 +297,7 @@ def review(request, reference):
         "case": case, "form": form, **_report_context(case, report),
         "versions": services.submitted_reports(case),
         "decisions": services.decisions(case),
-        "decidable": _transition(case, request.user, "confirm_diagnosis") is not None,
+        "decidable": _transition(case, request.user, Step.CONFIRM_DIAGNOSIS) is not None,
         "screening": getattr(case, "screening_request", None),
     }, status=status)
 
@@ -308,7 +309,7 @@ def review(request, reference):
 def assignment(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_OWN_ASSIGNMENT)
     report = services.latest_submitted(case)
-    lines = report.request_lines.filter(provider__user=request.user).select_related(
-        "session_type") if report else []
+    lines = policy.own_part(request.user, case, report.request_lines.select_related(
+        "session_type", "provider")) if report else []
     audit.record(request.user, AuditEntry.Kind.VIEW, "treatment request (own part)", case=case)
     return render(request, "diagnosis/assignment.html", {"case": case, "lines": lines})

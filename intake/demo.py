@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from botp import documents, nationalnumber
 from botp.models import Case, Participant, Sector
+from botp.steps import Step
 from intake import services
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ScreeningRequest, Signal, WorkStatus
@@ -48,7 +49,7 @@ def seed(users):
         screening.save()
         # The documents the real submission and decision would have issued.
         documents.issue(case, "screening_request", screening.pk)
-        for event in case.events.filter(action__in=["approve", "declare_ineligible"]):
+        for event in case.events.filter(action__in=[Step.APPROVE, Step.DECLARE_INELIGIBLE]):
             documents.issue(case, "eligibility_decision", event.pk)
 
     if not ScreeningRequest.objects.filter(referrer=referrer, submitted_at__isnull=True).exists():

@@ -2,6 +2,7 @@
 
 from botp import documents, nationalnumber
 from botp.models import CaseEvent
+from botp.steps import Step
 from intake.consent import consent_text
 from intake.models import ScreeningRequest
 
@@ -21,7 +22,7 @@ def _screening_request(document):
 def _eligibility_decision(document):
     event = CaseEvent.objects.get(pk=document.source_id)
     case = document.case
-    approved = event.action == "approve"
+    approved = event.action == Step.APPROVE
     return {
         "event": event, "approved": approved, "participant": case.participant,
         "reason": "" if approved else event.payload.get("reason", ""),

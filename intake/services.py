@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from botp import audit, documents, links, nationalnumber, workflow
 from botp.models import AuditEntry, Participant
+from botp.steps import Step
 from intake import activation, eligibility
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ActivationLink, ScreeningRequest
@@ -128,7 +129,7 @@ def decide(screening, admin, *, decision, reason_code="", reason_text="", overri
             payload["override_reason"] = override_reason.strip()
             payload["overridden"] = failed
         with transaction.atomic():
-            event = workflow.perform(screening.case, "approve", admin, payload=payload,
+            event = workflow.perform(screening.case, Step.APPROVE, admin, payload=payload,
                                      expected_version=expected_version)
             documents.issue(screening.case, "eligibility_decision", event.pk)
             activation.announce_approval(screening.case)
@@ -138,7 +139,7 @@ def decide(screening, admin, *, decision, reason_code="", reason_text="", overri
             raise ValidationError(_("Choose a reason."), code="reason_required")
         payload.update(reason_code=reason_code, reason=reason_text.strip() or reason_code)
         with transaction.atomic():
-            event = workflow.perform(screening.case, "declare_ineligible", admin,
+            event = workflow.perform(screening.case, Step.DECLARE_INELIGIBLE, admin,
                                      payload=payload, expected_version=expected_version)
             documents.issue(screening.case, "eligibility_decision", event.pk)
         return event

@@ -81,9 +81,9 @@ class Codebase:
         for app in APPS:
             for path in (root / app).rglob("*.py"):
                 files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
-            for path in (root / "templates" / app).rglob("*"):
-                if path.is_file():
-                    files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+        for path in (root / "templates").rglob("*"):
+            if path.is_file():
+                files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
         return cls(files)
 
     def python(self):
@@ -91,6 +91,10 @@ class Codebase:
 
     def templates(self):
         return [s for s in self.sources if s.is_template and s.app is not None]
+
+    def all_templates(self):
+        """Every template, the layouts outside the apps' folders included."""
+        return [s for s in self.sources if s.is_template]
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ ALLOWED = {
     "app_model_references": set(),
     "template_includes": set(),
     "case_writes": set(),
+    "role_reads": set(),
 }
 
 
@@ -269,6 +274,34 @@ def _called(call):
     return chain[-1] if chain else None
 
 
+# --- Who may do what is the policy's to say -------------------------------------------------------
+
+# Where a person's role is read as what it is: the policy (which turns it into relations and
+# capabilities), the models that keep a role consistent, and the back office, the invitations
+# and the demo seed that give accounts their role. Everywhere else asks botp.policy.
+ROLE_READERS = {
+    "botp/policy.py", "botp/models/people.py", "botp/models/invitation.py", "botp/admin.py",
+    "botp/invitations.py", "botp/demo.py", "botp/account_audit.py",
+}
+TEMPLATE_ROLE = re.compile(r"\.role\b")
+
+
+@rule("No view, service, form or template reads a person's role: access is decided by "
+      "botp.policy (can, may, capabilities), and pages get its answers.")
+def role_reads(code):
+    for source in code.python():
+        if source.path in ROLE_READERS or source.is_migration:
+            continue
+        for node in ast.walk(source.tree):
+            if (isinstance(node, ast.Attribute) and node.attr == "role"
+                    and isinstance(node.ctx, ast.Load)):
+                yield source.breach(node, "reads .role")
+    for source in code.all_templates():
+        for match in TEMPLATE_ROLE.finditer(source.text):
+            line = source.text.count("\n", 0, match.start()) + 1
+            yield source.breach(line, "reads .role")
+
+
 # --- The tests ------------------------------------------------------------------------------------
 
 
@@ -331,6 +364,15 @@ EXAMPLES = {
         ({"botp/workflow.py": "case.isps.set(providers)\ncase.state = 'closed'\n"}, False),
         ({"botp/policy.py": "Case.isps.through.objects.filter(provider=p)\n"}, False),
         ({"intake/models.py": "self._state.adding = True\n"}, False),
+    ],
+    "role_reads": [
+        ({"botp/views.py": "if request.user.role != Role.PARTICIPANT:\n    pass\n"}, True),
+        ({"treatment/services.py": "allowed = user.role in {'provider'}\n"}, True),
+        ({"templates/base.html": '{% if user.role == "referrer" %}x{% endif %}'}, True),
+        ({"botp/policy.py": "if user.role == Role.FEDRIS_ADMIN:\n    pass\n"}, False),
+        ({"templates/base.html": "{% if capabilities.file_screening_requests %}x{% endif %}"},
+         False),
+        ({"botp/workflow.py": "event = CaseEvent(actor_role=held)\n"}, False),
     ],
 }
 

@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 
 from botp.models import Approach, Case, CaseState, Provider, SessionStatus
+from botp.steps import Step
 from treatment import services
 
 
@@ -31,7 +32,7 @@ def complete(case, btp_user, payload):
     }, submit=True)
 
 
-STEPS = {"complete": complete}
+STEPS = {Step.COMPLETE: complete}
 
 
 def seed(users):

@@ -10,7 +10,6 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from botp.models import (
     WorkplaceRole,
 )
 from botp.reports import ReportRefused
+from botp.steps import Activity, Step
 from treatment.models import (
     DataTransmissionReport,
     FinalReport,
@@ -96,7 +96,7 @@ def current_meeting(case):
 def prepare_meeting(case, btp_user, *, consent_id, planned_date):
     """Plan the meeting with the people a meeting consent names; at most one per case."""
     with transaction.atomic():
-        locked = workflow.lock_for(case, btp_user, "manage_meeting")
+        locked = workflow.lock_for(btp_user, Activity.MANAGE_MEETING, case)
         consent = _active_consent(locked, consent_id, Consent.Purpose.MEETING)
         if current_meeting(locked) is not None:
             raise ValidationError(_("This case already has its workplace meeting."),
@@ -115,7 +115,7 @@ def record_meeting(case, btp_user, *, date, duration_minutes, attended_roles, ad
     """Record the meeting as held: only while the consent it was prepared under is active, and
     only with the workplace actors that consent names."""
     with transaction.atomic():
-        locked = workflow.lock_for(case, btp_user, "manage_meeting")
+        locked = workflow.lock_for(btp_user, Activity.MANAGE_MEETING, case)
         meeting = current_meeting(locked)
         if meeting is None or meeting.status != WorkplaceMeeting.Status.PLANNED:
             raise ValidationError(_("Prepare the meeting first."), code="not_prepared")
@@ -148,7 +148,7 @@ def record_meeting(case, btp_user, *, date, duration_minutes, attended_roles, ad
 
 def cancel_meeting(case, btp_user):
     with transaction.atomic():
-        locked = workflow.lock_for(case, btp_user, "manage_meeting")
+        locked = workflow.lock_for(btp_user, Activity.MANAGE_MEETING, case)
         meeting = current_meeting(locked)
         if meeting is None or meeting.status != WorkplaceMeeting.Status.PLANNED:
             raise ValidationError(_("There is no planned meeting to cancel."))
@@ -175,7 +175,7 @@ def write_transmission_report(case, btp_user, *, consent_id, language, purpose, 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = workflow.lock_for(case, btp_user, "write_transmission_report")
+        locked = workflow.lock_for(btp_user, Activity.WRITE_TRANSMISSION_REPORT, case)
         consent = _active_consent(locked, consent_id, Consent.Purpose.TRANSMISSION)
         recipient = consent.scope[0]
         report = DataTransmissionReport.objects.create(
@@ -217,7 +217,7 @@ def save_final_report(case, btp_user, values, *, submit=False, expected_version=
     """Save the BTP's final report; with ``submit``, freeze it with the sessions delivered and
     complete the case."""
     with transaction.atomic():
-        locked = workflow.lock_for(case, btp_user, "write_final_report",
+        locked = workflow.lock_for(btp_user, Activity.WRITE_FINAL_REPORT, case,
                                    expected_version=expected_version)
         report = FinalReport.objects.select_for_update().filter(case=locked).first() or \
             FinalReport(case=locked, author=btp_user)
@@ -236,7 +236,7 @@ def save_final_report(case, btp_user, values, *, submit=False, expected_version=
             report.sessions_delivered = sessions_delivered(locked)
             report.submitted_at = timezone.now()
             report.save(update_fields=["sessions_delivered", "submitted_at", "updated_at"])
-            workflow.perform(locked, "complete", btp_user)
+            workflow.perform(locked, Step.COMPLETE, btp_user)
             documents.issue(locked, "final_report", report.pk)
     case.refresh_from_db()
     return report
@@ -245,9 +245,8 @@ def save_final_report(case, btp_user, values, *, submit=False, expected_version=
 def final_reports_readable_by(user):
     """The final reports ``user`` may read: with clinical access, and a draft only by the BTP
     who writes it."""
-    return policy.scope_by_case(user, FinalReport.objects.all(), policy.Action.VIEW_CLINICAL) \
-        .filter(Q(submitted_at__isnull=False)
-                | Q(case__in=policy.cases_for(user, policy.Action.VIEW_DRAFTS)))
+    return policy.sent_or_own_drafts(
+        user, policy.scope_by_case(user, FinalReport.objects.all(), policy.Action.VIEW_CLINICAL))
 
 
 def readable_final_report(case, user):

@@ -10,6 +10,7 @@ from botp.forms import CaseVersionForm, SessionLinesForm
 from botp.models import AuditEntry, Consent, SessionPhase
 from botp.policy import Action
 from botp.reports import ReportRefused
+from botp.steps import Activity, Step
 from treatment import services
 from treatment.forms import (
     AmendPlanForm,
@@ -40,13 +41,10 @@ def _overview(request, case, *, session_form=None, status=200):
     allowed = policy.allowed_actions(user, case)
     treatment_plan = plan.plan_for(case)
     lines = plan.plan_lines(treatment_plan) if treatment_plan else []
-    if Action.VIEW_PLAN not in allowed:
-        # An ISP sees its own part of the plan, nothing of the rest.
-        lines = [line for line in lines if line.provider and line.provider.user_id == user.pk]
+    lines = policy.own_part(user, case, lines)
     kinds = (services.recordable_types(case, user)
-             if workflow.may(case, user, "record_treatment_session") else [])
-    own_planned = policy.visible_sessions(user, case).filter(
-        status="planned", provider__user=user)
+             if workflow.may(user, Activity.RECORD_TREATMENT_SESSION, case) else [])
+    own_planned = policy.sessions_changeable_by(user, case).filter(status="planned")
     context = {
         "case": case,
         "plan": treatment_plan,
@@ -59,10 +57,10 @@ def _overview(request, case, *, session_form=None, status=200):
         "own_planned": set(own_planned.values_list("pk", flat=True)),
         "session_form": session_form or TreatmentSessionForm(kinds=kinds),
         "kinds": kinds,
-        "may_amend": workflow.may(case, user, "amend_plan"),
+        "may_amend": workflow.may(user, Activity.AMEND_PLAN, case),
         "shows_exchanges": Action.VIEW_WORKPLACE_EXCHANGES in allowed,
         "clinical": Action.VIEW_CLINICAL in allowed,
-        "may_write_final": workflow.may(case, user, "write_final_report"),
+        "may_write_final": workflow.may(user, Activity.WRITE_FINAL_REPORT, case),
         "final_report": services.readable_final_report(case, user),
         "deadline": duration.deadline(case),
         "overdue": duration.is_overdue(case),
@@ -81,7 +79,7 @@ def overview(request, reference):
 def record_session(request, reference):
     case = _treatment_case(request, reference)
     kinds = (services.recordable_types(case, request.user)
-             if workflow.may(case, request.user, "record_treatment_session") else [])
+             if workflow.may(request.user, Activity.RECORD_TREATMENT_SESSION, case) else [])
     form = TreatmentSessionForm(request.POST, kinds=kinds)
     if form.is_valid():
         code, approach = form.session_kind()
@@ -130,7 +128,7 @@ def change_session(request, reference, pk):
 @require_http_methods(["GET", "POST"])
 def amend_plan(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_PLAN)
-    refused = pages.refusal(request, case, "amend_plan", "treatment:overview")
+    refused = pages.refusal(request, case, Activity.AMEND_PLAN, "treatment:overview")
     if refused:
         return refused
     treatment_plan = plan.plan_for(case)
@@ -179,7 +177,7 @@ def meeting(request, reference):
     record = RecordMeetingForm()
     status = 200
     if request.method == "POST":
-        refused = pages.refusal(request, case, "manage_meeting", "treatment:meeting")
+        refused = pages.refusal(request, case, Activity.MANAGE_MEETING, "treatment:meeting")
         if refused:
             return refused
         step = request.POST.get("step")
@@ -213,7 +211,7 @@ def meeting(request, reference):
     return render(request, "treatment/meeting.html", {
         "case": case, "meeting": current, "prepare": prepare, "record": record,
         "meeting_consents": meeting_consents,
-        "may_manage": workflow.may(case, request.user, "manage_meeting"),
+        "may_manage": workflow.may(request.user, Activity.MANAGE_MEETING, case),
         "past": case.workplace_meetings.filter(status="cancelled"),
     }, status=status)
 
@@ -227,7 +225,8 @@ def transmission_reports(request, reference):
                                   initial={"language": case.participant.language})
     status = 200
     if request.method == "POST":
-        refused = pages.refusal(request, case, "write_transmission_report", "treatment:overview")
+        refused = pages.refusal(request, case, Activity.WRITE_TRANSMISSION_REPORT,
+                                "treatment:overview")
         if refused:
             return refused
         form = TransmissionReportForm(request.POST,
@@ -254,7 +253,7 @@ def transmission_reports(request, reference):
     return render(request, "treatment/transmissions.html", {
         "case": case, "form": form, "reports": case.transmission_reports.all(),
         "transmission_consents": transmission_consents,
-        "may_write": workflow.may(case, request.user, "write_transmission_report"),
+        "may_write": workflow.may(request.user, Activity.WRITE_TRANSMISSION_REPORT, case),
     }, status=status)
 
 
@@ -266,10 +265,10 @@ def transmission_reports(request, reference):
 def final_report(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
     report = services.readable_final_report(case, request.user)
-    may_write = workflow.may(case, request.user, "write_final_report")
+    may_write = workflow.may(request.user, Activity.WRITE_FINAL_REPORT, case)
     status = 200
     if request.method == "POST":
-        refused = pages.refusal(request, case, "write_final_report", "treatment:overview")
+        refused = pages.refusal(request, case, Activity.WRITE_FINAL_REPORT, "treatment:overview")
         if refused:
             return refused
         form = FinalReportForm(request.POST, instance=report)
@@ -333,11 +332,11 @@ def my_programme(request, reference):
         "lines": plan.plan_lines(treatment_plan) if treatment_plan else [],
         "consents": case.consents.all(),
         "consent_form": ConsentForm(),
-        "may_consent": workflow.may(case, request.user, "give_consent"),
+        "may_consent": workflow.may(request.user, Activity.GIVE_CONSENT, case),
         "transmission_reports": case.transmission_reports.all(),
         "meeting": services.current_meeting(case),
-        "withdraw": next((t for t in workflow.available(case, request.user)
-                          if t.action == "withdraw"), None),
+        Step.WITHDRAW: next((t for t in workflow.available(case, request.user)
+                          if t.action == Step.WITHDRAW), None),
         "screening": getattr(case, "screening_request", None),
     })
 

@@ -1,7 +1,11 @@
 """The case, its append-only event log and the audit trail."""
 
+import contextlib
+import contextvars
+
 from django.conf import settings
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +89,40 @@ class FrozenOnceSubmitted(models.Model):
         raise NotImplementedError
 
 
+_changing_state = contextvars.ContextVar("changing_state", default=False)
+
+
+@contextlib.contextmanager
+def changing_state():
+    """Where a case's state may be set: botp.workflow's transitions, and reloading a case."""
+    token = _changing_state.set(True)
+    try:
+        yield
+    finally:
+        _changing_state.reset(token)
+
+
+class ProtectedState(DeferredAttribute):
+    """A case's state is set when the case is made or loaded, and changed afterwards only
+    inside ``changing_state()``: an assignment anywhere else raises, so a state no transition
+    took cannot be saved by accident."""
+
+    def __set__(self, instance, value):
+        name = self.field.attname
+        if (name in instance.__dict__ and instance.__dict__[name] != value
+                and not _changing_state.get()):
+            raise AttributeError("A case's state changes through botp.workflow only.")
+        instance.__dict__[name] = value
+
+
+class StateField(models.CharField):
+    descriptor_class = ProtectedState
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
     programme = models.ForeignKey(
@@ -107,7 +145,7 @@ class Case(models.Model):
     isps = models.ManyToManyField(
         "botp.Provider", related_name="isp_cases", blank=True, verbose_name=_("ISPs")
     )
-    state = models.CharField(
+    state = StateField(
         _("stage"), max_length=32, choices=CaseState.choices, default=CaseState.REQUESTED,
         db_index=True,
     )
@@ -141,6 +179,10 @@ class Case(models.Model):
             year = timezone.localtime(self.requested_at).year
             self.reference = f"{self.programme.reference_prefix}-{year}-{self.pk:06d}"
             Case.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    def refresh_from_db(self, *args, **kwargs):
+        with changing_state():
+            super().refresh_from_db(*args, **kwargs)
 
     @property
     def referrer_stage(self):

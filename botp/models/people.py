@@ -77,6 +77,11 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     @property
+    def home_title(self):
+        """The title of this account's dashboard."""
+        return HOME_TITLES.get(self.role, _("Dashboard"))
+
+    @property
     def needs_two_factor(self):
         return self.role in PROFESSIONAL_ROLES
 
@@ -93,6 +98,16 @@ class User(AbstractUser):
             if stored and stored != self.role:
                 raise PermissionError("an account's role cannot be changed")
         super().save(*args, **kwargs)
+
+
+HOME_TITLES = {
+    Role.REFERRER: _("My screening requests"),
+    Role.FEDRIS_ADMIN: _("All cases"),
+    Role.FEDRIS_PSYCHOLOGIST: _("All cases"),
+    Role.PROVIDER: _("My cases"),
+    Role.PARTICIPANT: _("My case"),
+    Role.RESEARCHER: _("Evaluation"),
+}
 
 
 class ReferrerKind(models.TextChoices):

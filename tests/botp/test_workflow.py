@@ -240,3 +240,15 @@ def test_who_is_told_follows_the_state_table(world):
     # In diagnosis the BTP must act; the participant is told too; the psychologist acted.
     assert told == {f"case_event:{event.pk}:user:{world.btp.user.pk}",
                     f"case_event:{event.pk}:user:{world.participant.pk}"}
+
+
+@pytest.mark.django_db
+def test_a_case_state_cannot_be_set_outside_the_workflow(world):
+    case = world.case(CaseState.REQUESTED)
+    with pytest.raises(AttributeError, match="botp.workflow"):
+        case.state = CaseState.IN_TREATMENT
+    assert case.state == CaseState.REQUESTED
+    # Loading it again, or the workflow moving it, is fine.
+    workflow.perform(case, "approve", world.admin)
+    case.refresh_from_db()
+    assert case.state == CaseState.AWAITING_BTP_CHOICE

@@ -109,7 +109,7 @@ def test_asking_for_more_information_returns_the_case_to_the_btp(
     assert any(world.btp.user.email in message.to for message in mail.outbox)
     # No clinical words travel by e-mail.
     assert all("Sleep?" not in message.body for message in mail.outbox)
-    assert workflow.may(diagnosis_case, world.btp.user, "write_diagnosis_report")
+    assert workflow.may(world.btp.user, "write_diagnosis_report", diagnosis_case)
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from django.utils import timezone
 from evaluation import links, survey
 from evaluation.models import Answer, Score, SurveyInvitation
 from tests.evaluation.conftest import answer_everything, token_of
+from tests.factories import put_case_in
 
 
 @pytest.mark.django_db
@@ -200,8 +201,7 @@ def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world
                       if instrument.code in ("dass21", "bat") else None)
     assert survey.submit(invitation) == []
     case = invitation.case
-    case.state, case.btp = CaseState.IN_DIAGNOSIS, world.btp
-    case.save()
+    put_case_in(case, CaseState.IN_DIAGNOSIS, btp=world.btp)
     client.force_login(world.btp.user)
     page = client.get(reverse("diagnosis:report", args=[case.reference])).content.decode()
     assert 'name="dass_depression" value="42"' in page

@@ -14,6 +14,7 @@ from evaluation import invitations as sending
 from evaluation import tasks, waves
 from evaluation.models import SurveyInvitation
 from tests.evaluation.conftest import backdate, invitations, link_in
+from tests.factories import put_case_in
 
 
 @pytest.mark.django_db
@@ -75,8 +76,7 @@ def test_completion_brings_post_test_1_now_and_post_test_2_three_months_later(wo
                                                                               instruments):
     case = world.case(CaseState.IN_TREATMENT, btp=world.btp)
     backdate(case, approved_days=200, ended_days=0)
-    case.state = CaseState.COMPLETED
-    case.save()
+    put_case_in(case, CaseState.COMPLETED)
     waves.ensure_invitations(case)
     made = invitations(case)
     assert set(made) == {"post1", "post2"}  # the pre-test closed long ago: not made now
@@ -117,9 +117,7 @@ def test_other_endings_get_the_post_tests_only_when_the_programme_says_so(world,
 @pytest.mark.django_db
 def test_a_case_declined_by_a_btp_gets_no_second_pre_test(world, approved):
     case = approved()
-    case.state = CaseState.BTP_PROPOSED
-    case.btp = world.btp
-    case.save()
+    put_case_in(case, CaseState.BTP_PROPOSED, btp=world.btp)
     workflow.perform(case, "decline_case", world.btp.user, payload={"reason": "Full"})
     assert SurveyInvitation.objects.filter(case=case).count() == 1
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from botp import consents, workflow
 from botp.models import CaseState, Consent
+from tests.factories import put_case_in
 from treatment import services
 from treatment.models import DataTransmissionReport, WorkplaceMeeting
 
@@ -131,8 +132,7 @@ def test_withdrawing_is_recorded_and_harmless_twice(world, treated, consent):
 @pytest.mark.django_db
 def test_a_consent_can_be_withdrawn_after_the_case_ended(world, treated, consent):
     given = consent(treated)
-    treated.state = CaseState.COMPLETED
-    treated.save()
+    put_case_in(treated, CaseState.COMPLETED)
     assert consents.withdraw(given, world.participant).withdrawn_at is not None
     with pytest.raises(workflow.TransitionError):
         consent(treated)

@@ -10,7 +10,7 @@ from botp.models import Approach, CaseState, PlanAmendment, SessionStatus
 from botp.plan import plan_for
 from diagnosis import services as diagnosis
 from tests.diagnosis.conftest import lines_for
-from tests.factories import ProviderFactory
+from tests.factories import ProviderFactory, put_case_in
 from tests.treatment.conftest import confirm
 from treatment import services
 
@@ -177,8 +177,7 @@ def test_only_who_gave_a_session_changes_it(world, treated, give):
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", [CaseState.COMPLETED, CaseState.WITHDRAWN])
 def test_no_session_after_the_treatment_ended(world, treated, give, state):
-    treated.state = state
-    treated.save()
+    put_case_in(treated, state)
     with pytest.raises(workflow.TransitionError) as refused:
         give(treated, "work_related")
     assert refused.value.status == 409
