@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from botp.models import Approach, CaseState, Session
-from tests.diagnosis.conftest import in_diagnosis
-from tests.treatment.conftest import confirm
+from tests.scenarios import in_diagnosis
 
 URL = "/api/v1/sessions/"
 
@@ -23,11 +22,6 @@ def posted(case, session_type="diagnosis", days_ago=1, **extra):
 @pytest.fixture
 def diagnosing(world):
     return in_diagnosis(world)
-
-
-@pytest.fixture
-def treated(world):
-    return confirm(world, in_diagnosis(world))
 
 
 def assert_json_error(response, status):

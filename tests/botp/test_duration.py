@@ -12,6 +12,7 @@ from botp import duration
 from botp.celery import app
 from botp.models import CaseState, DurationAlert
 from botp.tasks import check_durations
+from tests.scenarios import confirm, in_diagnosis
 
 
 def approved_days_ago(world, days, state=CaseState.IN_TREATMENT):
@@ -109,9 +110,6 @@ def test_the_check_is_on_the_beat_schedule():
 
 @pytest.mark.django_db
 def test_the_treatment_page_flags_an_overdue_case(client, world):
-    from tests.diagnosis.conftest import in_diagnosis
-    from tests.treatment.conftest import confirm
-
     case = confirm(world, in_diagnosis(world))
     case.approved_at -= datetime.timedelta(days=300)
     case.save()

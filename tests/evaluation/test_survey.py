@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from evaluation import links, survey
 from evaluation.models import Answer, Score, SurveyInvitation
-from tests.evaluation.conftest import answer_everything, token_of
+from tests.scenarios import answer_everything, backdate, token_of
 
 
 @pytest.mark.django_db
@@ -69,7 +69,6 @@ def test_an_expired_link_says_so(client, invited):
 def test_a_link_not_yet_sent_does_not_work(client, world, instruments):
     from botp.models import CaseState
     from evaluation import waves
-    from tests.evaluation.conftest import backdate
 
     case = world.case(CaseState.IN_TREATMENT)
     backdate(case, approved_days=0)

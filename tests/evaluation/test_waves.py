@@ -13,7 +13,7 @@ from botp.models import CaseState, OutboxMessage
 from evaluation import invitations as sending
 from evaluation import tasks, waves
 from evaluation.models import SurveyInvitation
-from tests.evaluation.conftest import backdate, invitations, link_in
+from tests.scenarios import backdate, invitations, link_in
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 from botp import workflow
 from intake import services
 from intake.models import ScreeningRequest
-from tests.intake.conftest import post_new
+from tests.scenarios import post_new
 
 pytestmark = pytest.mark.django_db
 
