@@ -158,7 +158,7 @@ def test_anonymous_and_wrong_token_are_refused(api, diagnosing):
 
 
 @pytest.mark.django_db
-def test_a_browser_session_needs_the_csrf_token(world, diagnosing):
+def test_a_browser_session_needs_the_csrf_token(world, diagnosing, settings):
     from rest_framework.test import APIClient
 
     browser = APIClient(enforce_csrf_checks=True)
@@ -167,6 +167,12 @@ def test_a_browser_session_needs_the_csrf_token(world, diagnosing):
     assert_json_error(response, 403)
     assert "CSRF" in response.json()["detail"]
     assert not diagnosing.sessions.exists()
+    # The same request with the page's CSRF token (cookie and header) goes through.
+    secret = "a" * 32
+    browser.cookies[settings.CSRF_COOKIE_NAME] = secret
+    response = browser.post(URL, posted(diagnosing), format="json", HTTP_X_CSRFTOKEN=secret)
+    assert response.status_code == 201, response.content
+    assert diagnosing.sessions.count() == 1
 
 
 @pytest.mark.django_db
