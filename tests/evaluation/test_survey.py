@@ -191,7 +191,7 @@ def test_the_survey_speaks_the_participants_language(client, invited):
 
 
 @pytest.mark.django_db
-def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world, invited):
+def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world, invited, api):
     from botp.models import CaseState
 
     invitation, _ = invited
@@ -210,3 +210,13 @@ def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world
     assert Answer.objects.filter(invitation=invitation).exists()
     client.force_login(world.admin)
     assert client.get(reverse("diagnosis:report", args=[case.reference])).status_code == 403
+    # Nor does an ISP of the case find them, or the survey's status, anywhere else.
+    case.isps.add(world.isp)
+    client.force_login(world.isp.user)
+    assert client.get(reverse("case_detail", args=[case.reference])).status_code == 200
+    assert client.get(reverse("diagnosis:report", args=[case.reference])).status_code == 403
+    assert client.get(reverse("evaluation:case_waves",
+                              args=[case.reference])).status_code == 403
+    waves = "/api/v1/survey-waves/"
+    assert api(world.isp.user).get(waves, {"case": case.reference}).json()["count"] == 0
+    assert api(world.psychologist).get(waves, {"case": case.reference}).json()["count"] == 1
