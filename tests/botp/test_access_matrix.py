@@ -126,6 +126,7 @@ def test_anonymous_visitors_are_sent_to_login(client, world):
 @pytest.mark.django_db
 def test_an_inactive_account_sees_nothing(world):
     case = world.case(btp=world.btp)
+    assert case in policy.visible_cases(world.btp.user) and policy.relations(world.btp.user, case)
     world.btp.user.is_active = False
     assert case not in policy.visible_cases(world.btp.user)
     assert not policy.relations(world.btp.user, case)
