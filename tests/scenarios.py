@@ -45,7 +45,20 @@ from tests.factories import ProviderFactory, valid_niss
 from treatment import services as treatment
 from treatment.models import FinalReport
 
-# --- The back office ------------------------------------------------------------------------------
+# --- Any stage --------------------------------------------------------------------------------
+
+
+def backdate(case, *, approved_days=0, ended_days=None):
+    """``case`` approved ``approved_days`` ago (and ended ``ended_days`` ago)."""
+    now = timezone.now()
+    case.approved_at = now - datetime.timedelta(days=approved_days)
+    if ended_days is not None:
+        case.ended_at = now - datetime.timedelta(days=ended_days)
+    case.save()
+    return case
+
+
+# --- The back office --------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -59,7 +72,7 @@ def demo_admin(client, db):
     return admin
 
 
-# --- Stage 1: the screening request ------------------------------------------------------------
+# --- Stage 1: the screening request -----------------------------------------------------------
 
 BORN = datetime.date(1982, 3, 17)
 
@@ -113,7 +126,7 @@ def post_new(client, data):
     return client.post(reverse("intake:new"), data)
 
 
-# --- Stage 2: diagnosis --------------------------------------------------------------------------
+# --- Stage 2: diagnosis -----------------------------------------------------------------------
 
 
 def in_diagnosis(world, *, mine=True):
@@ -204,7 +217,7 @@ def send_request(case):
                                                   defaults={"submitted_at": timezone.now()})[0]
 
 
-# --- Stages 3 and 4: treatment -------------------------------------------------------------------
+# --- Stages 3 and 4: treatment ----------------------------------------------------------------
 
 
 def confirm(world, case, plan=None):
@@ -255,7 +268,7 @@ def consent(world):
     return make
 
 
-# --- Evaluation: survey waves ---------------------------------------------------------------------
+# --- Evaluation: survey waves -----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -302,15 +315,6 @@ def answer_everything(invitation, value_for=None):
         assert survey.save_page(invitation, instrument, posted) == {}, instrument.code
 
 
-def backdate(case, *, approved_days=0, ended_days=None):
-    now = timezone.now()
-    case.approved_at = now - datetime.timedelta(days=approved_days)
-    if ended_days is not None:
-        case.ended_at = now - datetime.timedelta(days=ended_days)
-    case.save()
-    return case
-
-
 def invitations(case):
     return {i.wave: i for i in SurveyInvitation.objects.filter(case=case)}
 
@@ -327,7 +331,7 @@ def invited(world, approved):
     return invitation, link_in(message)
 
 
-# --- Who sees what: a case of one's own and someone else's, in several states --------------------
+# --- Who sees what: a case of one's own and someone else's, in several states -----------------
 
 STATES = [CaseState.REQUESTED, CaseState.IN_DIAGNOSIS, CaseState.IN_TREATMENT,
           CaseState.COMPLETED]
@@ -340,7 +344,7 @@ def cases_for(world, state):
     return own, other
 
 
-# --- The API's world ------------------------------------------------------------------------------
+# --- The API's world --------------------------------------------------------------------------
 #
 # The access matrix's cases, each with what the stages hang on a case, built directly so that
 # every endpoint has something to show or to hide.

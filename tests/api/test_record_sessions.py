@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from botp.models import Approach, CaseState, Session
-from tests.scenarios import in_diagnosis
+from tests.scenarios import backdate, in_diagnosis
 
 URL = "/api/v1/sessions/"
 
@@ -134,9 +134,7 @@ def test_treatment_sessions_follow_the_plan(world, token_client, treated):
 
 @pytest.mark.django_db
 def test_the_debrief_after_a_diagnosis_not_confirmed(world, token_client):
-    case = world.case(CaseState.NOT_CONFIRMED, btp=world.btp)
-    case.approved_at = timezone.now() - datetime.timedelta(days=10)
-    case.save()
+    case = backdate(world.case(CaseState.NOT_CONFIRMED, btp=world.btp), approved_days=10)
     client = token_client(world.btp.user)
     response = client.post(URL, posted(case, "debrief"), format="json")
     assert response.status_code == 201, response.content

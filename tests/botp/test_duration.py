@@ -12,14 +12,11 @@ from botp import duration
 from botp.celery import app
 from botp.models import Case, CaseState, DurationAlert
 from botp.tasks import check_durations
-from tests.scenarios import confirm, in_diagnosis
+from tests.scenarios import backdate, confirm, in_diagnosis
 
 
 def approved_days_ago(world, days, state=CaseState.IN_TREATMENT):
-    case = world.case(state, btp=world.btp, mine=False)
-    case.approved_at = timezone.now() - datetime.timedelta(days=days)
-    case.save()
-    return case
+    return backdate(world.case(state, btp=world.btp, mine=False), approved_days=days)
 
 
 @pytest.mark.parametrize("day, months, expected", [
