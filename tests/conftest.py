@@ -3,13 +3,13 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from botp.models import CaseState, Participant, Role
 from botp.programmes import load_programmes
+from tests.environment import ROOT, require_service
 from tests.factories import (
     CaseFactory,
     ParticipantFactory,
@@ -18,7 +18,8 @@ from tests.factories import (
     UserFactory,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+# The scenario builders' fixtures (a case at each stage, the API's clients) for every test.
+pytest_plugins = ["tests.scenarios"]
 
 
 def pytest_report_header(config):
@@ -26,15 +27,6 @@ def pytest_report_header(config):
     broker = os.environ.get("REDIS_URL", "none: Celery tasks run eagerly")
     chromium = "/usr/bin/chromium" if shutil.which("chromium") else "not installed"
     return [f"database: {database}", f"broker: {broker}", f"browser: {chromium}"]
-
-
-def require_service(available, reason):
-    """Skip a test whose service is missing; in CI (BOTP_REQUIRE_ALL_SERVICES) fail instead."""
-    if available:
-        return
-    if os.environ.get("BOTP_REQUIRE_ALL_SERVICES"):
-        pytest.fail(f"CI must run this test: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture

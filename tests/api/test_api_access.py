@@ -9,8 +9,8 @@ import pytest
 from botp import documents, policy
 from botp.models import CaseState
 from botp.policy import Action
-from tests.api.conftest import fetch_all
 from tests.botp.test_access_matrix import EXPECTED_ACTIONS, EXPECTED_VISIBILITY
+from tests.scenarios import fetch_all
 
 ROLES = sorted(EXPECTED_VISIBILITY) + ["other_btp", "other_isp", "other_participant",
                                        "other_referrer"]

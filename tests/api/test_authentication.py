@@ -4,13 +4,13 @@ that Fedris creates in the back office."""
 from datetime import timedelta
 
 import pytest
-from django.contrib import admin
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from botp.models import ApiToken
 from botp.models.api_token import key_digest
+from tests.scenarios import in_diagnosis
 
 
 @pytest.mark.django_db
@@ -44,14 +44,44 @@ def test_a_token_authenticates_and_its_user_sees_only_their_cases(token_client, 
     assert [row["reference"] for row in body["results"]] == [mine.reference]
 
 
-def test_tokens_are_managed_in_the_back_office():
-    assert admin.site.is_registered(ApiToken)
-
-
-def with_key(key):
-    client = APIClient()
+def with_key(key, **client_options):
+    client = APIClient(**client_options)
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
+
+
+@pytest.mark.django_db
+def test_a_token_deleted_in_the_back_office_is_refused_at_once(client, world):
+    from botp.models import User
+
+    token, key = ApiToken.issue(world.btp.user, "billing system")
+    integration = with_key(key)
+    assert integration.get("/api/v1/cases/").status_code == 200
+    root = User.objects.create_superuser(email="root@fedris.be", password="x" * 16)
+    client.force_login(root)
+    response = client.post(f"/backoffice/botp/apitoken/{token.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    refused = integration.get("/api/v1/cases/")
+    assert refused.status_code == 401
+    assert refused.json() == {"detail": "Invalid or expired token."}
+
+
+@pytest.mark.django_db
+def test_a_token_acts_as_its_user_and_needs_no_csrf_token(world):
+    """An integration has no cookie to forge a request with: CSRF is the session's concern."""
+    case = in_diagnosis(world)
+    posted = {"case": case.reference, "session_type": "diagnosis", "status": "held",
+              "duration_minutes": 60,
+              "date": (timezone.localdate() - timedelta(days=1)).isoformat()}
+    _token, other_key = ApiToken.issue(world.other_btp.user, "someone else's software")
+    stranger = with_key(other_key, enforce_csrf_checks=True)
+    assert stranger.post("/api/v1/sessions/", posted, format="json").status_code == 404
+    assert not case.sessions.exists()
+    _token, key = ApiToken.issue(world.btp.user, "practice software")
+    response = with_key(key, enforce_csrf_checks=True).post("/api/v1/sessions/", posted,
+                                                            format="json")
+    assert response.status_code == 201, response.content
+    assert case.sessions.get().recorded_by == world.btp.user
 
 
 @pytest.mark.django_db
@@ -80,6 +110,7 @@ def test_unknown_expired_and_deactivated_keys_are_refused_alike(world):
                for key in (old, gone, "x" * 43, live[:-1] + ("A" if live[-1] != "A" else "B"))]
     assert {answer.status_code for answer in answers} == {401}
     assert {answer.json()["detail"] for answer in answers} == {"Invalid or expired token."}
+    assert len({(answer.content, answer["WWW-Authenticate"]) for answer in answers}) == 1
     assert with_key(live).get("/api/v1/cases/").status_code == 200
 
 

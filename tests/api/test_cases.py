@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from botp.models import CaseState, ReferrerStage
-from tests.api.conftest import fetch_all, populate
 from tests.api.test_api_access import ENDPOINTS
 from tests.factories import CaseFactory
+from tests.scenarios import fetch_all, populate
 
 
 @pytest.mark.django_db

@@ -3,8 +3,8 @@ reach, through any endpoint, only those the policy lets read them."""
 
 import pytest
 
-from tests.api.conftest import DIAGNOSIS_WORDS, DRAFT_WORDS, FINAL_WORDS, SIGNAL_WORDS
 from tests.api.test_api_access import ENDPOINTS, ROLES
+from tests.scenarios import DIAGNOSIS_WORDS, DRAFT_WORDS, FINAL_WORDS, SIGNAL_WORDS
 
 MARKERS = {"diagnosis": DIAGNOSIS_WORDS, "draft": DRAFT_WORDS, "final": FINAL_WORDS,
            "signals": SIGNAL_WORDS}

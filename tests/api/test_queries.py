@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from botp.models import CaseState
-from tests.api.conftest import Scenario, populate
 from tests.api.test_api_access import ENDPOINTS
+from tests.scenarios import Scenario, populate
 
 
 def queries_for(client, path):

@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from botp.models import Approach, CaseState, Session
-from tests.diagnosis.conftest import in_diagnosis
-from tests.treatment.conftest import confirm
+from tests.scenarios import backdate, in_diagnosis
 
 URL = "/api/v1/sessions/"
 
@@ -23,11 +22,6 @@ def posted(case, session_type="diagnosis", days_ago=1, **extra):
 @pytest.fixture
 def diagnosing(world):
     return in_diagnosis(world)
-
-
-@pytest.fixture
-def treated(world):
-    return confirm(world, in_diagnosis(world))
 
 
 def assert_json_error(response, status):
@@ -140,9 +134,7 @@ def test_treatment_sessions_follow_the_plan(world, token_client, treated):
 
 @pytest.mark.django_db
 def test_the_debrief_after_a_diagnosis_not_confirmed(world, token_client):
-    case = world.case(CaseState.NOT_CONFIRMED, btp=world.btp)
-    case.approved_at = timezone.now() - datetime.timedelta(days=10)
-    case.save()
+    case = backdate(world.case(CaseState.NOT_CONFIRMED, btp=world.btp), approved_days=10)
     client = token_client(world.btp.user)
     response = client.post(URL, posted(case, "debrief"), format="json")
     assert response.status_code == 201, response.content
@@ -164,7 +156,7 @@ def test_anonymous_and_wrong_token_are_refused(api, diagnosing):
 
 
 @pytest.mark.django_db
-def test_a_browser_session_needs_the_csrf_token(world, diagnosing):
+def test_a_browser_session_needs_the_csrf_token(world, diagnosing, settings):
     from rest_framework.test import APIClient
 
     browser = APIClient(enforce_csrf_checks=True)
@@ -173,6 +165,12 @@ def test_a_browser_session_needs_the_csrf_token(world, diagnosing):
     assert_json_error(response, 403)
     assert "CSRF" in response.json()["detail"]
     assert not diagnosing.sessions.exists()
+    # The same request with the page's CSRF token (cookie and header) goes through.
+    secret = "a" * 32
+    browser.cookies[settings.CSRF_COOKIE_NAME] = secret
+    response = browser.post(URL, posted(diagnosing), format="json", HTTP_X_CSRFTOKEN=secret)
+    assert response.status_code == 201, response.content
+    assert diagnosing.sessions.count() == 1
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from diagnosis import services
 from diagnosis.forms import SessionForm
-from tests.diagnosis.conftest import in_diagnosis
+from tests.scenarios import in_diagnosis
 
 MESSAGE = "The duration is between 20 and 30 minutes."
 

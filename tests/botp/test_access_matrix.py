@@ -8,9 +8,7 @@ from django.utils.html import escape
 from botp import policy
 from botp.models import CaseState
 from botp.policy import Action
-
-STATES = [CaseState.REQUESTED, CaseState.IN_DIAGNOSIS, CaseState.IN_TREATMENT,
-          CaseState.COMPLETED]
+from tests.scenarios import STATES, cases_for
 
 # role -> (sees own case, sees other's case)
 EXPECTED_VISIBILITY = {
@@ -48,13 +46,6 @@ EXPECTED_ACTIONS = {
                     Action.VIEW_DECISION_LETTER, Action.VIEW_MY_PROGRAMME} | STAGE1 | STAGE3,
     "researcher": set(),
 }
-
-
-def cases_for(world, state):
-    """A case where every "own" relation holds, and one where none does."""
-    own = world.case(state, mine=True, btp=world.btp, isp=world.isp)
-    other = world.case(state, mine=False, btp=world.other_btp, isp=world.other_isp)
-    return own, other
 
 
 @pytest.mark.django_db
@@ -135,6 +126,7 @@ def test_anonymous_visitors_are_sent_to_login(client, world):
 @pytest.mark.django_db
 def test_an_inactive_account_sees_nothing(world):
     case = world.case(btp=world.btp)
+    assert case in policy.visible_cases(world.btp.user) and policy.relations(world.btp.user, case)
     world.btp.user.is_active = False
     assert case not in policy.visible_cases(world.btp.user)
     assert not policy.relations(world.btp.user, case)

@@ -9,7 +9,7 @@ from botp import outbox
 from botp.models import Case, CaseState, OutboxMessage, Participant
 from intake.models import ScreeningRequest
 from tests.factories import UserFactory
-from tests.intake.conftest import post_new
+from tests.scenarios import post_new
 
 # Nothing listens on the discard port: a connection there is refused at once.
 NO_BROKER = "redis://127.0.0.1:9/0"

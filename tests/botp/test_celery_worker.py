@@ -6,7 +6,7 @@ import pytest
 
 from botp import tasks, workflow
 from botp.models import CaseState
-from tests.botp.test_workflow import send_request
+from tests.scenarios import send_request
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,15 +10,13 @@ from django.utils import timezone
 
 from botp import duration
 from botp.celery import app
-from botp.models import CaseState, DurationAlert
+from botp.models import Case, CaseState, DurationAlert
 from botp.tasks import check_durations
+from tests.scenarios import backdate, confirm, in_diagnosis
 
 
 def approved_days_ago(world, days, state=CaseState.IN_TREATMENT):
-    case = world.case(state, btp=world.btp, mine=False)
-    case.approved_at = timezone.now() - datetime.timedelta(days=days)
-    case.save()
-    return case
+    return backdate(world.case(state, btp=world.btp, mine=False), approved_days=days)
 
 
 @pytest.mark.parametrize("day, months, expected", [
@@ -60,8 +58,12 @@ def test_near_overdue_and_neither(world):
 def test_the_task_warns_the_btp_and_the_psychologists_once(world, deliver):
     near = approved_days_ago(world, 260)
     overdue = approved_days_ago(world, 290)
-    approved_days_ago(world, 290, state=CaseState.COMPLETED)  # ended: no alert
-    approved_days_ago(world, 10)
+    for ended in (CaseState.COMPLETED, CaseState.CLOSED, CaseState.WITHDRAWN):
+        approved_days_ago(world, 290, state=ended)  # ended: no alert
+    approved_days_ago(world, 10)  # well within its duration
+    waiting = world.case(CaseState.REQUESTED, mine=False)  # not approved: the clock has not run
+    waiting.requested_at = timezone.now() - datetime.timedelta(days=290)
+    waiting.save()
     mail.outbox.clear()
     assert check_durations() == 2
     deliver()
@@ -81,9 +83,23 @@ def test_the_task_warns_the_btp_and_the_psychologists_once(world, deliver):
 
 
 @pytest.mark.django_db
+def test_the_warning_starts_on_the_first_day_of_the_window_not_the_day_before(world):
+    case = world.case(CaseState.IN_TREATMENT, btp=world.btp, mine=False)
+    case.approved_at = timezone.make_aware(datetime.datetime(2026, 1, 15, 12))
+    case.save()
+    # Deadline 15 October 2026; the 30-day window opens on 15 September.
+    cases = Case.objects.filter(pk=case.pk)
+    assert duration.raise_alerts(cases, today=datetime.date(2026, 9, 14)) == []
+    assert not DurationAlert.objects.exists()
+    [alert] = duration.raise_alerts(cases, today=datetime.date(2026, 9, 15))
+    assert (alert.kind, alert.deadline) == ("near", datetime.date(2026, 10, 15))
+
+
+@pytest.mark.django_db
 def test_a_near_case_later_becomes_overdue(world):
     case = approved_days_ago(world, 260)
     check_durations()
+    assert set(case.duration_alerts.values_list("kind", flat=True)) == {"near"}
     case.approved_at -= datetime.timedelta(days=40)
     case.save()
     check_durations()
@@ -96,6 +112,7 @@ def test_the_fa_botp_duration_is_its_own(world, programmes):
     fa.max_duration_months = 6
     fa.save()
     case = approved_days_ago(world, 200)
+    assert duration.due_kind(case, timezone.localdate()) is None  # within the BOTP's 9 months
     case.programme = fa
     case.save()
     assert duration.due_kind(case, timezone.localdate()) == DurationAlert.Kind.OVERDUE
@@ -109,12 +126,11 @@ def test_the_check_is_on_the_beat_schedule():
 
 @pytest.mark.django_db
 def test_the_treatment_page_flags_an_overdue_case(client, world):
-    from tests.diagnosis.conftest import in_diagnosis
-    from tests.treatment.conftest import confirm
-
     case = confirm(world, in_diagnosis(world))
+    client.force_login(world.btp.user)
+    page = client.get(f"/treatment/cases/{case.reference}/").content.decode()
+    assert "Programme ends at the latest on" in page and "Overdue" not in page
     case.approved_at -= datetime.timedelta(days=300)
     case.save()
-    client.force_login(world.btp.user)
     page = client.get(f"/treatment/cases/{case.reference}/").content.decode()
     assert "Overdue" in page

@@ -11,7 +11,7 @@ import pytest
 from django.db import DatabaseError
 
 from botp import views
-from tests.conftest import require_service
+from tests.environment import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
 

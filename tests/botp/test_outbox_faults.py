@@ -24,7 +24,7 @@ from botp import documents, mail, nationalnumber
 from botp.models import Document, OutboxMessage
 from intake import services
 from intake.forms import ScreeningRequestForm
-from tests.conftest import ROOT, require_service
+from tests.environment import ROOT, require_service
 
 CASES_PER_ROUND = 4
 

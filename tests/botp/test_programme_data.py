@@ -4,18 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from botp import demo
-from botp.models import Programme, Sector, User
+from botp.models import Programme, Sector
 
 LIMITS = ["max_sick_leave_days", "max_duration_months", "duration_warning_days",
           "max_total_sessions"]
 
 
 @pytest.fixture
-def admin_client(client, db):
-    demo.seed(cohort=False)
-    client.force_login(User.objects.get(email="admin@demo.botp.be"))
-    client.cookies["django_language"] = "en"
+def admin_client(client, demo_admin):
     return client
 
 

@@ -2,16 +2,12 @@
 
 import pytest
 
-from botp import demo
-from botp.models import Programme, Provider, Role, User
+from botp.models import Programme, Provider, Role
 from tests.factories import UserFactory
 
 
 @pytest.fixture
-def admin_client(client, db):
-    demo.seed(cohort=False)
-    client.force_login(User.objects.get(email="admin@demo.botp.be"))
-    client.cookies["django_language"] = "en"  # the demo administrator's own language is French
+def admin_client(client, demo_admin):
     return client
 
 

@@ -7,20 +7,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from botp import demo, workflow
+from botp import workflow
 from botp.logging import StripRequestData, redact
 from botp.models import CaseState, Invitation, Role, User
+from tests.scenarios import confirm, in_diagnosis, lines_for
 
 # --- The back office ---------------------------------------------------------------------------
-
-@pytest.fixture
-def demo_admin(client, db):
-    demo.seed(cohort=False)
-    admin = User.objects.get(email="admin@demo.botp.be")
-    client.force_login(admin)
-    client.cookies["django_language"] = "en"  # the demo administrator's own language is French
-    return admin
-
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.FEDRIS_PSYCHOLOGIST, Role.FEDRIS_ADMIN, Role.RESEARCHER])
@@ -130,8 +122,6 @@ def test_participant_e_mails_name_neither_burnout_nor_the_programme(
 
 @pytest.mark.django_db
 def test_amendment_reasons_are_for_clinical_readers_only(client, world):
-    from tests.diagnosis.conftest import in_diagnosis, lines_for
-    from tests.treatment.conftest import confirm
     from treatment import services
 
     case = confirm(world, in_diagnosis(world))

@@ -9,8 +9,8 @@ from botp import workflow
 from botp.models import Case, CaseState, SessionStatus
 from diagnosis import services
 from tests.concurrency import together
-from tests.diagnosis.conftest import DEFAULT_PLAN, complete_values, in_diagnosis, lines_for
 from tests.factories import UserFactory
+from tests.scenarios import DEFAULT_PLAN, complete_values, in_diagnosis, lines_for
 
 
 def held_session(case_id, user):

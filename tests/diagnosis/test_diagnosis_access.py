@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from botp.models import Approach
 from diagnosis import services
-from tests.diagnosis.conftest import complete_values, lines_for
+from tests.scenarios import complete_values, lines_for
 
 CONTENT = "Nurse, fatigue since a reorganisation."
 PAGES = ["overview", "report_detail", "review", "assignment"]

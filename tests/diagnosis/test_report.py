@@ -9,8 +9,8 @@ from botp import workflow
 from botp.models import Approach, CaseState, TreatmentRequestLine
 from diagnosis import services
 from diagnosis.models import DiagnosisReport
-from tests.diagnosis.conftest import DEFAULT_PLAN, complete_values, in_diagnosis, lines_for
 from tests.factories import ProviderFactory
+from tests.scenarios import DEFAULT_PLAN, complete_values, in_diagnosis, lines_for
 
 
 def save(world, case, values=None, lines=(), submit=False):

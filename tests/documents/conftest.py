@@ -4,15 +4,7 @@ import subprocess
 import pytest
 
 from botp import documents
-from tests.conftest import require_service
-from tests.diagnosis.conftest import (  # noqa: F401  (stage fixtures used here too)
-    diagnosis_case,
-    physio,
-    record,
-    submitted,
-)
-from tests.intake.conftest import form_data, niss, referrer_client  # noqa: F401
-from tests.treatment.conftest import consent, give, treated  # noqa: F401
+from tests.environment import require_service
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from django.utils import timezone
 from botp import documents, outbox
 from botp.models import Consent, Document, OutboxMessage
 from diagnosis import services as diagnosis
-from tests.diagnosis.conftest import DEFAULT_PLAN, complete_values, lines_for
-from tests.intake.conftest import post_new
+from tests.scenarios import DEFAULT_PLAN, complete_values, lines_for, post_new
 from treatment import services as treatment
 
 

@@ -7,13 +7,29 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from botp import nationalnumber
+from botp import demo, nationalnumber
 from botp.models import Case, CaseState, Provider
 from intake.models import ScreeningRequest
-from tests.e2e.conftest import log_in
 
 PARTICIPANT_EMAIL = "noor.journey@example.org"
 PARTICIPANT_PASSWORD = "een-lange-wachtzin-2026"
+
+
+def log_in(browser, live_server, local, *, locale="en-GB", viewport=None,
+           password=demo.DEMO_PASSWORD):
+    context = browser.new_context(locale=locale, viewport=viewport or {"width": 1200,
+                                                                         "height": 900})
+    # The language the browser asks for is the one chosen with the switcher (its cookie), as
+    # the demo accounts' own languages are Dutch and French.
+    context.add_cookies([{"name": "django_language", "value": locale[:2],
+                          "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(local if "@" in local else f"{local}@demo.botp.be")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+    return page
 
 
 def stage1(live_server, browser, shoot):

@@ -8,7 +8,7 @@ from django.core import mail
 
 from botp import demo, invitations
 from botp.models import Case, CaseState, Role
-from tests.e2e.conftest import log_in
+from tests.e2e.journeys import log_in
 
 
 def pages_by_role(users):

@@ -4,7 +4,7 @@ own dashboard."""
 import pytest
 
 from botp import demo
-from tests.e2e.conftest import log_in
+from tests.e2e.journeys import log_in
 
 ROLES = [
     # account, heading on the dashboard, a case it must list, a case it must not list

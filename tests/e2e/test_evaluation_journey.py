@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from botp import demo
 from botp.models import Case, CaseState
 from evaluation.models import SurveyInvitation
-from tests.e2e.conftest import log_in
+from tests.e2e.journeys import log_in
 
 PHONE = {"width": 390, "height": 844}
 

@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from botp import demo
 from botp.models import Case, CaseState
-from tests.e2e.conftest import log_in
-from tests.e2e.journeys import stage1, stage2
+from tests.e2e.journeys import log_in, stage1, stage2
 
 
 @pytest.mark.django_db(transaction=True)

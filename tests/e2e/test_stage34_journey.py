@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 
 from botp import demo
 from botp.models import Case, CaseState
-from tests.e2e.conftest import log_in
-from tests.e2e.journeys import PARTICIPANT_EMAIL, PARTICIPANT_PASSWORD, stage1, stage2
+from tests.e2e.journeys import PARTICIPANT_EMAIL, PARTICIPANT_PASSWORD, log_in, stage1, stage2
 
 CONCLUSION = "Sleep and energy restored."
 

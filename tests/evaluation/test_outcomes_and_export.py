@@ -14,7 +14,7 @@ from django.utils import timezone
 from botp.models import CaseState
 from evaluation import disclosure, export, outcomes, statistics, waves
 from evaluation.models import Instrument, Score
-from tests.evaluation.conftest import backdate
+from tests.scenarios import backdate
 
 # --- Statistics -------------------------------------------------------------------------------
 

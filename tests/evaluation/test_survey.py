@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from evaluation import links, survey
 from evaluation.models import Answer, Score, SurveyInvitation
-from tests.evaluation.conftest import answer_everything, token_of
 from tests.factories import put_case_in
+from tests.scenarios import answer_everything, backdate, token_of
 
 
 @pytest.mark.django_db
@@ -70,7 +70,6 @@ def test_an_expired_link_says_so(client, invited):
 def test_a_link_not_yet_sent_does_not_work(client, world, instruments):
     from botp.models import CaseState
     from evaluation import waves
-    from tests.evaluation.conftest import backdate
 
     case = world.case(CaseState.IN_TREATMENT)
     backdate(case, approved_days=0)
@@ -193,7 +192,7 @@ def test_the_survey_speaks_the_participants_language(client, invited):
 
 
 @pytest.mark.django_db
-def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world, invited):
+def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world, invited, api):
     from botp.models import CaseState
 
     invitation, _ = invited
@@ -211,3 +210,13 @@ def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world
     assert Answer.objects.filter(invitation=invitation).exists()
     client.force_login(world.admin)
     assert client.get(reverse("diagnosis:report", args=[case.reference])).status_code == 403
+    # Nor does an ISP of the case find them, or the survey's status, anywhere else.
+    case.isps.add(world.isp)
+    client.force_login(world.isp.user)
+    assert client.get(reverse("case_detail", args=[case.reference])).status_code == 200
+    assert client.get(reverse("diagnosis:report", args=[case.reference])).status_code == 403
+    assert client.get(reverse("evaluation:case_waves",
+                              args=[case.reference])).status_code == 403
+    waves = "/api/v1/survey-waves/"
+    assert api(world.isp.user).get(waves, {"case": case.reference}).json()["count"] == 0
+    assert api(world.psychologist).get(waves, {"case": case.reference}).json()["count"] == 1

@@ -13,8 +13,8 @@ from botp.models import CaseState, OutboxMessage
 from evaluation import invitations as sending
 from evaluation import tasks, waves
 from evaluation.models import SurveyInvitation
-from tests.evaluation.conftest import backdate, invitations, link_in
 from tests.factories import put_case_in
+from tests.scenarios import backdate, invitations, link_in
 
 
 @pytest.mark.django_db
@@ -143,8 +143,10 @@ def test_the_reconciliation_sends_what_a_missed_event_left(world, instruments, d
 def test_old_cases_are_not_invited_after_the_fact(world, instruments):
     case = world.case(CaseState.AWAITING_BTP_CHOICE)
     backdate(case, approved_days=400)
+    recent = backdate(world.case(CaseState.AWAITING_BTP_CHOICE, mine=False), approved_days=1)
     tasks.reconcile_waves()
     assert not SurveyInvitation.objects.filter(case=case).exists()
+    assert SurveyInvitation.objects.filter(case=recent).exists()
 
 
 def remind(invitation_pk, now):

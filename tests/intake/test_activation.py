@@ -11,7 +11,7 @@ from django.utils import timezone
 from botp.models import Role, User
 from intake import activation, services
 from intake.models import ActivationLink, ScreeningRequest
-from tests.intake.conftest import post_new
+from tests.scenarios import post_new
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-enough-passphrase-9"

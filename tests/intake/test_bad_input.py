@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from intake.models import ScreeningRequest
-from tests.intake.conftest import post_new
+from tests.scenarios import post_new
 
 pytestmark = pytest.mark.django_db
 

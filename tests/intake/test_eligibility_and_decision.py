@@ -13,7 +13,7 @@ from botp import states, workflow
 from botp.models import CaseEvent, CaseState, Sector
 from intake import eligibility, services
 from intake.models import ScreeningRequest
-from tests.intake.conftest import post_new
+from tests.scenarios import post_new
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from botp import workflow
 from intake import services
 from intake.models import ScreeningRequest
-from tests.intake.conftest import post_new
+from tests.scenarios import post_new
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,9 @@ def test_the_administrator_decides_without_the_symptoms(client, world, submitted
     client.force_login(world.admin)
     page = client.get(reverse("intake:review", args=[submitted.pk])).content.decode()
     assert "Eva" in page and SIGNAL_TEXT not in page and "Fatigue" not in page
-    page = get_detail(client, world.admin, submitted).content.decode()
-    assert SIGNAL_TEXT not in page
+    response = get_detail(client, world.admin, submitted)
+    assert response.status_code == 200 and "Eva" in response.content.decode()
+    assert SIGNAL_TEXT not in response.content.decode()
 
 
 def test_the_psychologist_and_the_participant_see_the_signals(client, world, submitted):
@@ -77,9 +78,13 @@ def test_researchers_see_no_request(client, world, submitted):
 
 def test_the_niss_is_never_shown_whole(client, world, submitted, niss):
     for user in (world.referrer, world.psychologist):
-        assert niss not in get_detail(client, user, submitted).content.decode()
+        response = get_detail(client, user, submitted)
+        assert response.status_code == 200 and "Peeters" in response.content.decode()
+        assert niss not in response.content.decode()
     client.force_login(world.admin)
-    assert niss not in client.get(reverse("intake:review", args=[submitted.pk])).content.decode()
+    response = client.get(reverse("intake:review", args=[submitted.pk]))
+    assert response.status_code == 200 and "Peeters" in response.content.decode()
+    assert niss not in response.content.decode()
 
 
 def test_reading_a_request_is_audited(client, world, submitted):
@@ -102,6 +107,8 @@ def test_the_case_page_links_the_request_for_those_who_may_see_it(client, world,
 
 def test_drafts_are_the_referrers_alone(client, world):
     draft = ScreeningRequest.objects.create(referrer=world.referrer, first_name="Only mine")
+    client.force_login(world.referrer)
+    assert client.get(reverse("intake:edit", args=[draft.pk])).status_code == 200
     for user in (world.admin, world.psychologist, world.other_referrer):
         client.force_login(user)
         assert client.get(reverse("intake:edit", args=[draft.pk])).status_code == 404
@@ -110,11 +117,14 @@ def test_drafts_are_the_referrers_alone(client, world):
     assert "Only mine" not in client.get(reverse("intake:queue")).content.decode()
 
 
-def test_a_re_referral_reveals_no_earlier_identity(client, world, form_data, niss):
+def test_a_re_referral_reveals_no_earlier_identity(client, world, submitted, form_data, niss):
     """A second referrer typing a known NISS under another name learns nothing back."""
+    assert submitted.last_name == "Peeters"
     client.force_login(world.other_referrer)
     post_new(client, form_data(first_name="Made", last_name="Up"))
     second = ScreeningRequest.objects.latest("pk")
+    assert second != submitted and second.case.participant == submitted.case.participant
+    assert "Made Up" in client.get(reverse("intake:detail", args=[second.pk])).content.decode()
     for url in (reverse("case_detail", args=[second.case.reference]),
                 reverse("intake:detail", args=[second.pk]),
                 reverse("intake:list"), reverse("dashboard")):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from botp.models import Case, CaseEvent, CaseState, Participant, Programme
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ScreeningRequest
-from tests.intake.conftest import post_new
+from tests.scenarios import post_new
 
 pytestmark = pytest.mark.django_db
 

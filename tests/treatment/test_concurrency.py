@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 
 from botp.models import Case, SessionStatus
 from tests.concurrency import together
-from tests.diagnosis.conftest import in_diagnosis
-from tests.treatment.conftest import confirm
+from tests.scenarios import confirm, in_diagnosis, lines_for
 from treatment import services
 
 
@@ -50,7 +49,6 @@ def test_one_provider_saving_twice_at_once_uses_the_plan_once(postgres_only, wor
 def test_two_amendments_at_once_one_wins_and_the_isps_follow_it(postgres_only, world):
     from botp import workflow
     from botp.models import PlanAmendment
-    from tests.diagnosis.conftest import lines_for
     from tests.factories import ProviderFactory
 
     case = confirm(world, in_diagnosis(world, mine=False))
@@ -76,7 +74,6 @@ def test_the_database_refuses_to_change_a_plan_amendment(postgres_only, world):
     from django.db import connection, transaction
 
     from botp.models import PlanAmendment
-    from tests.diagnosis.conftest import lines_for
 
     case = confirm(world, in_diagnosis(world, mine=False))
     services.amend_plan(case, world.btp.user, lines_for(case, world.isp, work_related=4),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from botp import consents, workflow
 from botp.models import CaseState, Consent
 from tests.factories import put_case_in
+from tests.scenarios import confirm, in_diagnosis
 from treatment import services
 from treatment.models import DataTransmissionReport, WorkplaceMeeting
 
@@ -184,9 +185,6 @@ def test_a_meeting_consent_is_not_a_transmission_consent(world, treated, consent
 
 @pytest.mark.django_db
 def test_another_cases_consent_does_not_count(world, treated, consent):
-    from tests.diagnosis.conftest import in_diagnosis
-    from tests.treatment.conftest import confirm
-
     other = confirm(world, in_diagnosis(world))
     given = consent(other, TRANSMISSION, [{"role": "occupational_physician", "name": "Dr X"}])
     with pytest.raises(ValidationError, match="no active consent"):

@@ -9,9 +9,8 @@ from botp import workflow
 from botp.models import Approach, CaseState, PlanAmendment, SessionStatus
 from botp.plan import plan_for
 from diagnosis import services as diagnosis
-from tests.diagnosis.conftest import lines_for
 from tests.factories import ProviderFactory, put_case_in
-from tests.treatment.conftest import confirm
+from tests.scenarios import confirm, in_diagnosis, lines_for
 from treatment import services
 
 CE = Approach.COGNITIVE_EMOTIONAL
@@ -64,11 +63,7 @@ def test_sessions_outside_role_profession_or_plan_are_refused(world, treated, gi
 
 
 @pytest.mark.django_db
-def test_a_physiotherapist_gives_no_cognitive_emotional_session(world):
-    from tests.diagnosis.conftest import in_diagnosis
-
-    physio = ProviderFactory(is_btp=False, is_isp=True, profession="physiotherapist",
-                             programmes=[world.programme])
+def test_a_physiotherapist_gives_no_cognitive_emotional_session(world, physio):
     case = confirm(world, in_diagnosis(world), plan={f"individual-{PC}": 4})
     case.isps.add(physio)
     # Even if a plan line named them, the profession rule holds at recording.
@@ -100,8 +95,6 @@ def test_the_plan_line_is_used_up_by_held_and_planned_sessions(world, treated, g
 ])
 def test_each_treatment_cap_holds_even_with_a_bigger_plan_line(world, give, code, cap, approach,
                                                               who):
-    from tests.diagnosis.conftest import in_diagnosis
-
     case = confirm(world, in_diagnosis(world), plan={f"{code}-{approach}" if approach else code:
                                                      cap})
     # Stretch the plan line past the cap behind the plan's back: the programme cap still holds.
@@ -118,8 +111,6 @@ def test_each_treatment_cap_holds_even_with_a_bigger_plan_line(world, give, code
 
 @pytest.mark.django_db
 def test_the_total_of_twenty_with_diagnosis(world, give):
-    from tests.diagnosis.conftest import in_diagnosis
-
     full = {"work_related": 4, "starter_kit": 3, f"individual-{CE}": 7, "follow_up": 2,
             "career_change": 2}
     case = confirm(world, in_diagnosis(world), plan=full)  # 2 diagnosis + 18 = 20
@@ -141,8 +132,6 @@ def test_the_total_of_twenty_with_diagnosis(world, give):
 
 @pytest.mark.django_db
 def test_the_fa_botp_caps_treatment_at_ten(world, programmes):
-    from tests.diagnosis.conftest import in_diagnosis
-
     fa = programmes["fa-botp"]
     world.isp.programmes.add(fa)
     case = in_diagnosis(world)

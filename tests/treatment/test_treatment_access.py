@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from botp import policy
 from botp.models import Approach, Consent
+from tests.scenarios import in_diagnosis
 from treatment import services
 
 PAGES = ["overview", "meeting", "transmissions", "final_report", "mine"]
@@ -55,7 +56,6 @@ def full_case(world, treated, give, consent):
                                        content="No night shifts (agreed)")
     services.save_final_report(treated, world.btp.user, {"conclusion": "Conclusion drafted"})
     # The other providers work on a case of their own: they still see nothing of this one.
-    from tests.diagnosis.conftest import in_diagnosis
 
     other = in_diagnosis(world, mine=False)
     other.btp = world.other_btp
