@@ -41,6 +41,23 @@ from botp.models import (
 admin.site.login = secure_admin_login(admin.site.login)
 
 
+class ReadOnly:
+    """A back-office page that shows records and changes none."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
 # --- Accounts ---------------------------------------------------------------------------------
 #
 # Nobody sets or changes another person's password here, a superuser neither: accounts are
@@ -203,19 +220,10 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(EmailAddress)
-class EmailAddressAdmin(BaseEmailAddressAdmin):
+class EmailAddressAdmin(ReadOnly, BaseEmailAddressAdmin):
     """Read-only: an address added here could receive the owner's password reset."""
 
     actions = []
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Authenticator)
@@ -379,17 +387,6 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Sector, form=PortalModelForm)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)
