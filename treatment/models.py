@@ -126,9 +126,6 @@ class FinalReport(FrozenOnceSubmitted):
     def __str__(self):
         return f"{self.case} final report"
 
-    def _submitted_in_database(self):
-        return type(self).objects.filter(pk=self.pk, submitted_at__isnull=False).exists()
-
     @property
     def is_submitted(self):
         return self.submitted_at is not None

@@ -52,9 +52,6 @@ class TreatmentRequest(FrozenOnceSubmitted):
     def __str__(self):
         return f"{self.case} request v{self.version}"
 
-    def _submitted_in_database(self):
-        return type(self).objects.filter(pk=self.pk, submitted_at__isnull=False).exists()
-
 
 class TreatmentRequestLine(SessionLines, FrozenOnceSubmitted):
     request = models.ForeignKey(TreatmentRequest, on_delete=models.CASCADE, related_name="lines")
