@@ -118,7 +118,7 @@ def _failed(message):
 
 
 outbox.register("document", label=_("PDF document"), deliver=_deliver, delivered=_rendered,
-                failed=_failed)
+                failed=_failed, done_label=_("Ready"))
 
 
 def read(document):

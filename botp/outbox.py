@@ -64,18 +64,27 @@ class Handler:
     delivered: object = None
     # (message) -> database changes recorded in the same commit as "failed".
     failed: object = None
+    # What "sent" is called for this kind (a PDF is not sent: it is ready).
+    done_label: object = None
 
 
 _handlers = {}
 
 
-def register(kind, *, label, deliver, delivered=None, failed=None):
-    _handlers[kind] = Handler(label, deliver, delivered, failed)
+def register(kind, *, label, deliver, delivered=None, failed=None, done_label=None):
+    _handlers[kind] = Handler(label, deliver, delivered, failed, done_label)
 
 
 def label(kind):
     handler = _handlers.get(kind)
     return handler.label if handler else kind
+
+
+def status_label(message):
+    handler = _handlers.get(message.kind)
+    if message.status == Status.SENT and handler and handler.done_label:
+        return handler.done_label
+    return message.get_status_display()
 
 
 def enqueue(kind, key, *, case=None, payload=None, not_before=None):

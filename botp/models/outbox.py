@@ -81,6 +81,12 @@ class OutboxMessage(models.Model):
         return outbox.label(self.kind)
 
     @property
+    def status_label(self):
+        from botp import outbox
+
+        return outbox.status_label(self)
+
+    @property
     def is_troubled(self):
         return self.status in (self.Status.RETRYING, self.Status.FAILED)
 
