@@ -75,6 +75,8 @@ def _send(message, mailer, invitation, *, reminder):
         "closes": invitation.last_day,
         "reminder": reminder,
         "name": participant.first_name,
+        # Only the pre-test's answers reach the diagnosis (prefilled for the BTP).
+        "pretest": invitation.wave == Wave.PRE,
     }
     mailer.send(mail.compose(message, to=to, language=invitation.language,
                              template="evaluation/email/invitation", context=context))

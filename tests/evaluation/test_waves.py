@@ -220,3 +220,18 @@ def test_an_smtp_failure_is_retried_and_shown_to_staff(world, instruments, monke
     invitation = SurveyInvitation.objects.get(pk=invitation.pk)
     message.refresh_from_db()
     assert invitation.sent_at and message.status == "sent"
+
+
+@pytest.mark.django_db
+def test_only_the_pre_test_invitation_speaks_of_the_diagnosis(world, approved, instruments):
+    case = approved()
+    pre = next(m for m in mail.outbox if "/evaluation/survey/" in m.body)
+    assert "diagnose" in pre.body  # the participant reads Dutch
+    ended = world.case(CaseState.IN_TREATMENT, btp=world.btp, mine=False)
+    backdate(ended, approved_days=200, ended_days=0)
+    put_case_in(ended, CaseState.COMPLETED)
+    waves.ensure_invitations(ended)
+    mail.outbox.clear()
+    outbox.deliver_due()
+    post = next(m for m in mail.outbox if "/evaluation/survey/" in m.body)
+    assert "diagnos" not in post.body and "vertrouwelijk" in post.body
