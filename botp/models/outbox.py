@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxQuerySet(models.QuerySet):
@@ -28,7 +29,9 @@ class OutboxMessage(models.Model):
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
         RETRYING = "retrying", _("Retrying")
-        SENT = "sent", _("Sent")
+        # "Sent" is also a survey invitation's status; languages that agree the word with its
+        # noun need the two apart.
+        SENT = "sent", pgettext_lazy("outgoing message", "Sent")
         FAILED = "failed", _("Failed")
         # Not needed any more when its turn came (a reminder for a survey already answered).
         CANCELLED = "cancelled", _("Not needed any more")
