@@ -188,7 +188,7 @@ def accept_invitation(request, token):
         form = ChoosePasswordForm(request.POST, user_hint=hint)
         if form.is_valid():
             try:
-                user = invitations.accept(token, form.cleaned_data["password1"])
+                user = invitations.accept(token, password=form.cleaned_data["password1"])
             except invitations.InvitationProblem as problem:
                 return render(request, "botp/invitation_problem.html",
                               {"problem": problem.code}, status=409)

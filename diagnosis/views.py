@@ -13,7 +13,7 @@ from botp.forms import CaseVersionForm, SessionLinesForm
 from botp.models import AuditEntry, CaseState, SessionPhase
 from botp.policy import Action, Capability
 from botp.steps import Activity, Step
-from diagnosis import services
+from diagnosis import selectors, services
 from diagnosis.forms import (
     ChooseBTPForm,
     CloseAfterDebriefForm,
@@ -57,7 +57,7 @@ def choose_btp(request, reference):
         choice = ChooseBTPForm(request.POST, on_behalf=on_behalf)
         if choice.is_valid():
             try:
-                services.choose_btp(case, request.user, choice.cleaned_data["btp"],
+                services.choose_btp(case, request.user, btp=choice.cleaned_data["btp"],
                                     asked_via=choice.cleaned_data["asked_via"],
                                     note=choice.cleaned_data["note"],
                                     expected_version=choice.cleaned_data["version"])
@@ -78,7 +78,7 @@ def choose_btp(request, reference):
             status = 400
             messages.error(request, _("Say how the participant asked Fedris to choose for them.")
                            if "asked_via" in choice.errors else _("Choose a BTP from the list."))
-    providers = services.directory(case, **filters.filters())
+    providers = selectors.directory(case, **filters.filters())
     page = Paginator(providers, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "diagnosis/directory.html", {
         "case": case, "filters": filters, "page": page, "choice": choice,
@@ -103,7 +103,7 @@ def _overview(request, case, *, session_form=None, close_form=None, status=200):
         "sessions": policy.visible_sessions(user, case)
         .filter(session_type__phase__in=STAGE_2_PHASES)
         .select_related("session_type", "provider__user"),
-        "reports": services.readable_reports(case, user),
+        "reports": selectors.readable_reports(case, user),
         "may_write": workflow.may(user, Activity.WRITE_DIAGNOSIS_REPORT, case),
         "session_phase": phase if activity and workflow.may(user, activity, case) else None,
         "session_form": session_form or SessionForm(),
@@ -111,7 +111,7 @@ def _overview(request, case, *, session_form=None, close_form=None, status=200):
         "close_form": close_form or CloseAfterDebriefForm(initial={"version": case.version}),
     }
     if clinical:
-        context["decisions"] = services.decisions(case)
+        context["decisions"] = selectors.decisions(case)
         if case.state in (CaseState.NOT_CONFIRMED, CaseState.CLOSED):
             context["closing"] = case.events.filter(action=Step.CLOSE_AFTER_DEBRIEF).first()
         audit.record_clinical_view(user, case, "diagnosis page")
@@ -182,7 +182,7 @@ def report_form(request, reference):
     refused = pages.refusal(request, case, Activity.WRITE_DIAGNOSIS_REPORT, "diagnosis:overview")
     if refused:
         return refused
-    report, lines = services.working_copy(case, request.user)
+    report, lines = selectors.working_copy(case, request.user)
     status = 200
     if request.method == "POST":
         form = DiagnosisReportForm(request.POST, instance=report)
@@ -196,7 +196,8 @@ def report_form(request, reference):
             if request_form.is_valid():
                 try:
                     report = services.save_report(
-                        case, request.user, form.values(), new_lines, submit=submitting,
+                        case, request.user, values=form.values(), lines=new_lines,
+                        submit=submitting,
                         expected_version=posted.cleaned_data["version"],
                     )
                 except services.ReportRefused as refused:
@@ -223,8 +224,8 @@ def report_form(request, reference):
     audit.record_clinical_view(request.user, case, f"diagnosis report v{report.version} (edit)")
     return render(request, "diagnosis/report_form.html", {
         "case": case, "report": report, "form": form, "request_form": request_form,
-        "previous": services.latest_submitted(case),
-        "decisions": services.decisions(case),
+        "previous": selectors.latest_submitted(case),
+        "decisions": selectors.decisions(case),
     }, status=status)
 
 
@@ -240,13 +241,13 @@ def _report_context(case, report):
 @login_required
 def report_detail(request, reference, version):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
-    report = services.readable_reports(case, request.user).filter(version=version).first()
+    report = selectors.readable_reports(case, request.user).filter(version=version).first()
     if report is None:
         raise Http404
     audit.record_clinical_view(request.user, case, f"diagnosis report v{version}")
     return render(request, "diagnosis/report_detail.html", {
         "case": case, **_report_context(case, report),
-        "versions": services.submitted_reports(case),
+        "versions": selectors.submitted_reports(case),
     })
 
 
@@ -256,7 +257,7 @@ def report_detail(request, reference, version):
 @login_required
 def review_queue(request):
     policy.require_capability(request.user, Capability.REVIEW_DIAGNOSES)
-    cases = services.review_queue(policy.cases_for(request.user, Action.VIEW_CLINICAL))
+    cases = selectors.review_queue(policy.cases_for(request.user, Action.VIEW_CLINICAL))
     page = Paginator(cases, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request.user, AuditEntry.Kind.VIEW, "diagnosis review queue")
     return render(request, "diagnosis/review_queue.html", {"page": page})
@@ -267,7 +268,7 @@ def review_queue(request):
 def review(request, reference):
     policy.require_capability(request.user, Capability.REVIEW_DIAGNOSES)
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
-    report = services.latest_submitted(case)
+    report = selectors.latest_submitted(case)
     if report is None:
         raise Http404
     status = 200
@@ -276,7 +277,8 @@ def review(request, reference):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.decide(case, request.user, data["decision"], comment=data["comment"],
+                services.decide(case, request.user, decision=data["decision"],
+                                comment=data["comment"],
                                 expected_version=data["version"])
             except workflow.TransitionError as error:
                 # Shown above the page: the form itself is gone once the case has moved on.
@@ -295,8 +297,8 @@ def review(request, reference):
                                                    "(review)")
     return render(request, "diagnosis/review.html", {
         "case": case, "form": form, **_report_context(case, report),
-        "versions": services.submitted_reports(case),
-        "decisions": services.decisions(case),
+        "versions": selectors.submitted_reports(case),
+        "decisions": selectors.decisions(case),
         "decidable": _transition(case, request.user, Step.CONFIRM_DIAGNOSIS) is not None,
         "screening": getattr(case, "screening_request", None),
     }, status=status)
@@ -308,7 +310,7 @@ def review(request, reference):
 @login_required
 def assignment(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_OWN_ASSIGNMENT)
-    report = services.latest_submitted(case)
+    report = selectors.latest_submitted(case)
     lines = policy.own_part(request.user, case, report.request_lines.select_related(
         "session_type", "provider")) if report else []
     audit.record(request.user, AuditEntry.Kind.VIEW, "treatment request (own part)", case=case)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from botp import audit, links, policy
 from botp.models import AuditEntry
 from botp.policy import Action, Capability
-from evaluation import disclosure, export, outcomes, survey
+from evaluation import disclosure, export, outcomes, selectors, survey
 from evaluation.forms import page_questions, text_in
 from evaluation.models import Score, SurveyInvitation
 
@@ -28,14 +28,14 @@ def _problem(request, code):
 @require_http_methods(["GET", "POST"])
 def survey_page(request, token):
     try:
-        invitation = survey.find(token)
+        invitation = survey.open_link(token)
     except links.LinkProblem as problem:
         return _problem(request, problem.code)
     # The participant's language, unless they chose another with the switcher.
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or invitation.language
     translation.activate(language)
     request.LANGUAGE_CODE = language
-    pages = survey.instruments(invitation)
+    pages = selectors.instruments(invitation)
     try:
         number = min(max(int(request.GET.get("page", 0)), 0), len(pages))
     except ValueError:
@@ -52,7 +52,7 @@ def survey_page(request, token):
     if request.method == "POST":
         action = request.POST.get("action", "next")
         try:
-            errors = survey.save_page(invitation, instrument, request.POST)
+            errors = survey.save_page(invitation, instrument=instrument, answers=request.POST)
         except links.LinkProblem as problem:
             return _problem(request, problem.code)
         if action == "stop":
@@ -75,7 +75,7 @@ def survey_page(request, token):
                 "missing": [(n, text_in(i.definition["name"], language)) for n, i in missing],
             }, status=400)
         status = 400 if errors else 200
-    answers = survey.saved_answers(invitation, instrument).get(instrument.pk, {})
+    answers = selectors.saved_answers(invitation, instrument).get(instrument.pk, {})
     if request.method == "POST":
         answers = {key: request.POST.get(key, "") for key in request.POST}
     definition = instrument.definition

@@ -200,7 +200,7 @@ def activate(request, token):
         form = ActivationForm(request.POST, user_hint=participant.user)
         if form.is_valid():
             try:
-                user = services.activate(token, form.cleaned_data["password1"])
+                user = services.activate(token, password=form.cleaned_data["password1"])
             except links.LinkProblem as problem:
                 return render(request, "intake/activation_problem.html",
                               {"problem": problem.code}, status=409)

@@ -11,7 +11,7 @@ from botp.models import AuditEntry, Consent, SessionPhase
 from botp.policy import Action
 from botp.reports import ReportRefused
 from botp.steps import Activity, Step
-from treatment import services
+from treatment import selectors, services
 from treatment.forms import (
     AmendPlanForm,
     ConsentForm,
@@ -42,7 +42,7 @@ def _overview(request, case, *, session_form=None, status=200):
     treatment_plan = plan.plan_for(case)
     lines = plan.plan_lines(treatment_plan) if treatment_plan else []
     lines = policy.own_part(user, case, lines)
-    kinds = (services.recordable_types(case, user)
+    kinds = (selectors.recordable_types(case, user)
              if workflow.may(user, Activity.RECORD_TREATMENT_SESSION, case) else [])
     own_planned = policy.sessions_changeable_by(user, case).filter(status="planned")
     context = {
@@ -61,7 +61,7 @@ def _overview(request, case, *, session_form=None, status=200):
         "shows_exchanges": Action.VIEW_WORKPLACE_EXCHANGES in allowed,
         "clinical": Action.VIEW_CLINICAL in allowed,
         "may_write_final": workflow.may(user, Activity.WRITE_FINAL_REPORT, case),
-        "final_report": services.readable_final_report(case, user),
+        "final_report": selectors.readable_final_report(case, user),
         "deadline": duration.deadline(case),
         "overdue": duration.is_overdue(case),
     }
@@ -78,7 +78,7 @@ def overview(request, reference):
 @require_POST
 def record_session(request, reference):
     case = _treatment_case(request, reference)
-    kinds = (services.recordable_types(case, request.user)
+    kinds = (selectors.recordable_types(case, request.user)
              if workflow.may(request.user, Activity.RECORD_TREATMENT_SESSION, case) else [])
     form = TreatmentSessionForm(request.POST, kinds=kinds)
     if form.is_valid():
@@ -143,7 +143,7 @@ def amend_plan(request, reference):
             lines = lines_form.lines()
             if lines_form.is_valid():
                 try:
-                    services.amend_plan(case, request.user, lines,
+                    services.amend_plan(case, request.user, lines=lines,
                                         reason=form.cleaned_data["reason"],
                                         expected_version=form.cleaned_data["version"])
                 except ValidationError as error:
@@ -172,7 +172,7 @@ def amend_plan(request, reference):
 def meeting(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_WORKPLACE_EXCHANGES)
     meeting_consents = consents.active_for(case, Consent.Purpose.MEETING)
-    current = services.current_meeting(case)
+    current = selectors.current_meeting(case)
     prepare = PrepareMeetingForm(meeting_consents=meeting_consents)
     record = RecordMeetingForm()
     status = 200
@@ -264,7 +264,7 @@ def transmission_reports(request, reference):
 @require_http_methods(["GET", "POST"])
 def final_report(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
-    report = services.readable_final_report(case, request.user)
+    report = selectors.readable_final_report(case, request.user)
     may_write = workflow.may(request.user, Activity.WRITE_FINAL_REPORT, case)
     status = 200
     if request.method == "POST":
@@ -278,7 +278,7 @@ def final_report(request, reference):
         if form.is_valid():
             submitting = request.POST.get("action") == "submit"
             try:
-                services.save_final_report(case, request.user, form.values(),
+                services.save_final_report(case, request.user, values=form.values(),
                                            submit=submitting,
                                            expected_version=posted.cleaned_data["version"])
             except ReportRefused as refused_report:
@@ -299,7 +299,7 @@ def final_report(request, reference):
                                   "marked."))
     else:
         # A first draft starts from the adaptations agreed at the workplace meeting.
-        meeting = services.current_meeting(case)
+        meeting = selectors.current_meeting(case)
         form = FinalReportForm(instance=report, initial={
             "adaptations": meeting.adaptations if meeting and report is None else ""})
     if report is None and not may_write:
@@ -310,7 +310,7 @@ def final_report(request, reference):
     return render(request, "treatment/final_report.html", {
         "case": case, "report": report, "form": form,
         "editable": may_write and not (report and report.is_submitted),
-        "summary": services.sessions_summary(case, delivered),
+        "summary": selectors.sessions_summary(case, delivered),
     }, status=status)
 
 
@@ -334,7 +334,7 @@ def my_programme(request, reference):
         "consent_form": ConsentForm(),
         "may_consent": workflow.may(request.user, Activity.GIVE_CONSENT, case),
         "transmission_reports": case.transmission_reports.all(),
-        "meeting": services.current_meeting(case),
+        "meeting": selectors.current_meeting(case),
         Step.WITHDRAW: next((t for t in workflow.available(case, request.user)
                           if t.action == Step.WITHDRAW), None),
         "screening": getattr(case, "screening_request", None),
@@ -348,7 +348,8 @@ def give_consent(request, reference):
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            consents.give(case, request.user, form.cleaned_data["purpose"], form.people())
+            consents.give(case, request.user, purpose=form.cleaned_data["purpose"],
+                          people=form.people())
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except workflow.TransitionError as error:
