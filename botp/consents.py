@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from botp import audit, workflow
-from botp.models import TRANSMISSION_RECIPIENTS, AuditEntry, Consent, WorkplaceRole
+from botp.models import TRANSMISSION_RECIPIENTS, AuditEntry, Case, Consent, User, WorkplaceRole
 from botp.steps import Activity
 
 CURRENT_VERSION = "2026-11"
@@ -63,7 +63,7 @@ def _clean_scope(purpose, people):
     return scope
 
 
-def give(case, participant_user, purpose, people):
+def give(case: Case, participant_user: User, *, purpose: str, people: list[dict]) -> Consent:
     if purpose not in Consent.Purpose.values:
         raise ValidationError(_("Unknown consent."))
     scope = _clean_scope(purpose, people)
@@ -77,7 +77,7 @@ def give(case, participant_user, purpose, people):
     return consent
 
 
-def withdraw(consent, participant_user):
+def withdraw(consent: Consent, participant_user: User) -> Consent:
     """Withdraw ``consent``; withdrawing twice is harmless."""
     with transaction.atomic():
         locked = workflow.lock_for(participant_user, Activity.WITHDRAW_CONSENT, consent.case)

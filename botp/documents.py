@@ -25,8 +25,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from botp import keys, outbox
-from botp.models import Document
+from botp import audit, keys, outbox
+from botp.models import AuditEntry, Document, User
 
 # Writes a document's file under its one name, replacing what an interrupted render left.
 _files = FileSystemStorage(allow_overwrite=True)
@@ -128,6 +128,13 @@ def read(document):
     if data.startswith(b"%PDF"):
         return data  # stored before files were encrypted
     return keys.fernet("document-encryption").decrypt(data)
+
+
+def download(document: Document, *, reader: User, through_api: bool = False) -> FileResponse:
+    """The PDF for ``reader``, the download written in the audit trail."""
+    what = f"document {document.kind} v{document.version}" + (" (API)" if through_api else "")
+    audit.record(reader, AuditEntry.Kind.DOWNLOAD, what, case=document.case)
+    return response(document)
 
 
 def response(document):

@@ -237,8 +237,16 @@ class SessionLinesForm(PortalForm):
             row["key"] = key
             self.rows.append(row)
 
+    def clean(self):
+        cleaned = super().clean()
+        self._lines = self._rows_as_lines()
+        return cleaned
+
     def lines(self):
-        """The rows as botp.plan.Line objects (call after is_valid)."""
+        """The rows as botp.plan.Line objects (after is_valid)."""
+        return self._lines
+
+    def _rows_as_lines(self):
         chosen = {
             row["key"]: self.cleaned_data.get(f"isp_{row['key']}")
             for row in self.rows if row["isp"] is not None

@@ -61,7 +61,8 @@ def _pending(queryset):
     return queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
 
 
-def invite(invited_by, *, email, role, first_name, last_name, language, provider=None):
+def invite(invited_by: User, *, email: str, role: str, first_name: str, last_name: str,
+           language: str, provider: Provider | None = None) -> Invitation:
     """Invite ``email`` to an account of ``role`` (for a provider: to ``provider``'s record);
     the e-mail goes once the caller's transaction commits. Earlier pending invitations to the
     same address or for the same record stop working."""
@@ -95,7 +96,7 @@ def invite(invited_by, *, email, role, first_name, last_name, language, provider
     return invitation
 
 
-def resend(invitation, by):
+def resend(invitation: Invitation, by: User) -> Invitation:
     """A new invitation with the same details; the earlier one stops working."""
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has been accepted."))
@@ -104,7 +105,7 @@ def resend(invitation, by):
                   language=invitation.language, provider=invitation.provider)
 
 
-def revoke(invitation, by):
+def revoke(invitation: Invitation, by: User) -> bool:
     """Stop a pending invitation; False when it was not pending any more."""
     if not policy.may_invite(by, invitation.role):
         raise PermissionDenied
@@ -132,7 +133,7 @@ def find(token):
     return invitation
 
 
-def accept(token, password):
+def accept(token: str, *, password: str) -> User:
     """Make the invited person's account with the password they chose; the invitation is then
     spent. Returns the account."""
     from allauth.account.models import EmailAddress

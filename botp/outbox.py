@@ -34,7 +34,8 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import F
 from django.utils import timezone
 
-from botp.models import OutboxMessage
+from botp import audit
+from botp.models import AuditEntry, OutboxMessage, User
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +147,16 @@ def deliver_due(*, limit=500, seconds=50):
     return done
 
 
-def retry(message):
-    """Try a failed (or retrying) message again now, as a Fedris administrator asked."""
+def retry(message: OutboxMessage, *, by: User | None = None) -> bool:
+    """Try a failed (or retrying) message again now, as a Fedris administrator (``by``) asked;
+    False when it was not waiting for a retry."""
     updated = OutboxMessage.objects.filter(
         pk=message.pk, status__in=[Status.FAILED, Status.RETRYING, Status.CANCELLED]
     ).update(status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0)
     if updated:
+        if by is not None:
+            audit.record(by, AuditEntry.Kind.CHANGE, f"delivery retried: {message.kind}",
+                         case=message.case)
         transaction.on_commit(lambda: kick([message.pk]), robust=True)
     return bool(updated)
 

@@ -7,6 +7,7 @@ Making the plan and amending it change who sees the case, so they are workflow s
 and writes their lines. Reading a plan never writes one.
 """
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 
@@ -15,15 +16,19 @@ from django.utils.translation import gettext as _
 
 from botp import caps, sessions
 from botp.models import (
+    Case,
     GivenBy,
     PlanAmendment,
     PlanLine,
     Provider,
+    Session,
     SessionPhase,
     SessionStatus,
+    SessionType,
     TreatmentPlan,
     TreatmentRequest,
     TreatmentRequestLine,
+    User,
 )
 
 # Sessions that use up a plan line: those held and those still to come.
@@ -115,7 +120,7 @@ def request_of(case, version):
     return TreatmentRequest.objects.filter(case=case, version=version).first()
 
 
-def save_request(case, version, lines):
+def save_request(case: Case, *, version: int, lines: list[Line]) -> TreatmentRequest:
     """Replace the lines of the request sent with report ``version`` (a draft until sent)."""
     request, _created = TreatmentRequest.objects.get_or_create(case=case, version=version)
     request.lines.all().delete()
@@ -123,7 +128,7 @@ def save_request(case, version, lines):
     return request
 
 
-def submit_request(request, at):
+def submit_request(request: TreatmentRequest, *, at: datetime.datetime) -> None:
     """Send ``request``: from now on it is frozen."""
     request.submitted_at = at
     request.save(update_fields=["submitted_at"])
@@ -170,7 +175,7 @@ def as_data(lines):
     ]
 
 
-def amend(locked, actor, lines, *, reason):
+def amend(locked: Case, actor: User, *, lines: list[Line], reason: str) -> PlanAmendment:
     """Replace the plan's lines with ``lines`` within the caps and above what is already held
     or planned; record the amendment and return it. ``locked``: the case, locked for the
     amendment by the workflow."""
@@ -228,7 +233,8 @@ def _used(case, session_type, approach, provider, *, replacing=None):
     return used.count()
 
 
-def check_session(case, session_type, provider, approach, status, replacing=None):
+def check_session(case: Case, session_type: SessionType, *, provider: Provider, approach: str,
+                  status: str, replacing: Session | None = None) -> None:
     """Refuse a session the plan does not contain, or one more than it plans for this provider
     (cancelled sessions and no-shows do not use the plan up)."""
     plan = plan_for(case)

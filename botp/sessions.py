@@ -7,6 +7,7 @@ other and neither a cap nor a plan line is ever exceeded (botp.caps holds the li
 botp.plan the plan's rules).
 """
 
+import datetime
 from collections import Counter
 
 from django.conf import settings
@@ -18,11 +19,13 @@ from django.utils.translation import gettext as _
 from botp import audit, caps, plan, policy, workflow
 from botp.models import (
     AuditEntry,
+    Case,
     GivenBy,
     Session,
     SessionFormat,
     SessionPhase,
     SessionStatus,
+    User,
 )
 from botp.steps import Activity
 
@@ -121,8 +124,9 @@ def _check_caps(locked, session_type, *, replacing=None):
         raise ValidationError(found, code="cap")
 
 
-def record(case, actor, *, type_code, date, duration_minutes, status,
-           session_format=SessionFormat.INDIVIDUAL, approach=""):
+def record(case: Case, actor: User, *, type_code: str, date: datetime.date | None,
+           duration_minutes: int | None, status: str,
+           session_format: str = SessionFormat.INDIVIDUAL, approach: str = "") -> Session:
     """Record a session ``actor`` gave on ``case``; return it.
 
     Raises ValidationError for bad input, a cap or a treatment session the plan does not give
@@ -139,7 +143,8 @@ def record(case, actor, *, type_code, date, duration_minutes, status,
         if problem:
             raise ValidationError(problem, code="provider")
         if plan.governs(session_type):
-            plan.check_session(locked, session_type, provider, approach, status)
+            plan.check_session(locked, session_type, provider=provider, approach=approach,
+                               status=status)
         _validate(locked, session_type, status, date, duration_minutes, session_format)
         if status == SessionStatus.HELD:
             _check_caps(locked, session_type)
@@ -153,7 +158,8 @@ def record(case, actor, *, type_code, date, duration_minutes, status,
     return session
 
 
-def change(session, actor, *, status, date=None, duration_minutes=None):
+def change(session: Session, actor: User, *, status: str, date: datetime.date | None = None,
+           duration_minutes: int | None = None) -> Session:
     """Update a session its provider recorded (a planned one held, a date corrected)."""
     with transaction.atomic():
         locked = workflow.lock_for(actor, ACTIVITY_FOR_PHASE[session.session_type.phase],
@@ -166,8 +172,8 @@ def change(session, actor, *, status, date=None, duration_minutes=None):
         duration_minutes = duration_minutes or session.duration_minutes
         _validate(locked, session.session_type, status, date, duration_minutes, session.format)
         if plan.governs(session.session_type) and status != session.status:
-            plan.check_session(locked, session.session_type, session.provider, session.approach,
-                               status, replacing=session)
+            plan.check_session(locked, session.session_type, provider=session.provider,
+                               approach=session.approach, status=status, replacing=session)
         if status == SessionStatus.HELD and session.status != SessionStatus.HELD:
             _check_caps(locked, session.session_type, replacing=session)
         session.status, session.date, session.duration_minutes = status, date, duration_minutes

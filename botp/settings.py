@@ -154,6 +154,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "botp.middleware.PreferredLanguageMiddleware",
     "botp.middleware.RequireTwoFactorMiddleware",
+    # A refusal of the state machine that no page answered itself: 403 or 409, never a 500.
+    "botp.pages.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "botp.urls"

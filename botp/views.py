@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from botp import account_audit, audit, documents, invitations, outbox, policy, sections, workflow
+from botp import account_audit, documents, invitations, outbox, pages, policy, sections, workflow
 from botp.forms import (
     AccountAuditFilterForm,
     ChoosePasswordForm,
@@ -55,10 +55,12 @@ def dashboard(request):
     })
 
 
-def _case_page(request, case, status=200, form=None):
-    """The case page, as the user may see it; every showing of it is audited."""
+@login_required
+def case_detail(request, reference, *, form=None, status=200):
+    """The case page, as the user may see it (again with ``form`` when an action posted from
+    it was refused)."""
+    case = pages.case_for_page(request, reference, what="case page")
     user = request.user
-    audit.record(user, AuditEntry.Kind.VIEW, "case page", case=case)
     allowed = policy.allowed_actions(user, case)
     context = {
         "case": case,
@@ -80,11 +82,6 @@ def _case_page(request, case, status=200, form=None):
 
 
 @login_required
-def case_detail(request, reference):
-    return _case_page(request, policy.get_case_or_404(request.user, reference))
-
-
-@login_required
 @require_POST
 def case_transition(request, reference, action):
     case = policy.get_case_or_404(request.user, reference)
@@ -92,21 +89,18 @@ def case_transition(request, reference, action):
     form = TransitionForm(request.POST)
     if transition is None or not transition.manual:
         messages.error(request, _("This action is not available here."))
-        return _case_page(request, case, status=409, form=form)
-    if not form.is_valid():
-        messages.error(request, _("Please correct the form below."))
-        return _case_page(request, case, status=400, form=form)
-    try:
+        return case_detail(request, reference, form=form, status=409)
+
+    def perform():
         # A reason is kept only where the transition asks for one.
         reason = form.cleaned_data["reason"] if transition.needs_reason else ""
-        workflow.perform(
-            case, action, request.user, payload={"reason": reason} if reason else {},
-            expected_version=form.cleaned_data["version"],
-        )
-    except workflow.TransitionError as error:
-        messages.error(request, str(error))
-        case.refresh_from_db()
-        return _case_page(request, case, status=error.status, form=form)
+        return workflow.perform(case, action, request.user,
+                                payload={"reason": reason} if reason else {},
+                                expected_version=form.cleaned_data["version"])
+
+    done = pages.submit(request, form, perform, invalid=_("Please correct the form below."))
+    if not done:
+        return case_detail(request, reference, form=form, status=done.status)
     messages.success(request, _("Done: the case is now “%(state)s”.")
                      % {"state": case.get_state_display()})
     if policy.visible_cases(request.user).filter(pk=case.pk).exists():
@@ -116,8 +110,7 @@ def case_transition(request, reference, action):
 
 @login_required
 def case_audit(request, reference):
-    case = policy.get_case_or_404(request.user, reference, Action.VIEW_AUDIT)
-    audit.record(request.user, AuditEntry.Kind.VIEW, "audit trail", case=case)
+    case = pages.case_for_page(request, reference, Action.VIEW_AUDIT, what="audit trail")
     entries = case.audit_entries.select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "botp/case_audit.html", {"case": case, "page": page})
@@ -128,9 +121,7 @@ def document_download(request, pk):
     """A rendered document, to those whose access covers its content; any other is a 404."""
     document = policy.get_document_or_404(
         request.user, Document.objects.downloadable(), pk)
-    audit.record(request.user, AuditEntry.Kind.DOWNLOAD,
-                 f"document {document.kind} v{document.version}", case=document.case)
-    return documents.response(document)
+    return documents.download(document, reader=request.user)
 
 
 @login_required
@@ -156,9 +147,7 @@ def deliveries(request):
 def delivery_retry(request, pk):
     policy.require_capability(request.user, Capability.RETRY_DELIVERIES)
     message = get_object_or_404(OutboxMessage, pk=pk)
-    if outbox.retry(message):
-        audit.record(request.user, AuditEntry.Kind.CHANGE, f"delivery retried: {message.kind}",
-                     case=message.case)
+    if outbox.retry(message, by=request.user):
         messages.success(request, _("It will be tried again in a moment."))
     else:
         messages.info(request, _("This one is not waiting for a retry."))
@@ -188,7 +177,7 @@ def accept_invitation(request, token):
         form = ChoosePasswordForm(request.POST, user_hint=hint)
         if form.is_valid():
             try:
-                user = invitations.accept(token, form.cleaned_data["password1"])
+                user = invitations.accept(token, password=form.cleaned_data["password1"])
             except invitations.InvitationProblem as problem:
                 return render(request, "botp/invitation_problem.html",
                               {"problem": problem.code}, status=409)
@@ -203,6 +192,7 @@ def accept_invitation(request, token):
 
 
 @login_required
+@pages.reads("account audit trail")
 def account_trail(request):
     """Who changed which account, provider record, accreditation or invitation, and how: for
     Fedris psychologists, read-only."""
@@ -215,7 +205,6 @@ def account_trail(request):
         if form.cleaned_data["q"]:
             text = form.cleaned_data["q"]
             entries = entries.filter(Q(what__icontains=text) | Q(actor__email__icontains=text))
-    audit.record(request.user, AuditEntry.Kind.VIEW, "account audit trail")
     page = Paginator(entries.order_by("-at", "-pk"), 50).get_page(request.GET.get("page"))
     rows = [(entry, account_audit.record_label(entry), account_audit.describe(entry))
             for entry in page.object_list]

@@ -408,7 +408,8 @@ def event_title(event):
     return event.get_to_state_display()
 
 
-def amend_plan(case, actor, lines, *, reason, expected_version=None):
+def amend_plan(case: Case, actor, *, lines: list, reason: str,
+               expected_version: int | None = None):
     """Change the treatment plan of ``case`` to ``lines`` (botp.plan.Line) within the caps, with
     ``reason``; the ISPs follow the plan: one taken out no longer sees the case, from this
     transaction on. Return the PlanAmendment.
@@ -425,7 +426,7 @@ def amend_plan(case, actor, lines, *, reason, expected_version=None):
         held = _require(actor, locked, rule.relations, expected_version)
         if locked.state not in rule.states:
             raise _not_now(locked)
-        amendment = plan.amend(locked, actor, lines, reason=reason)
+        amendment = plan.amend(locked, actor, lines=lines, reason=reason)
         locked.isps.set(plan.isps_in(amendment.plan))
         locked.version += 1
         locked.save(update_fields=["version", "updated_at"])

@@ -1,5 +1,5 @@
 """/api/v1/diagnosis-reports/: the diagnosis reports and their treatment requests, to those who
-may read clinical content; drafts to the case's BTP only (diagnosis.services)."""
+may read clinical content; drafts to the case's BTP only (diagnosis.selectors)."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,7 @@ from botp.api import errors, routes
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.models import TreatmentRequestLine
-from diagnosis import services
+from diagnosis import selectors
 from diagnosis.models import DiagnosisReport, Differential
 
 
@@ -41,7 +41,7 @@ class DiagnosisReportSerializer(serializers.ModelSerializer):
         model = DiagnosisReport
         fields = [
             "id", "case", "version", "author", "created_at", "updated_at", "submitted_at",
-            *services.REQUIRED_SCORES, "scores_source",
+            *selectors.SCORE_FIELDS, "scores_source",
             "anamnesis", "work_factors", "buffering_factors", "aggravating_factors",
             "psychiatric_antecedents", "physical_symptoms", "cognitive_symptoms",
             "affective_symptoms", "behavioural_symptoms", "treatments_and_evolution",
@@ -75,7 +75,7 @@ class DiagnosisReportViewSet(ScopedViewSet):
     def scoped(self, user):
         lines = TreatmentRequestLine.objects.select_related("session_type", "provider__user")
         return (
-            services.reports_readable_by(user)
+            selectors.reports_readable_by(user)
             .select_related("case", "author", "request")
             .prefetch_related(Prefetch("request__lines", queryset=lines))
             .order_by("case__reference", "version")

@@ -71,15 +71,16 @@ def submit_diagnosis(case, btp_user, payload):
         services.record_session(case, btp_user, phase=SessionPhase.DIAGNOSIS,
                                 date=timezone.localdate(), duration_minutes=60,
                                 status=SessionStatus.HELD)
-    services.save_report(case, btp_user, _values(btp_user.language), _lines(case), submit=True)
+    services.save_report(case, btp_user, values=_values(btp_user.language), lines=_lines(case),
+                         submit=True)
 
 
 def confirm_diagnosis(case, psychologist, payload):
-    services.decide(case, psychologist, services.Decision.CONFIRM)
+    services.decide(case, psychologist, decision=services.Decision.CONFIRM)
 
 
 def not_confirm_diagnosis(case, psychologist, payload):
-    services.decide(case, psychologist, services.Decision.NOT_CONFIRM,
+    services.decide(case, psychologist, decision=services.Decision.NOT_CONFIRM,
                     comment=payload.get("reason", ""))
 
 

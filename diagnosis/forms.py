@@ -13,7 +13,7 @@ from botp.models import (
     SessionStatus,
     SpokenLanguage,
 )
-from diagnosis import services
+from diagnosis import selectors, services
 from diagnosis.models import BurnoutStage, DiagnosisReport, Differential
 
 
@@ -90,10 +90,10 @@ class DiagnosisReportForm(PortalModelForm):
 
     class Meta:
         model = DiagnosisReport
-        fields = [name for name in services.COPIED_FIELDS if name != "scores_source"]
+        fields = [name for name in selectors.COPIED_FIELDS if name != "scores_source"]
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
-            for name in services.COPIED_FIELDS
+            for name in selectors.COPIED_FIELDS
             if name not in services.REQUIRED_SCORES + [
                 "burnout_present", "burnout_stage", "differential_diagnoses",
                 "suicidal_ideation", "scores_source"]

@@ -1,19 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from botp import audit, pages, policy, sessions, states, workflow
+from botp import pages, policy, sessions, states, workflow
 from botp.forms import CaseVersionForm, SessionLinesForm
-from botp.models import AuditEntry, CaseState, SessionPhase
+from botp.models import CaseState
 from botp.policy import Action, Capability
 from botp.steps import Activity, Step
-from diagnosis import services
+from diagnosis import selectors, services
 from diagnosis.forms import (
     ChooseBTPForm,
     CloseAfterDebriefForm,
@@ -25,14 +24,11 @@ from diagnosis.forms import (
 
 DIRECTORY_PAGE_SIZE = 10
 
-# The phases whose sessions a BTP records on this page (treatment sessions have their own).
-STAGE_2_PHASES = (SessionPhase.DIAGNOSIS, SessionPhase.DEBRIEF)
-
 
 def _recording_phase(case):
     """The stage-2 phase whose sessions may be recorded as the case stands, or None."""
     phase = states.of(case.state).phase
-    return phase if phase in STAGE_2_PHASES else None
+    return phase if phase in selectors.STAGE_2_PHASES else None
 
 
 def _transition(case, user, action):
@@ -55,30 +51,25 @@ def choose_btp(request, reference):
     choice = ChooseBTPForm(initial={"version": case.version}, on_behalf=on_behalf)
     if request.method == "POST":
         choice = ChooseBTPForm(request.POST, on_behalf=on_behalf)
-        if choice.is_valid():
-            try:
-                services.choose_btp(case, request.user, choice.cleaned_data["btp"],
-                                    asked_via=choice.cleaned_data["asked_via"],
-                                    note=choice.cleaned_data["note"],
-                                    expected_version=choice.cleaned_data["version"])
-            except workflow.TransitionError as error:
-                messages.error(request, str(error))
-                status = error.status
-                case.refresh_from_db()
-            else:
-                messages.success(request, (_(
-                    "%(name)s has been asked to take on the case; the participant is told that "
-                    "Fedris chose at their request."
-                ) if on_behalf else _(
-                    "%(name)s has been asked to take on the case and will confirm. You will "
-                    "hear from them or from Fedris."
-                )) % {"name": case.btp})
-                return redirect("case_detail", reference=case.reference)
-        else:
-            status = 400
+        chosen = pages.submit(request, choice, lambda: services.choose_btp(
+            case, request.user, btp=choice.cleaned_data["btp"],
+            asked_via=choice.cleaned_data["asked_via"], note=choice.cleaned_data["note"],
+            expected_version=choice.cleaned_data["version"]))
+        if chosen:
+            messages.success(request, (_(
+                "%(name)s has been asked to take on the case; the participant is told that "
+                "Fedris chose at their request."
+            ) if on_behalf else _(
+                "%(name)s has been asked to take on the case and will confirm. You will "
+                "hear from them or from Fedris."
+            )) % {"name": case.btp})
+            return redirect("case_detail", reference=case.reference)
+        if chosen.status == 400:
             messages.error(request, _("Say how the participant asked Fedris to choose for them.")
                            if "asked_via" in choice.errors else _("Choose a BTP from the list."))
-    providers = services.directory(case, **filters.filters())
+        case.refresh_from_db()
+        status = chosen.status
+    providers = selectors.directory(case, **filters.filters())
     page = Paginator(providers, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "diagnosis/directory.html", {
         "case": case, "filters": filters, "page": page, "choice": choice,
@@ -89,21 +80,21 @@ def choose_btp(request, reference):
 # --- The diagnosis page of a case -------------------------------------------------------------
 
 
-def _overview(request, case, *, session_form=None, close_form=None, status=200):
+@login_required
+def overview(request, reference, *, session_form=None, close_form=None, status=200):
+    """The case's diagnosis page (again with the form of a session or of the closing when it
+    was refused)."""
+    case = pages.case_for_page(request, reference, {Action.VIEW_SESSIONS, Action.VIEW_CLINICAL},
+                               what="diagnosis page")
     user = request.user
-    allowed = policy.allowed_actions(user, case)
-    if not allowed & {Action.VIEW_SESSIONS, Action.VIEW_CLINICAL}:
-        raise PermissionDenied
-    clinical = Action.VIEW_CLINICAL in allowed
+    clinical = policy.can(user, Action.VIEW_CLINICAL, case)
     phase = _recording_phase(case)
     activity = sessions.ACTIVITY_FOR_PHASE[phase] if phase else None
     context = {
         "case": case,
         "clinical": clinical,
-        "sessions": policy.visible_sessions(user, case)
-        .filter(session_type__phase__in=STAGE_2_PHASES)
-        .select_related("session_type", "provider__user"),
-        "reports": services.readable_reports(case, user),
+        "sessions": selectors.stage_2_sessions(user, case),
+        "reports": selectors.readable_reports(case, user),
         "may_write": workflow.may(user, Activity.WRITE_DIAGNOSIS_REPORT, case),
         "session_phase": phase if activity and workflow.may(user, activity, case) else None,
         "session_form": session_form or SessionForm(),
@@ -111,18 +102,10 @@ def _overview(request, case, *, session_form=None, close_form=None, status=200):
         "close_form": close_form or CloseAfterDebriefForm(initial={"version": case.version}),
     }
     if clinical:
-        context["decisions"] = services.decisions(case)
+        context["decisions"] = selectors.decisions(case)
         if case.state in (CaseState.NOT_CONFIRMED, CaseState.CLOSED):
-            context["closing"] = case.events.filter(action=Step.CLOSE_AFTER_DEBRIEF).first()
-        audit.record_clinical_view(user, case, "diagnosis page")
-    else:
-        audit.record(user, AuditEntry.Kind.VIEW, "diagnosis page", case=case)
+            context["closing"] = selectors.closing(case)
     return render(request, "diagnosis/overview.html", context, status=status)
-
-
-@login_required
-def overview(request, reference):
-    return _overview(request, policy.get_case_or_404(request.user, reference))
 
 
 @login_required
@@ -134,22 +117,14 @@ def record_session(request, reference):
     phase = _recording_phase(case)
     if phase is None:
         messages.error(request, _("No diagnosis or debrief session can be recorded now."))
-        return _overview(request, case, session_form=form, status=409)
-    if form.is_valid():
-        try:
-            services.record_session(case, request.user, phase=phase, **form.cleaned_data)
-        except ValidationError as error:
-            pages.add_errors(form, error)
-        except workflow.TransitionError as error:
-            messages.error(request, str(error))
-            return _overview(request, case, session_form=form, status=error.status)
-        else:
-            messages.success(request, _("Session recorded."))
-            return redirect("diagnosis:overview", reference=case.reference)
-    messages.error(request, _("The session was not recorded: please correct the form."))
-    return _overview(request, case, session_form=form, status=400)
-
-
+        return overview(request, reference, session_form=form, status=409)
+    recorded = pages.submit(request, form, lambda: services.record_session(
+        case, request.user, phase=phase, **form.cleaned_data),
+        invalid=_("The session was not recorded: please correct the form."))
+    if not recorded:
+        return overview(request, reference, session_form=form, status=recorded.status)
+    messages.success(request, _("Session recorded."))
+    return redirect("diagnosis:overview", reference=case.reference)
 
 
 @login_required
@@ -157,17 +132,12 @@ def record_session(request, reference):
 def close_after_debrief(request, reference):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
     form = CloseAfterDebriefForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose where you refer the participant."))
-        return _overview(request, case, close_form=form, status=400)
-    try:
-        services.close_after_debrief(case, request.user, referral=form.cleaned_data["referral"],
-                                     note=form.cleaned_data["note"],
-                                     expected_version=form.cleaned_data["version"])
-    except workflow.TransitionError as error:
-        messages.error(request, str(error))
-        case.refresh_from_db()
-        return _overview(request, case, close_form=form, status=error.status)
+    closed = pages.submit(request, form, lambda: services.close_after_debrief(
+        case, request.user, referral=form.cleaned_data["referral"],
+        note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"]),
+        invalid=_("Choose where you refer the participant."))
+    if not closed:
+        return overview(request, reference, close_form=form, status=closed.status)
     messages.success(request, _("The case is closed with your referral recommendation."))
     return redirect("case_detail", reference=case.reference)
 
@@ -178,75 +148,62 @@ def close_after_debrief(request, reference):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_form(request, reference):
-    case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
+    case = pages.case_for_page(
+        request, reference, Action.VIEW_CLINICAL,
+        what=lambda case: f"diagnosis report v{selectors.version_in_work(case)} (edit)")
     refused = pages.refusal(request, case, Activity.WRITE_DIAGNOSIS_REPORT, "diagnosis:overview")
     if refused:
         return refused
-    report, lines = services.working_copy(case, request.user)
+    report, lines = selectors.working_copy(case, request.user)
     status = 200
     if request.method == "POST":
         form = DiagnosisReportForm(request.POST, instance=report)
         request_form = SessionLinesForm(request.POST, case=case)
-        submitting = request.POST.get("action") == "submit"
         posted = CaseVersionForm(request.POST)
         if not posted.is_valid():
             form.add_error(None, posted.errors["version"])
-        if form.is_valid() and request_form.is_valid():
-            new_lines = request_form.lines()
-            if request_form.is_valid():
-                try:
-                    report = services.save_report(
-                        case, request.user, form.values(), new_lines, submit=submitting,
-                        expected_version=posted.cleaned_data["version"],
-                    )
-                except services.ReportRefused as refused:
-                    for field, message in refused.problems:
-                        form.add_error(field if field in form.fields else None, message)
-                except workflow.TransitionError as error:
-                    messages.error(request, str(error))
-                    return redirect("diagnosis:overview", reference=case.reference)
-                else:
-                    if submitting:
-                        messages.success(request, _(
-                            "Version %(version)s of the diagnosis report and the treatment "
-                            "request were sent to Fedris."
-                        ) % {"version": report.version})
-                        return redirect("diagnosis:overview", reference=case.reference)
-                    messages.success(request, _("Draft saved. Nothing is sent to Fedris until "
-                                                "you send it."))
-                    return redirect("diagnosis:report", reference=case.reference)
-        messages.error(request, _("The report was not saved: please correct what is marked."))
-        status = 400
+        submitting = request.POST.get("action") == "submit"
+        saved = pages.submit(request, [form, request_form], lambda: services.save_report(
+            case, request.user, values=form.values(), lines=request_form.lines(),
+            submit=submitting, expected_version=posted.cleaned_data["version"]),
+            invalid=_("The report was not saved: please correct what is marked."))
+        if saved and submitting:
+            messages.success(request, _(
+                "Version %(version)s of the diagnosis report and the treatment request were "
+                "sent to Fedris."
+            ) % {"version": saved.result.version})
+            return redirect("diagnosis:overview", reference=case.reference)
+        if saved:
+            messages.success(request, _("Draft saved. Nothing is sent to Fedris until you "
+                                        "send it."))
+            return redirect("diagnosis:report", reference=case.reference)
+        status = saved.status
     else:
         form = DiagnosisReportForm(instance=report)
         request_form = SessionLinesForm(case=case, lines=lines)
-    audit.record_clinical_view(request.user, case, f"diagnosis report v{report.version} (edit)")
     return render(request, "diagnosis/report_form.html", {
         "case": case, "report": report, "form": form, "request_form": request_form,
-        "previous": services.latest_submitted(case),
-        "decisions": services.decisions(case),
+        "previous": selectors.latest_submitted(case),
+        "decisions": selectors.decisions(case),
     }, status=status)
 
 
 def _report_context(case, report):
     return {
         "report": report,
-        "lines": report.request_lines.select_related("session_type", "provider__user"),
-        "sessions": case.sessions.filter(session_type__phase=SessionPhase.DIAGNOSIS)
-        .select_related("session_type"),
+        "lines": selectors.request_lines(report),
+        "sessions": selectors.diagnosis_sessions(case),
     }
 
 
 @login_required
 def report_detail(request, reference, version):
     case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
-    report = services.readable_reports(case, request.user).filter(version=version).first()
-    if report is None:
-        raise Http404
-    audit.record_clinical_view(request.user, case, f"diagnosis report v{version}")
+    report = pages.object_for_page(request, selectors.readable_reports(case, request.user),
+                                   version=version, what=f"diagnosis report v{version}")
     return render(request, "diagnosis/report_detail.html", {
         "case": case, **_report_context(case, report),
-        "versions": services.submitted_reports(case),
+        "versions": selectors.submitted_reports(case),
     })
 
 
@@ -254,49 +211,47 @@ def report_detail(request, reference, version):
 
 
 @login_required
+@pages.reads("diagnosis review queue")
 def review_queue(request):
     policy.require_capability(request.user, Capability.REVIEW_DIAGNOSES)
-    cases = services.review_queue(policy.cases_for(request.user, Action.VIEW_CLINICAL))
+    cases = selectors.review_queue(policy.cases_for(request.user, Action.VIEW_CLINICAL))
     page = Paginator(cases, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record(request.user, AuditEntry.Kind.VIEW, "diagnosis review queue")
     return render(request, "diagnosis/review_queue.html", {"page": page})
+
+
+def _under_review(case):
+    report = selectors.latest_submitted(case)
+    return f"diagnosis report v{report.version} (review)" if report else "diagnosis review"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, reference):
     policy.require_capability(request.user, Capability.REVIEW_DIAGNOSES)
-    case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
-    report = services.latest_submitted(case)
+    case = pages.case_for_page(request, reference, Action.VIEW_CLINICAL, what=_under_review)
+    report = selectors.latest_submitted(case)
     if report is None:
         raise Http404
     status = 200
     if request.method == "POST":
         form = DecisionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.decide(case, request.user, data["decision"], comment=data["comment"],
-                                expected_version=data["version"])
-            except workflow.TransitionError as error:
-                # Shown above the page: the form itself is gone once the case has moved on.
-                messages.error(request, str(error))
-                status = error.status
-                case.refresh_from_db()
-            else:
-                messages.success(request, _("Decision recorded: the case is now “%(state)s”.")
-                                 % {"state": case.get_state_display()})
-                return redirect("diagnosis:queue")
-        else:
-            status = 400
+        decided = pages.submit(request, form, lambda: services.decide(
+            case, request.user, decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"]))
+        if decided:
+            messages.success(request, _("Decision recorded: the case is now “%(state)s”.")
+                             % {"state": case.get_state_display()})
+            return redirect("diagnosis:queue")
+        # The reason is shown above the page: the form itself is gone once the case has moved.
+        case.refresh_from_db()
+        status = decided.status
     else:
         form = DecisionForm(initial={"version": case.version})
-    audit.record_clinical_view(request.user, case, f"diagnosis report v{report.version} "
-                                                   "(review)")
     return render(request, "diagnosis/review.html", {
         "case": case, "form": form, **_report_context(case, report),
-        "versions": services.submitted_reports(case),
-        "decisions": services.decisions(case),
+        "versions": selectors.submitted_reports(case),
+        "decisions": selectors.decisions(case),
         "decidable": _transition(case, request.user, Step.CONFIRM_DIAGNOSIS) is not None,
         "screening": getattr(case, "screening_request", None),
     }, status=status)
@@ -307,9 +262,9 @@ def review(request, reference):
 
 @login_required
 def assignment(request, reference):
-    case = policy.get_case_or_404(request.user, reference, Action.VIEW_OWN_ASSIGNMENT)
-    report = services.latest_submitted(case)
+    case = pages.case_for_page(request, reference, Action.VIEW_OWN_ASSIGNMENT,
+                               what="treatment request (own part)")
+    report = selectors.latest_submitted(case)
     lines = policy.own_part(request.user, case, report.request_lines.select_related(
         "session_type", "provider")) if report else []
-    audit.record(request.user, AuditEntry.Kind.VIEW, "treatment request (own part)", case=case)
     return render(request, "diagnosis/assignment.html", {"case": case, "lines": lines})

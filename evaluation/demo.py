@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 
 from botp.models import Case, CaseState
-from evaluation import survey, waves
+from evaluation import selectors, survey, waves
 from evaluation.loading import load_instruments
 
 # How far each wave's answers lean toward the healthy end of each scale (0 = as at pre-test).
@@ -41,7 +41,7 @@ def _answer(item, definition, rng, lean, reverse):
 
 def _answer_survey(invitation, rng):
     lean = IMPROVEMENT[invitation.wave]
-    for instrument in survey.instruments(invitation):
+    for instrument in selectors.instruments(invitation):
         definition = instrument.definition
         reverse = set(definition.get("scoring", {}).get("reverse", []))
         posted = {}
@@ -49,7 +49,7 @@ def _answer_survey(invitation, rng):
             if item["type"] == "text":
                 continue
             posted[item["id"]] = _answer(item, definition, rng, lean, reverse)
-        survey.save_page(invitation, instrument, posted)
+        survey.save_page(invitation, instrument=instrument, answers=posted)
     survey.submit(invitation)
 
 

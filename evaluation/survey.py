@@ -6,6 +6,7 @@ link says so without revealing whose it was.
 """
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
@@ -14,44 +15,21 @@ from django.utils.translation import gettext as _
 
 from botp import text
 from botp.links import LinkProblem  # codes here: invalid, expired or completed
-from evaluation import links, scoring
-from evaluation.models import Answer, Score, SurveyInvitation
+from evaluation import scoring, selectors
+from evaluation.models import Answer, Instrument, Score, SurveyInvitation
 
 MAX_TEXT = 2000
 NUMBER = re.compile(r"-?[0-9]{1,9}([.,][0-9]{1,9})?")
 
 
-def find(token):
-    """The invitation behind ``token`` if it can still be answered; records the first opening."""
-    invitation = (SurveyInvitation.objects.select_related("case__programme")
-                  .filter(token_hash=links.hash_of(token or "")).first())
-    if invitation is None or invitation.sent_at is None:
-        raise LinkProblem("invalid")
-    if invitation.completed_at is not None:
-        raise LinkProblem("completed")
-    if invitation.is_closed:
-        raise LinkProblem("expired")
+def open_link(token: str) -> SurveyInvitation:
+    """The invitation behind ``token`` if it can still be answered, its first opening recorded
+    (the drop-out figures count who opened the survey)."""
+    invitation = selectors.invitation_for(token)
     if invitation.opened_at is None:
         SurveyInvitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
             opened_at=timezone.now())
     return invitation
-
-
-def instruments(invitation):
-    """The survey's pages, in order."""
-    return [link.instrument for link in
-            invitation.waveinstrument_set.select_related("instrument").order_by("position")]
-
-
-def saved_answers(invitation, instrument=None):
-    """{instrument id: {item id: value}} of what is saved so far."""
-    rows = invitation.answers.all()
-    if instrument is not None:
-        rows = rows.filter(instrument=instrument)
-    found = {}
-    for instrument_id, item, value in rows.values_list("instrument_id", "item", "value"):
-        found.setdefault(instrument_id, {})[item] = value
-    return found
 
 
 def shown(item, answers):
@@ -89,12 +67,13 @@ def _clean(item, definition, raw):
     return value, None
 
 
-def save_page(invitation, instrument, posted):
-    """Save what ``posted`` ({item id: raw value}) answers on this page, every valid answer
-    even when others are missing; return {item id: message} for what needs attention
+def save_page(invitation: SurveyInvitation, *, instrument: Instrument,
+              answers: Mapping[str, str]) -> dict[str, str]:
+    """Save what ``answers`` ({item id: raw value}, as posted) answers on this page, every valid
+    answer even when others are missing; return {item id: message} for what needs attention
     (a required item unanswered, a value out of range)."""
     definition = instrument.definition
-    page = {item["id"]: (posted.get(item["id"]) or "").strip() for item in definition["items"]}
+    page = {item["id"]: (answers.get(item["id"]) or "").strip() for item in definition["items"]}
     problems = {}
     with transaction.atomic():
         locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
@@ -118,9 +97,9 @@ def save_page(invitation, instrument, posted):
 
 def unanswered(invitation):
     """(page number from 1, instrument) of the pages with a required question unanswered."""
-    answers = saved_answers(invitation)
+    answers = selectors.saved_answers(invitation)
     found = []
-    for number, instrument in enumerate(instruments(invitation), start=1):
+    for number, instrument in enumerate(selectors.instruments(invitation), start=1):
         page = answers.get(instrument.pk, {})
         if any(item.get("required") and shown(item, page) and item["id"] not in page
                for item in instrument.definition["items"]):
@@ -128,7 +107,7 @@ def unanswered(invitation):
     return found
 
 
-def submit(invitation):
+def submit(invitation: SurveyInvitation) -> list:
     """Make the answers final and score them. Returns the pages still missing answers instead
     when there are any (and changes nothing)."""
     with transaction.atomic():
@@ -140,8 +119,8 @@ def submit(invitation):
         missing = unanswered(locked)
         if missing:
             return missing
-        answers = saved_answers(locked)
-        for instrument in instruments(locked):
+        answers = selectors.saved_answers(locked)
+        for instrument in selectors.instruments(locked):
             results = scoring.score(instrument.definition, answers.get(instrument.pk, {}),
                                     locked.language)
             Score.objects.bulk_create([

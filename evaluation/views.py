@@ -1,20 +1,17 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from botp import audit, links, policy
-from botp.models import AuditEntry
+from botp import links, pages, policy
 from botp.policy import Action, Capability
-from evaluation import disclosure, export, outcomes, survey
+from evaluation import disclosure, export, outcomes, selectors, survey
 from evaluation.forms import page_questions, text_in
-from evaluation.models import Score, SurveyInvitation
 
 # --- The participant's survey, through its link ------------------------------------------------
 
@@ -28,31 +25,31 @@ def _problem(request, code):
 @require_http_methods(["GET", "POST"])
 def survey_page(request, token):
     try:
-        invitation = survey.find(token)
+        invitation = survey.open_link(token)
     except links.LinkProblem as problem:
         return _problem(request, problem.code)
     # The participant's language, unless they chose another with the switcher.
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or invitation.language
     translation.activate(language)
     request.LANGUAGE_CODE = language
-    pages = survey.instruments(invitation)
+    instruments = selectors.instruments(invitation)
     try:
-        number = min(max(int(request.GET.get("page", 0)), 0), len(pages))
+        number = min(max(int(request.GET.get("page", 0)), 0), len(instruments))
     except ValueError:
         number = 0
     here = reverse("evaluation:survey", args=[token])
     if number == 0:
         return render(request, "evaluation/survey_start.html", {
-            "invitation": invitation, "pages": len(pages), "here": here,
+            "invitation": invitation, "pages": len(instruments), "here": here,
             "started": invitation.answers.exists(),
         })
-    instrument = pages[number - 1]
+    instrument = instruments[number - 1]
     errors = {}
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "next")
         try:
-            errors = survey.save_page(invitation, instrument, request.POST)
+            errors = survey.save_page(invitation, instrument=instrument, answers=request.POST)
         except links.LinkProblem as problem:
             return _problem(request, problem.code)
         if action == "stop":
@@ -61,7 +58,7 @@ def survey_page(request, token):
                 "closes": invitation.last_day})
         if action == "back":
             return redirect(f"{here}?page={number - 1}")
-        if not errors and action == "next" and number < len(pages):
+        if not errors and action == "next" and number < len(instruments):
             return redirect(f"{here}?page={number + 1}")
         if not errors and action == "submit":
             try:
@@ -75,17 +72,17 @@ def survey_page(request, token):
                 "missing": [(n, text_in(i.definition["name"], language)) for n, i in missing],
             }, status=400)
         status = 400 if errors else 200
-    answers = survey.saved_answers(invitation, instrument).get(instrument.pk, {})
+    answers = selectors.saved_answers(invitation, instrument).get(instrument.pk, {})
     if request.method == "POST":
         answers = {key: request.POST.get(key, "") for key in request.POST}
     definition = instrument.definition
     return render(request, "evaluation/survey_page.html", {
-        "invitation": invitation, "here": here, "number": number, "pages": len(pages),
+        "invitation": invitation, "here": here, "number": number, "pages": len(instruments),
         "title": text_in(definition["name"], language),
         "instructions": text_in(definition.get("instructions", {}), language)
         if definition.get("instructions") else "",
         "questions": page_questions(instrument, language, answers, errors),
-        "errors": errors, "last": number == len(pages),
+        "errors": errors, "last": number == len(instruments),
     }, status=status)
 
 
@@ -94,21 +91,17 @@ def survey_page(request, token):
 
 @login_required
 def case_waves(request, reference):
-    case = policy.get_case_or_404(request.user, reference)
-    allowed = policy.allowed_actions(request.user, case)
-    if Action.VIEW_SURVEY_STATUS not in allowed:
-        raise PermissionDenied
-    invitations = SurveyInvitation.with_deliveries(list(case.survey_invitations.order_by("due_on")))
+    def read(case):
+        return ("survey scores" if policy.can(request.user, Action.VIEW_SURVEY_SCORES, case)
+                else "survey status")
+
+    case = pages.case_for_page(request, reference, Action.VIEW_SURVEY_STATUS, what=read)
     scores = []
-    if Action.VIEW_SURVEY_SCORES in allowed:
-        scores = (Score.objects.filter(invitation__case=case, value__isnull=False)
-                  .select_related("invitation", "instrument")
-                  .order_by("instrument__code", "subscale", "invitation__due_on"))
-        audit.record_clinical_view(request.user, case, "survey scores")
-    else:
-        audit.record(request.user, AuditEntry.Kind.VIEW, "survey status", case=case)
+    if policy.can(request.user, Action.VIEW_SURVEY_SCORES, case):
+        scores = selectors.case_scores(case)
     return render(request, "evaluation/case_waves.html", {
-        "case": case, "invitations": invitations, "scores": outcomes.score_table(scores),
+        "case": case, "invitations": selectors.case_waves(case),
+        "scores": outcomes.score_table(scores),
     })
 
 
@@ -116,11 +109,11 @@ def case_waves(request, reference):
 
 
 @login_required
+@pages.reads("outcome dashboard")
 def dashboard(request):
     policy.require_capability(request.user, Capability.VIEW_OUTCOMES)
     filters = outcomes.OutcomeFilters(request.GET)
     report = outcomes.report(filters) if filters.is_valid() else None
-    audit.record(request.user, AuditEntry.Kind.VIEW, "outcome dashboard")
     return render(request, "evaluation/dashboard.html", {
         "filters": filters, "report": report, "min_group": outcomes.min_group(),
         "may_export": policy.has_capability(request.user, Capability.EXPORT_RESEARCH_DATA),
@@ -139,8 +132,4 @@ def export_csv(request):
             "This selection has fewer than %(min)s participants: it is not exported, so that no "
             "one can be recognised in it."
         ) % {"min": outcomes.min_group()}, content_type="text/plain; charset=utf-8")
-    audit.record(request.user, AuditEntry.Kind.DOWNLOAD, "pseudonymised export")
-    response = StreamingHttpResponse(export.csv_lines(cases), content_type="text/csv")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="botp-evaluation-{stamp}.csv"'
-    return response
+    return export.download(cases, reader=request.user)

@@ -70,4 +70,4 @@ def seed(users):
         _fill(screening, participant, 1)
         screening.sick_leave_since = timezone.localdate() - datetime.timedelta(days=75)
         screening.save()
-        services.submit(screening.pk, referrer)
+        services.submit(screening.pk, referrer=referrer)

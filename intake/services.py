@@ -1,4 +1,7 @@
-"""Stage 1: saving and submitting a screening request, and Fedris' eligibility decision."""
+"""Stage 1: saving and submitting a screening request, and Fedris' eligibility decision. The
+reads are in intake.selectors."""
+
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -6,21 +9,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from botp import audit, documents, links, nationalnumber, workflow
-from botp.models import AuditEntry, Participant
+from botp.models import AuditEntry, CaseEvent, Participant, User
 from botp.steps import Step
 from intake import activation, eligibility
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ActivationLink, ScreeningRequest
 
 
-def save_request(referrer, *, form_key, fields, submit=False):
+def save_request(referrer: User, *, form_key: uuid.UUID, fields: dict,
+                 submit: bool = False) -> ScreeningRequest:
     """Save the referrer's screening request as it is (complete or not), and send it to Fedris
     when ``submit``; return it.
 
     ``form_key`` names the form the referrer filled: every post of one form (a double click, a
     retried request, eight at once) lands on the one request, its row locked first. Once it is
     sent, later posts change nothing and get the sent request back, so one request opens one
-    case (the database refuses a second: Case.request_key).
+    case (the database refuses a second: Case.request_key). A key another referrer's request
+    holds starts a new request: it never reaches theirs.
     """
     with transaction.atomic():
         screening = _locked(referrer, form_key)
@@ -39,6 +44,8 @@ def _locked(referrer, form_key):
     screening = mine.filter(form_key=form_key).first()
     if screening is not None:
         return screening
+    if ScreeningRequest.objects.filter(form_key=form_key).exclude(referrer=referrer).exists():
+        form_key = uuid.uuid4()
     try:
         with transaction.atomic():
             return ScreeningRequest.objects.create(referrer=referrer, form_key=form_key)
@@ -73,7 +80,7 @@ def _fill(screening, fields):
         screening.consent_version = ""
 
 
-def submit(screening_id, referrer):
+def submit(screening_id: int, *, referrer: User) -> ScreeningRequest:
     """Send a complete draft to Fedris: it becomes a case. Submitting twice submits once."""
     with transaction.atomic():
         screening = ScreeningRequest.objects.select_for_update().get(
@@ -112,8 +119,9 @@ class Decision:
     NOT_ELIGIBLE = "not_eligible"
 
 
-def decide(screening, admin, *, decision, reason_code="", reason_text="", override_reason="",
-           expected_version=None):
+def decide(screening: ScreeningRequest, admin: User, *, decision: str, reason_code: str = "",
+           reason_text: str = "", override_reason: str = "",
+           expected_version: int | None = None) -> CaseEvent:
     """Approve or declare not eligible; a failed check can be overridden only with a reason."""
     checks = eligibility.checks(screening)
     failed = [c.code for c in checks if not c.passed]
@@ -146,11 +154,11 @@ def decide(screening, admin, *, decision, reason_code="", reason_text="", overri
     raise ValidationError(_("Unknown decision."), code="unknown_decision")
 
 
-def activate(token, password):
+def activate(token: str, *, password: str) -> User:
     """Create the participant's account from a valid link; the link is then spent."""
     from allauth.account.models import EmailAddress
 
-    from botp.models import Role, User
+    from botp.models import Role
 
     with transaction.atomic():
         link = activation.find_link(token)

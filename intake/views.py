@@ -4,19 +4,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from botp import audit, links, nationalnumber, policy, workflow
-from botp.models import AuditEntry, CaseState, Programme, Sector
+from botp import links, nationalnumber, pages, policy
+from botp.models import CaseState, Programme, Sector
 from botp.policy import Action, Capability
-from intake import activation, eligibility, services
+from intake import activation, eligibility, selectors, services
 from intake.consent import consent_text
 from intake.forms import ActivationForm, DecisionForm, QueueFilterForm, ScreeningRequestForm
-from intake.models import ScreeningRequest
 
 
 def _referrer_profile(user):
@@ -24,22 +22,12 @@ def _referrer_profile(user):
 
 
 @login_required
+@pages.reads("screening request list")
 def request_list(request):
     policy.require_capability(request.user, Capability.FILE_SCREENING_REQUESTS)
-    requests = policy.with_relations(
-        policy.filed_by(request.user, ScreeningRequest.objects)
-        .select_related("case", "programme"),
-        prefix="case__",
-    ).order_by("-created_at", "-pk")
-    page = Paginator(requests, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record(request.user, AuditEntry.Kind.VIEW, "screening request list")
+    page = Paginator(selectors.filed_by(request.user), settings.LIST_PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "intake/request_list.html", {"page": page})
-
-
-def _own_draft(user, pk):
-    """A draft of this referrer's, or 404: drafts have no case, so the owner is the rule."""
-    return get_object_or_404(policy.filed_by(user, ScreeningRequest.objects), pk=pk,
-                             submitted_at__isnull=True)
 
 
 @login_required
@@ -47,7 +35,7 @@ def _own_draft(user, pk):
 def request_form(request, pk=None):
     """New request or a draft being edited: save as draft, or submit."""
     policy.require_capability(request.user, Capability.FILE_SCREENING_REQUESTS)
-    instance = _own_draft(request.user, pk) if pk else None
+    instance = get_object_or_404(selectors.drafts_of(request.user), pk=pk) if pk else None
     form_key = instance.form_key if instance else _form_key(request)
     submitting = request.POST.get("action") == "submit"
     if request.method == "POST":
@@ -77,35 +65,25 @@ def request_form(request, pk=None):
 
 
 def _form_key(request):
-    """The key of the form being posted (a new one for a new form): every post of one form lands
-    on one request. A key that is not a UUID, or that another referrer's request holds, starts
-    a fresh form."""
+    """The key of the form being posted (a new one for a new form, or for a key that is not a
+    UUID): every post of one form lands on one request (intake.services.save_request)."""
     try:
-        key = uuid.UUID(request.POST.get("form_key", ""))
+        return uuid.UUID(request.POST.get("form_key", ""))
     except (ValueError, TypeError, AttributeError):
         return uuid.uuid4()
-    if ScreeningRequest.objects.filter(form_key=key).exclude(referrer=request.user).exists():
-        return uuid.uuid4()
-    return key
 
 
 def _initial(user):
-    programme = Programme.objects.filter(active=True, is_default=True).first()
-    return {"programme": programme, "language": user.language}
+    return {"programme": selectors.default_programme(), "language": user.language}
 
 
 @login_required
 def request_detail(request, pk):
     """A submitted request, read-only, for whoever may see it."""
-    screening = get_object_or_404(
-        policy.scope_by_case(request.user, ScreeningRequest.objects,
-                             Action.VIEW_SCREENING_REQUEST)
-        .select_related("case__participant", "programme", "sector"),
-        pk=pk,
-    )
+    screening = pages.object_for_page(request, selectors.submitted_for(request.user), pk=pk,
+                                      what="screening request")
     case = screening.case
     shows_signals = policy.can(request.user, Action.VIEW_REFERRAL_SIGNALS, case)
-    audit.record(request.user, AuditEntry.Kind.VIEW, "screening request", case=case)
     return render(request, "intake/request_detail.html", {
         "screening": screening,
         "case": case,
@@ -118,20 +96,13 @@ def request_detail(request, pk):
 
 
 @login_required
+@pages.reads("review queue")
 def review_queue(request):
     policy.require_capability(request.user, Capability.REVIEW_SCREENING_REQUESTS)
-    requests = (
-        policy.scope_by_case(request.user, ScreeningRequest.objects, Action.VIEW_SCREENING_REQUEST)
-        .filter(case__state=CaseState.REQUESTED)
-        .select_related("case", "programme", "sector")
-        .prefetch_related("programme__eligible_sectors")
-        .order_by("submitted_at", "pk")
-    )
     filters = QueueFilterForm(request.GET)
-    requests = filters.apply(requests)
+    requests = filters.apply(selectors.review_queue(request.user))
     page = Paginator(requests, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(screening, eligibility.checks(screening)) for screening in page.object_list]
-    audit.record(request.user, AuditEntry.Kind.VIEW, "review queue")
     return render(request, "intake/review_queue.html", {
         "page": page, "rows": rows,
         "programmes": Programme.objects.all(), "sectors": Sector.objects.all(),
@@ -143,40 +114,26 @@ def review_queue(request):
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
     policy.require_capability(request.user, Capability.REVIEW_SCREENING_REQUESTS)
-    screening = get_object_or_404(
-        policy.scope_by_case(request.user, ScreeningRequest.objects, Action.VIEW_SCREENING_REQUEST)
-        .select_related("case__participant", "programme", "sector"),
-        pk=pk,
-    )
+    screening = pages.object_for_page(request, selectors.submitted_for(request.user), pk=pk,
+                                      what="screening request (review)")
     case = screening.case
     status = 200
     if request.method == "POST":
         form = DecisionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.decide(
-                    screening, request.user, decision=data["decision"],
-                    reason_code=data["reason_code"], reason_text=data["reason_text"],
-                    override_reason=data["override_reason"], expected_version=data["version"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = 400
-            except workflow.TransitionError as error:
-                form.add_error(None, str(error))
-                status = error.status
-            else:
-                case.refresh_from_db()
-                messages.success(request, _("Decision recorded: the case is now “%(state)s”.")
-                                 % {"state": case.get_state_display()})
-                return redirect("intake:queue")
-        else:
-            status = 400
+        decided = pages.submit(request, form, lambda: services.decide(
+            screening, request.user, decision=form.cleaned_data["decision"],
+            reason_code=form.cleaned_data["reason_code"],
+            reason_text=form.cleaned_data["reason_text"],
+            override_reason=form.cleaned_data["override_reason"],
+            expected_version=form.cleaned_data["version"]))
         case.refresh_from_db()
+        if decided:
+            messages.success(request, _("Decision recorded: the case is now “%(state)s”.")
+                             % {"state": case.get_state_display()})
+            return redirect("intake:queue")
+        status = decided.status
     else:
         form = DecisionForm(initial={"version": case.version})
-    audit.record(request.user, AuditEntry.Kind.VIEW, "screening request (review)", case=case)
     return render(request, "intake/review.html", {
         "screening": screening, "case": case, "form": form,
         "checks": eligibility.checks(screening),
@@ -200,7 +157,7 @@ def activate(request, token):
         form = ActivationForm(request.POST, user_hint=participant.user)
         if form.is_valid():
             try:
-                user = services.activate(token, form.cleaned_data["password1"])
+                user = services.activate(token, password=form.cleaned_data["password1"])
             except links.LinkProblem as problem:
                 return render(request, "intake/activation_problem.html",
                               {"problem": problem.code}, status=409)

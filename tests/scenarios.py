@@ -37,7 +37,7 @@ from botp.models import (
 from botp.plan import Line
 from diagnosis import services as diagnosis
 from diagnosis.models import DiagnosisReport
-from evaluation import survey
+from evaluation import selectors, survey
 from evaluation.loading import load_instruments
 from evaluation.models import SurveyInvitation
 from intake.models import ScreeningRequest
@@ -205,8 +205,8 @@ def submitted(world, diagnosis_case, record):
         case = case or diagnosis_case
         record(case, days_ago=3)
         record(case, days_ago=1)
-        return diagnosis.save_report(case, world.btp.user, complete_values(**overrides),
-                                     lines_for(case, world.isp, **DEFAULT_PLAN), submit=True)
+        return diagnosis.save_report(case, world.btp.user, values=complete_values(**overrides),
+                                     lines=lines_for(case, world.isp, **DEFAULT_PLAN), submit=True)
 
     return make
 
@@ -226,9 +226,9 @@ def confirm(world, case, plan=None):
         diagnosis.record_session(case, world.btp.user, phase="diagnosis", status="held",
                                  duration_minutes=60,
                                  date=datetime.date.today() - datetime.timedelta(days=days_ago))
-    diagnosis.save_report(case, world.btp.user, complete_values(),
-                          lines_for(case, world.isp, **(plan or DEFAULT_PLAN)), submit=True)
-    diagnosis.decide(case, world.psychologist, diagnosis.Decision.CONFIRM)
+    diagnosis.save_report(case, world.btp.user, values=complete_values(),
+                          lines=lines_for(case, world.isp, **(plan or DEFAULT_PLAN)), submit=True)
+    diagnosis.decide(case, world.psychologist, decision=diagnosis.Decision.CONFIRM)
     case.refresh_from_db()
     return case
 
@@ -263,7 +263,7 @@ def consent(world):
             {"role": "occupational_physician", "name": "Dr. An Smet"},
             {"role": "employer", "name": "Jo Peeters", "organisation": "AZ Demo"},
         ]
-        return consents.give(case, world.participant, purpose, people)
+        return consents.give(case, world.participant, purpose=purpose, people=people)
 
     return make
 
@@ -301,7 +301,7 @@ def approved(world, instruments, django_capture_on_commit_callbacks):
 
 def answer_everything(invitation, value_for=None):
     """Answer every shown item of every page (choice: the first option, or value_for(item))."""
-    for instrument in survey.instruments(invitation):
+    for instrument in selectors.instruments(invitation):
         definition = instrument.definition
         posted = {}
         for item in definition["items"]:
@@ -312,7 +312,8 @@ def answer_everything(invitation, value_for=None):
                 posted[item["id"]] = str(scale["options"][0]["value"])
             elif item["type"] == "number":
                 posted[item["id"]] = str(item["min"])
-        assert survey.save_page(invitation, instrument, posted) == {}, instrument.code
+        problems = survey.save_page(invitation, instrument=instrument, answers=posted)
+        assert problems == {}, instrument.code
 
 
 def invitations(case):

@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 
 from botp import consents, demo, invitations, text
 from botp.models import Case, Consent, OutboxMessage, Participant, Role
-from evaluation import links, survey, waves
+from evaluation import links, selectors, survey, waves
 from evaluation.models import Answer
 from intake import activation
 
@@ -297,8 +297,8 @@ def portal(db):
     and an activation link to open."""
     users = demo.seed(cohort=False)
     treated = Case.objects.filter(participant__user=users["participant"]).get()
-    consents.give(treated, users["participant"], Consent.Purpose.MEETING,
-                  [{"role": "employer", "name": "Jo Peeters", "organisation": "AZ Demo"}])
+    consents.give(treated, users["participant"], purpose=Consent.Purpose.MEETING,
+                  people=[{"role": "employer", "name": "Jo Peeters", "organisation": "AZ Demo"}])
     invitation = (treated.survey_invitations.filter(wave="pre").first()
                   or waves.create_invitation(treated, "pre", timezone.localdate(),
                                              timezone.now() + datetime.timedelta(days=30)))
@@ -319,7 +319,7 @@ def portal(db):
         survey_link,
         # The survey's pages follow each other by answering (a post): no link leads to them.
         *(f"{survey_link}?page={number}"
-          for number in range(1, len(survey.instruments(invitation)) + 1)),
+          for number in range(1, len(selectors.instruments(invitation)) + 1)),
     ]
     return users, anonymous
 

@@ -121,6 +121,10 @@ ALLOWED = {
     "template_includes": set(),
     "case_writes": set(),
     "role_reads": set(),
+    "view_refusals": set(),
+    "view_audits": set(),
+    "selector_writes": set(),
+    "service_forms": set(),
 }
 
 
@@ -302,6 +306,71 @@ def role_reads(code):
             yield source.breach(line, "reads .role")
 
 
+# --- Thin views, and reads apart from writes ------------------------------------------------------
+
+REFUSALS = {"TransitionError", "TransitionForbidden", "StaleCase"}
+
+
+def _module_name(source):
+    return source.path.rsplit("/", 1)[-1]
+
+
+def _caught(handler):
+    """The names of the exceptions an ``except`` clause catches."""
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return [(_chain(kind) or [""])[-1] for kind in kinds if kind is not None]
+
+
+@rule("No views module catches the state machine's refusals (workflow.TransitionError, "
+      "TransitionForbidden, StaleCase): botp.pages answers them for every page (submit, "
+      "RefusalMiddleware), as botp/api/errors.py does for the API.")
+def view_refusals(code):
+    for source in code.python():
+        if _module_name(source) != "views.py":
+            continue
+        for node in ast.walk(source.tree):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                for name in REFUSALS & set(_caught(node)):
+                    yield source.breach(node, f"catches {name}")
+
+
+@rule("No views module writes the audit trail: a page's read is recorded where it gets the "
+      "case (botp.pages.case_for_page, object_for_page, @reads), changes and downloads by the "
+      "services and helpers that make them.")
+def view_audits(code):
+    for source in code.python():
+        if _module_name(source) != "views.py":
+            continue
+        for node in ast.walk(source.tree):
+            if isinstance(node, ast.Call) and _chain(node.func)[:1] == ["audit"]:
+                yield source.breach(node, f"calls {'.'.join(_chain(node.func))}")
+
+
+@rule("A selectors module only reads: it creates, saves, updates and deletes nothing, and "
+      "writes no audit entry.")
+def selector_writes(code):
+    for source in code.python():
+        if _module_name(source) != "selectors.py":
+            continue
+        for node in ast.walk(source.tree):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            chain = _chain(node.func)
+            if node.func.attr in WRITES | {"save", "select_for_update"} or chain[:1] == ["audit"]:
+                yield source.breach(node, f"calls .{node.func.attr}()")
+
+
+@rule("Services and selectors take values, never a Django form: they read no cleaned_data "
+      "and validate no form.")
+def service_forms(code):
+    for source in code.python():
+        if _module_name(source) not in ("services.py", "selectors.py"):
+            continue
+        for node in ast.walk(source.tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("cleaned_data", "is_valid"):
+                yield source.breach(node, f"uses .{node.attr}")
+
+
 # --- The tests ------------------------------------------------------------------------------------
 
 
@@ -373,6 +442,42 @@ EXAMPLES = {
         ({"templates/base.html": "{% if capabilities.file_screening_requests %}x{% endif %}"},
          False),
         ({"botp/workflow.py": "event = CaseEvent(actor_role=held)\n"}, False),
+    ],
+    "view_refusals": [
+        ({"treatment/views.py":
+          "try:\n    f()\nexcept workflow.TransitionError as error:\n    pass\n"}, True),
+        ({"botp/views.py": "try:\n    f()\nexcept (ValueError, StaleCase):\n    pass\n"}, True),
+        ({"intake/views.py": "try:\n    f()\nexcept TransitionForbidden:\n    pass\n"}, True),
+        ({"intake/views.py": "try:\n    f()\nexcept links.LinkProblem:\n    pass\n"}, False),
+        ({"botp/pages.py":
+          "try:\n    f()\nexcept workflow.TransitionError as error:\n    pass\n"}, False),
+    ],
+    "view_audits": [
+        ({"diagnosis/views.py":
+          "audit.record(user, AuditEntry.Kind.VIEW, 'diagnosis page', case=case)\n"}, True),
+        ({"evaluation/views.py": "audit.record_clinical_view(user, case, 'survey scores')\n"},
+         True),
+        ({"diagnosis/views.py":
+          "case = pages.case_for_page(request, ref, what='diagnosis page')\n"}, False),
+        ({"treatment/services.py":
+          "audit.record(user, AuditEntry.Kind.CHANGE, 'final report saved', case=case)\n"},
+         False),
+    ],
+    "selector_writes": [
+        ({"treatment/selectors.py": "TreatmentPlan.objects.get_or_create(case=case)\n"}, True),
+        ({"diagnosis/selectors.py": "report.save()\n"}, True),
+        ({"intake/selectors.py": "audit.record(user, 'view', 'x')\n"}, True),
+        ({"treatment/selectors.py": "case.workplace_meetings.exclude(status='x').first()\n"},
+         False),
+        ({"treatment/services.py": "WorkplaceMeeting.objects.create(case=case)\n"}, False),
+    ],
+    "service_forms": [
+        ({"intake/services.py": "def save(form):\n    return form.cleaned_data['name']\n"},
+         True),
+        ({"intake/services.py": "def save(form):\n    if form.is_valid():\n        pass\n"},
+         True),
+        ({"intake/views.py": "services.decide(s, u, decision=form.cleaned_data['decision'])\n"},
+         False),
     ],
 }
 

@@ -17,7 +17,7 @@ from botp.api import errors, routes
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
 from botp.models import Approach, Session, SessionFormat, SessionPhase, SessionStatus
-from treatment import services
+from treatment import selectors, services
 from treatment.models import FinalReport
 
 # --- Sessions -----------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ class FinalReportViewSet(ScopedViewSet):
 
     def scoped(self, user):
         return (
-            services.final_reports_readable_by(user)
+            selectors.final_reports_readable_by(user)
             .select_related("case", "author")
             .order_by("case__reference", "pk")
         )

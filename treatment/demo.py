@@ -25,7 +25,7 @@ def complete(case, btp_user, payload):
         _give(case, isp.user, "individual", approach=Approach.COGNITIVE_EMOTIONAL)
     for _ in range(2):
         _give(case, btp_user, "work_related")
-    services.save_final_report(case, btp_user, {
+    services.save_final_report(case, btp_user, values={
         "work_status": "working_partly", "outcome": "improved", "further_care": False,
         "adaptations": "Part-time return over eight weeks (demo).",
         "conclusion": "Energy and sleep restored; progressive return to work (demo).",

@@ -1,7 +1,7 @@
 """Stages 3 and 4's documents: data transmission reports and the final report."""
 
 from botp import documents
-from treatment import services
+from treatment import selectors
 from treatment.models import DataTransmissionReport, FinalReport
 
 
@@ -13,7 +13,7 @@ def _transmission_report(document):
 def _final_report(document):
     report = FinalReport.objects.get(pk=document.source_id)
     return {"report": report,
-            "summary": services.sessions_summary(document.case, report.sessions_delivered)}
+            "summary": selectors.sessions_summary(document.case, report.sessions_delivered)}
 
 
 def register():

@@ -3,29 +3,35 @@ data transmission reports, and the final report that completes the case.
 
 Every change goes through the case's state machine (botp.workflow), the programme's caps and
 the treatment plan (botp.caps and botp.plan, via botp.sessions) and, for anything the workplace
-learns, an active consent.
+learns, an active consent. The reads are in treatment.selectors.
 """
 
-from collections import Counter
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, documents, plan, policy, sessions, workflow
+from botp import audit, documents, plan, sessions, workflow
 from botp.models import (
     AuditEntry,
+    Case,
     Consent,
     GivenBy,
     Language,
     Referral,
+    Session,
+    SessionFormat,
     SessionPhase,
     SessionStatus,
+    TreatmentPlan,
+    User,
     WorkplaceRole,
 )
 from botp.reports import ReportRefused
 from botp.steps import Activity, Step
+from treatment import selectors
 from treatment.models import (
     DataTransmissionReport,
     FinalReport,
@@ -36,10 +42,11 @@ from treatment.models import (
 # --- The plan -----------------------------------------------------------------------------------
 
 
-def amend_plan(case, btp_user, lines, *, reason, expected_version=None):
+def amend_plan(case: Case, btp_user: User, *, lines: list[plan.Line], reason: str,
+               expected_version: int | None = None) -> TreatmentPlan:
     """Change the plan within the programme's caps (a workflow step: botp.workflow.amend_plan);
     return the plan."""
-    amendment = workflow.amend_plan(case, btp_user, lines, reason=reason,
+    amendment = workflow.amend_plan(case, btp_user, lines=lines, reason=reason,
                                     expected_version=expected_version)
     return amendment.plan
 
@@ -47,8 +54,10 @@ def amend_plan(case, btp_user, lines, *, reason, expected_version=None):
 # --- Sessions -----------------------------------------------------------------------------------
 
 
-def record_session(case, actor, *, type_code, date, duration_minutes, status,
-                   session_format="individual", approach=""):
+def record_session(case: Case, actor: User, *, type_code: str, date: datetime.date,
+                   duration_minutes: int, status: str,
+                   session_format: str = SessionFormat.INDIVIDUAL,
+                   approach: str = "") -> Session:
     session_type = case.programme.session_types.filter(code=type_code).first()
     if session_type is not None and session_type.given_by == GivenBy.WORKPLACE:
         raise ValidationError(_("Record the workplace meeting on its own form."))
@@ -59,22 +68,13 @@ def record_session(case, actor, *, type_code, date, duration_minutes, status,
                            session_format=session_format, approach=approach)
 
 
-def change_session(session, actor, *, status, date=None, duration_minutes=None):
+def change_session(session: Session, actor: User, *, status: str,
+                   date: datetime.date | None = None,
+                   duration_minutes: int | None = None) -> Session:
     if session.session_type.given_by == GivenBy.WORKPLACE:
         raise ValidationError(_("Record the workplace meeting on its own form."))
     return sessions.change(session, actor, status=status, date=date,
                            duration_minutes=duration_minutes)
-
-
-def sessions_delivered(case):
-    """{session type code: sessions held}, counted from what was recorded."""
-    return dict(Counter(case.sessions.filter(status=SessionStatus.HELD)
-                        .values_list("session_type__code", flat=True)))
-
-
-def recordable_types(case, user):
-    """(session type, approach) pairs ``user`` may record now under the plan."""
-    return plan.recordable(case, getattr(user, "provider", None))
 
 
 # --- The workplace meeting ----------------------------------------------------------------------
@@ -89,16 +89,13 @@ def _active_consent(case, consent_id, purpose):
     return consent
 
 
-def current_meeting(case):
-    return case.workplace_meetings.exclude(status=WorkplaceMeeting.Status.CANCELLED).first()
-
-
-def prepare_meeting(case, btp_user, *, consent_id, planned_date):
+def prepare_meeting(case: Case, btp_user: User, *, consent_id: int,
+                    planned_date: datetime.date | None) -> WorkplaceMeeting:
     """Plan the meeting with the people a meeting consent names; at most one per case."""
     with transaction.atomic():
         locked = workflow.lock_for(btp_user, Activity.MANAGE_MEETING, case)
         consent = _active_consent(locked, consent_id, Consent.Purpose.MEETING)
-        if current_meeting(locked) is not None:
+        if selectors.current_meeting(locked) is not None:
             raise ValidationError(_("This case already has its workplace meeting."),
                                   code="one_meeting")
         if planned_date is None or planned_date < timezone.localdate():
@@ -111,12 +108,13 @@ def prepare_meeting(case, btp_user, *, consent_id, planned_date):
     return meeting
 
 
-def record_meeting(case, btp_user, *, date, duration_minutes, attended_roles, adaptations):
+def record_meeting(case: Case, btp_user: User, *, date: datetime.date, duration_minutes: int,
+                   attended_roles: list[str], adaptations: str) -> WorkplaceMeeting:
     """Record the meeting as held: only while the consent it was prepared under is active, and
     only with the workplace actors that consent names."""
     with transaction.atomic():
         locked = workflow.lock_for(btp_user, Activity.MANAGE_MEETING, case)
-        meeting = current_meeting(locked)
+        meeting = selectors.current_meeting(locked)
         if meeting is None or meeting.status != WorkplaceMeeting.Status.PLANNED:
             raise ValidationError(_("Prepare the meeting first."), code="not_prepared")
         meeting = WorkplaceMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -146,10 +144,10 @@ def record_meeting(case, btp_user, *, date, duration_minutes, attended_roles, ad
     return meeting
 
 
-def cancel_meeting(case, btp_user):
+def cancel_meeting(case: Case, btp_user: User) -> WorkplaceMeeting:
     with transaction.atomic():
         locked = workflow.lock_for(btp_user, Activity.MANAGE_MEETING, case)
-        meeting = current_meeting(locked)
+        meeting = selectors.current_meeting(locked)
         if meeting is None or meeting.status != WorkplaceMeeting.Status.PLANNED:
             raise ValidationError(_("There is no planned meeting to cancel."))
         meeting.status = WorkplaceMeeting.Status.CANCELLED
@@ -162,7 +160,8 @@ def cancel_meeting(case, btp_user):
 # --- Data transmission reports ------------------------------------------------------------------
 
 
-def write_transmission_report(case, btp_user, *, consent_id, language, purpose, content):
+def write_transmission_report(case: Case, btp_user: User, *, consent_id: int, language: str,
+                              purpose: str, content: str) -> DataTransmissionReport:
     """A limited report to the one recipient a transmission consent names, while it is
     active, in the recipient's language."""
     errors = {}
@@ -196,7 +195,7 @@ FINAL_REPORT_FIELDS = ["work_status", "work_status_other", "adaptations", "outco
                        "conclusion", "further_care", "referral", "referral_note"]
 
 
-def final_report_problems(report, case):
+def _final_report_problems(report, case):
     errors = []
     for name in ("work_status", "outcome", "conclusion"):
         if not getattr(report, name):
@@ -213,7 +212,8 @@ def final_report_problems(report, case):
     return errors
 
 
-def save_final_report(case, btp_user, values, *, submit=False, expected_version=None):
+def save_final_report(case: Case, btp_user: User, *, values: dict, submit: bool = False,
+                      expected_version: int | None = None) -> FinalReport:
     """Save the BTP's final report; with ``submit``, freeze it with the sessions delivered and
     complete the case."""
     with transaction.atomic():
@@ -226,46 +226,17 @@ def save_final_report(case, btp_user, values, *, submit=False, expected_version=
         if report.further_care is False:
             report.referral, report.referral_note = "", ""
         if submit:
-            problems = final_report_problems(report, locked)
+            problems = _final_report_problems(report, locked)
             if problems:
                 raise ReportRefused(problems)
         report.author = btp_user
         report.save()
         audit.record(btp_user, AuditEntry.Kind.CHANGE, "final report saved", case=locked)
         if submit:
-            report.sessions_delivered = sessions_delivered(locked)
+            report.sessions_delivered = selectors.sessions_delivered(locked)
             report.submitted_at = timezone.now()
             report.save(update_fields=["sessions_delivered", "submitted_at", "updated_at"])
             workflow.perform(locked, Step.COMPLETE, btp_user)
             documents.issue(locked, "final_report", report.pk)
     case.refresh_from_db()
     return report
-
-
-def final_reports_readable_by(user):
-    """The final reports ``user`` may read: with clinical access, and a draft only by the BTP
-    who writes it."""
-    return policy.sent_or_own_drafts(
-        user, policy.scope_by_case(user, FinalReport.objects.all(), policy.Action.VIEW_CLINICAL))
-
-
-def readable_final_report(case, user):
-    """The final report of ``case`` as ``user`` may read it, or None."""
-    return final_reports_readable_by(user).filter(case=case).first()
-
-
-def sessions_summary(case, delivered=None):
-    """(session type, planned in the plan, held) for each type of the programme that has either,
-    in the programme's order."""
-    delivered = sessions_delivered(case) if delivered is None else delivered
-    treatment_plan = plan.plan_for(case)
-    planned = Counter()
-    if treatment_plan is not None:
-        for line in treatment_plan.lines.select_related("session_type"):
-            planned[line.session_type.code] += line.planned_sessions
-    return [
-        (session_type, planned.get(session_type.code, 0), delivered.get(session_type.code, 0))
-        for session_type in case.programme.session_types.all()
-        if planned.get(session_type.code) or delivered.get(session_type.code)
-    ]
-

@@ -1,17 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from botp import audit, consents, duration, pages, plan, policy, workflow
+from botp import consents, duration, pages, plan, policy, workflow
 from botp.forms import CaseVersionForm, SessionLinesForm
-from botp.models import AuditEntry, Consent, SessionPhase
+from botp.models import Consent
 from botp.policy import Action
-from botp.reports import ReportRefused
 from botp.steps import Activity, Step
-from treatment import services
+from treatment import selectors, services
 from treatment.forms import (
     AmendPlanForm,
     ConsentForm,
@@ -23,6 +22,9 @@ from treatment.forms import (
     TreatmentSessionForm,
 )
 
+# Who sees the treatment page: whoever sees the plan, or their own part of it.
+SEES_TREATMENT = {Action.VIEW_PLAN, Action.VIEW_OWN_ASSIGNMENT}
+
 # --- The treatment page -------------------------------------------------------------------------
 
 
@@ -30,77 +32,65 @@ def _treatment_case(request, reference):
     """The case, for someone who sees its plan or their own part of it; otherwise 404 / 403
     before anything that depends on the case's state."""
     case = policy.get_case_or_404(request.user, reference)
-    if not policy.allowed_actions(request.user, case) & {Action.VIEW_PLAN,
-                                                         Action.VIEW_OWN_ASSIGNMENT}:
+    if not policy.allowed_actions(request.user, case) & SEES_TREATMENT:
         raise PermissionDenied
     return case
 
 
-def _overview(request, case, *, session_form=None, status=200):
+def _kinds(case, user):
+    """The kinds of session ``user`` may record on ``case`` now."""
+    if not workflow.may(user, Activity.RECORD_TREATMENT_SESSION, case):
+        return []
+    return selectors.recordable_types(case, user)
+
+
+@login_required
+def overview(request, reference, *, session_form=None, status=200):
+    """The treatment page (again with the session form when a session was refused)."""
+    case = pages.case_for_page(request, reference, SEES_TREATMENT, what="treatment page")
     user = request.user
     allowed = policy.allowed_actions(user, case)
-    treatment_plan = plan.plan_for(case)
-    lines = plan.plan_lines(treatment_plan) if treatment_plan else []
-    lines = policy.own_part(user, case, lines)
-    kinds = (services.recordable_types(case, user)
-             if workflow.may(user, Activity.RECORD_TREATMENT_SESSION, case) else [])
-    own_planned = policy.sessions_changeable_by(user, case).filter(status="planned")
+    kinds = _kinds(case, user)
     context = {
         "case": case,
-        "plan": treatment_plan,
-        "lines": lines,
-        "amendments": treatment_plan.amendments.select_related("actor") if treatment_plan and
-        Action.VIEW_PLAN in allowed else [],
-        "sessions": policy.visible_sessions(user, case)
-        .filter(session_type__phase=SessionPhase.TREATMENT)
-        .select_related("session_type", "provider__user"),
-        "own_planned": set(own_planned.values_list("pk", flat=True)),
+        "plan": plan.plan_for(case),
+        "lines": selectors.plan_lines_seen_by(user, case),
+        "amendments": selectors.amendments(case) if Action.VIEW_PLAN in allowed else [],
+        "sessions": selectors.treatment_sessions(user, case),
+        "own_planned": selectors.own_planned(user, case),
         "session_form": session_form or TreatmentSessionForm(kinds=kinds),
         "kinds": kinds,
         "may_amend": workflow.may(user, Activity.AMEND_PLAN, case),
         "shows_exchanges": Action.VIEW_WORKPLACE_EXCHANGES in allowed,
         "clinical": Action.VIEW_CLINICAL in allowed,
         "may_write_final": workflow.may(user, Activity.WRITE_FINAL_REPORT, case),
-        "final_report": services.readable_final_report(case, user),
+        "final_report": selectors.readable_final_report(case, user),
         "deadline": duration.deadline(case),
         "overdue": duration.is_overdue(case),
     }
-    audit.record(user, AuditEntry.Kind.VIEW, "treatment page", case=case)
     return render(request, "treatment/overview.html", context, status=status)
-
-
-@login_required
-def overview(request, reference):
-    return _overview(request, _treatment_case(request, reference))
 
 
 @login_required
 @require_POST
 def record_session(request, reference):
     case = _treatment_case(request, reference)
-    kinds = (services.recordable_types(case, request.user)
-             if workflow.may(request.user, Activity.RECORD_TREATMENT_SESSION, case) else [])
-    form = TreatmentSessionForm(request.POST, kinds=kinds)
-    if form.is_valid():
+    form = TreatmentSessionForm(request.POST, kinds=_kinds(case, request.user))
+
+    def record():
         code, approach = form.session_kind()
-        try:
-            services.record_session(
-                case, request.user, type_code=code, approach=approach,
-                date=form.cleaned_data["date"],
-                duration_minutes=form.cleaned_data["duration_minutes"],
-                status=form.cleaned_data["status"],
-                session_format=form.cleaned_data["session_format"],
-            )
-        except ValidationError as error:
-            pages.add_errors(form, error)
-        except workflow.TransitionError as error:
-            messages.error(request, str(error))
-            return _overview(request, case, session_form=form, status=error.status)
-        else:
-            messages.success(request, _("Session recorded."))
-            return redirect("treatment:overview", reference=case.reference)
-    messages.error(request, _("The session was not recorded: please correct the form."))
-    return _overview(request, case, session_form=form, status=400)
+        data = form.cleaned_data
+        return services.record_session(
+            case, request.user, type_code=code, approach=approach, date=data["date"],
+            duration_minutes=data["duration_minutes"], status=data["status"],
+            session_format=data["session_format"])
+
+    recorded = pages.submit(request, form, record,
+                            invalid=_("The session was not recorded: please correct the form."))
+    if not recorded:
+        return overview(request, reference, session_form=form, status=recorded.status)
+    messages.success(request, _("Session recorded."))
+    return redirect("treatment:overview", reference=case.reference)
 
 
 @login_required
@@ -111,15 +101,12 @@ def change_session(request, reference, pk):
     form = SessionStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
-        return _overview(request, case, status=400)
-    try:
-        services.change_session(session, request.user, status=form.cleaned_data["status"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _overview(request, case, status=400)
-    except workflow.TransitionError as error:
-        messages.error(request, str(error))
-        return _overview(request, case, status=error.status)
+        return overview(request, reference, status=400)
+    # The form is not on the page shown again: what is refused is said above it.
+    changed = pages.submit(request, None, lambda: services.change_session(
+        session, request.user, status=form.cleaned_data["status"]))
+    if not changed:
+        return overview(request, reference, status=changed.status)
     messages.success(request, _("Session updated."))
     return redirect("treatment:overview", reference=case.reference)
 
@@ -127,7 +114,8 @@ def change_session(request, reference, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def amend_plan(request, reference):
-    case = policy.get_case_or_404(request.user, reference, Action.VIEW_PLAN)
+    case = pages.case_for_page(request, reference, Action.VIEW_PLAN,
+                               what="treatment plan (amend)")
     refused = pages.refusal(request, case, Activity.AMEND_PLAN, "treatment:overview")
     if refused:
         return refused
@@ -139,23 +127,14 @@ def amend_plan(request, reference):
     if request.method == "POST":
         form = AmendPlanForm(request.POST)
         lines_form = SessionLinesForm(request.POST, case=case)
-        if form.is_valid() and lines_form.is_valid():
-            lines = lines_form.lines()
-            if lines_form.is_valid():
-                try:
-                    services.amend_plan(case, request.user, lines,
-                                        reason=form.cleaned_data["reason"],
-                                        expected_version=form.cleaned_data["version"])
-                except ValidationError as error:
-                    pages.add_errors(form, error)
-                except workflow.TransitionError as error:
-                    messages.error(request, str(error))
-                    return redirect("treatment:overview", reference=case.reference)
-                else:
-                    messages.success(request, _("The treatment plan is amended."))
-                    return redirect("treatment:overview", reference=case.reference)
-        status = 400
-        messages.error(request, _("The plan was not changed: please correct what is marked."))
+        amended = pages.submit(request, [form, lines_form], lambda: services.amend_plan(
+            case, request.user, lines=lines_form.lines(), reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"]),
+            invalid=_("The plan was not changed: please correct what is marked."))
+        if amended:
+            messages.success(request, _("The treatment plan is amended."))
+            return redirect("treatment:overview", reference=case.reference)
+        status = amended.status
     else:
         form = AmendPlanForm(initial={"version": case.version})
         lines_form = SessionLinesForm(case=case, lines=plan.plan_lines(treatment_plan))
@@ -170,9 +149,9 @@ def amend_plan(request, reference):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting(request, reference):
-    case = policy.get_case_or_404(request.user, reference, Action.VIEW_WORKPLACE_EXCHANGES)
+    case = pages.case_for_page(request, reference, Action.VIEW_WORKPLACE_EXCHANGES,
+                               what="workplace meeting")
     meeting_consents = consents.active_for(case, Consent.Purpose.MEETING)
-    current = services.current_meeting(case)
     prepare = PrepareMeetingForm(meeting_consents=meeting_consents)
     record = RecordMeetingForm()
     status = 200
@@ -181,45 +160,44 @@ def meeting(request, reference):
         if refused:
             return refused
         step = request.POST.get("step")
-        try:
-            if step == "prepare":
-                prepare = PrepareMeetingForm(request.POST, meeting_consents=meeting_consents)
-                if prepare.is_valid():
-                    services.prepare_meeting(
-                        case, request.user, consent_id=prepare.cleaned_data["consent"],
-                        planned_date=prepare.cleaned_data["planned_date"])
-                    messages.success(request, _("The meeting is prepared."))
-                    return redirect("treatment:meeting", reference=case.reference)
-            elif step == "record":
-                record = RecordMeetingForm(request.POST)
-                if record.is_valid():
-                    services.record_meeting(case, request.user, **record.cleaned_data)
-                    messages.success(request, _("The meeting is recorded."))
-                    return redirect("treatment:meeting", reference=case.reference)
-            elif step == "cancel":
-                services.cancel_meeting(case, request.user)
-                messages.success(request, _("The meeting is cancelled."))
-                return redirect("treatment:meeting", reference=case.reference)
-        except ValidationError as error:
-            pages.add_errors(record if step == "record" else prepare, error)
-        except workflow.TransitionError as error:
-            messages.error(request, str(error))
+        invalid = _("Nothing was changed: please correct what is marked.")
+        if step == "prepare":
+            prepare = PrepareMeetingForm(request.POST, meeting_consents=meeting_consents)
+            done = pages.submit(request, prepare, lambda: services.prepare_meeting(
+                case, request.user, consent_id=prepare.cleaned_data["consent"],
+                planned_date=prepare.cleaned_data["planned_date"]), invalid=invalid)
+            told = _("The meeting is prepared.")
+        elif step == "record":
+            record = RecordMeetingForm(request.POST)
+            done = pages.submit(request, record, lambda: services.record_meeting(
+                case, request.user, **record.cleaned_data), invalid=invalid)
+            told = _("The meeting is recorded.")
+        elif step == "cancel":
+            done = pages.submit(request, None, lambda: services.cancel_meeting(
+                case, request.user))
+            told = _("The meeting is cancelled.")
+        else:
+            done = pages.Outcome(status=400)
+            messages.error(request, invalid)
+        if done:
+            messages.success(request, told)
             return redirect("treatment:meeting", reference=case.reference)
-        status = 400
-        messages.error(request, _("Nothing was changed: please correct what is marked."))
-    audit.record(request.user, AuditEntry.Kind.VIEW, "workplace meeting", case=case)
+        status = done.status
     return render(request, "treatment/meeting.html", {
-        "case": case, "meeting": current, "prepare": prepare, "record": record,
-        "meeting_consents": meeting_consents,
-        "may_manage": workflow.may(request.user, Activity.MANAGE_MEETING, case),
-        "past": case.workplace_meetings.filter(status="cancelled"),
+        "case": case, "meeting": selectors.current_meeting(case), "prepare": prepare,
+        "record": record, "meeting_consents": meeting_consents,
+        # A refused form is shown again with what was typed, even once the case moved on.
+        "may_manage": (request.method == "POST"
+                       or workflow.may(request.user, Activity.MANAGE_MEETING, case)),
+        "past": selectors.cancelled_meetings(case),
     }, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def transmission_reports(request, reference):
-    case = policy.get_case_or_404(request.user, reference, Action.VIEW_WORKPLACE_EXCHANGES)
+    case = pages.case_for_page(request, reference, Action.VIEW_WORKPLACE_EXCHANGES,
+                               what="data transmission reports")
     transmission_consents = consents.active_for(case, Consent.Purpose.TRANSMISSION)
     form = TransmissionReportForm(transmission_consents=transmission_consents,
                                   initial={"language": case.participant.language})
@@ -231,29 +209,22 @@ def transmission_reports(request, reference):
             return refused
         form = TransmissionReportForm(request.POST,
                                       transmission_consents=transmission_consents)
-        if form.is_valid():
-            try:
-                report = services.write_transmission_report(
-                    case, request.user, consent_id=form.cleaned_data["consent"],
-                    language=form.cleaned_data["language"], purpose=form.cleaned_data["purpose"],
-                    content=form.cleaned_data["content"])
-            except ValidationError as error:
-                pages.add_errors(form, error)
-            except workflow.TransitionError as error:
-                messages.error(request, str(error))
-                return redirect("treatment:overview", reference=case.reference)
-            else:
-                messages.success(request, _("The data transmission report to %(name)s is "
-                                            "recorded.") % {"name": report.recipient_name})
-                return redirect("treatment:transmissions", reference=case.reference)
-        status = 400
-        messages.error(request, _("The report was not recorded: please correct what is "
-                                  "marked."))
-    audit.record(request.user, AuditEntry.Kind.VIEW, "data transmission reports", case=case)
+        written = pages.submit(request, form, lambda: services.write_transmission_report(
+            case, request.user, consent_id=form.cleaned_data["consent"],
+            language=form.cleaned_data["language"], purpose=form.cleaned_data["purpose"],
+            content=form.cleaned_data["content"]),
+            invalid=_("The report was not recorded: please correct what is marked."))
+        if written:
+            messages.success(request, _("The data transmission report to %(name)s is "
+                                        "recorded.") % {"name": written.result.recipient_name})
+            return redirect("treatment:transmissions", reference=case.reference)
+        status = written.status
     return render(request, "treatment/transmissions.html", {
-        "case": case, "form": form, "reports": case.transmission_reports.all(),
+        "case": case, "form": form, "reports": selectors.transmission_reports(case),
         "transmission_consents": transmission_consents,
-        "may_write": workflow.may(request.user, Activity.WRITE_TRANSMISSION_REPORT, case),
+        # A refused form is shown again with what was typed, even once the case moved on.
+        "may_write": (request.method == "POST"
+                      or workflow.may(request.user, Activity.WRITE_TRANSMISSION_REPORT, case)),
     }, status=status)
 
 
@@ -263,8 +234,8 @@ def transmission_reports(request, reference):
 @login_required
 @require_http_methods(["GET", "POST"])
 def final_report(request, reference):
-    case = policy.get_case_or_404(request.user, reference, Action.VIEW_CLINICAL)
-    report = services.readable_final_report(case, request.user)
+    case = pages.case_for_page(request, reference, Action.VIEW_CLINICAL, what="final report")
+    report = selectors.readable_final_report(case, request.user)
     may_write = workflow.may(request.user, Activity.WRITE_FINAL_REPORT, case)
     status = 200
     if request.method == "POST":
@@ -275,42 +246,33 @@ def final_report(request, reference):
         posted = CaseVersionForm(request.POST)
         if not posted.is_valid():
             form.add_error(None, posted.errors["version"])
-        if form.is_valid():
-            submitting = request.POST.get("action") == "submit"
-            try:
-                services.save_final_report(case, request.user, form.values(),
-                                           submit=submitting,
-                                           expected_version=posted.cleaned_data["version"])
-            except ReportRefused as refused_report:
-                for field, message in refused_report.problems:
-                    form.add_error(field if field in form.fields else None, message)
-            except workflow.TransitionError as error:
-                messages.error(request, str(error))
-                return redirect("treatment:overview", reference=case.reference)
-            else:
-                if submitting:
-                    messages.success(request, _("The final report is sent: the case is "
-                                                "completed."))
-                    return redirect("case_detail", reference=case.reference)
-                messages.success(request, _("Draft saved."))
-                return redirect("treatment:final_report", reference=case.reference)
-        status = 400
-        messages.error(request, _("The final report was not saved: please correct what is "
-                                  "marked."))
+        submitting = request.POST.get("action") == "submit"
+        saved = pages.submit(request, form, lambda: services.save_final_report(
+            case, request.user, values=form.values(), submit=submitting,
+            expected_version=posted.cleaned_data["version"]),
+            invalid=_("The final report was not saved: please correct what is marked."))
+        if saved and submitting:
+            messages.success(request, _("The final report is sent: the case is completed."))
+            return redirect("case_detail", reference=case.reference)
+        if saved:
+            messages.success(request, _("Draft saved."))
+            return redirect("treatment:final_report", reference=case.reference)
+        status = saved.status
     else:
         # A first draft starts from the adaptations agreed at the workplace meeting.
-        meeting = services.current_meeting(case)
+        meeting = selectors.current_meeting(case)
         form = FinalReportForm(instance=report, initial={
             "adaptations": meeting.adaptations if meeting and report is None else ""})
-    if report is None and not may_write:
+    if request.method != "POST" and report is None and not may_write:
         messages.info(request, _("There is no final report yet."))
         return redirect("treatment:overview", reference=case.reference)
-    audit.record_clinical_view(request.user, case, "final report")
     delivered = report.sessions_delivered if report and report.is_submitted else None
     return render(request, "treatment/final_report.html", {
         "case": case, "report": report, "form": form,
-        "editable": may_write and not (report and report.is_submitted),
-        "summary": services.sessions_summary(case, delivered),
+        # A refused form is shown again with what was typed, even once the case moved on.
+        "editable": request.method == "POST" or (may_write and not (report and
+                                                                     report.is_submitted)),
+        "summary": selectors.sessions_summary(case, delivered),
     }, status=status)
 
 
@@ -319,11 +281,11 @@ def final_report(request, reference):
 
 @login_required
 def my_programme(request, reference):
-    case = policy.get_case_or_404(request.user, reference, Action.VIEW_MY_PROGRAMME)
+    case = pages.case_for_page(request, reference, Action.VIEW_MY_PROGRAMME,
+                               what="participant's page")
     treatment_plan = plan.plan_for(case)
     sessions = policy.visible_sessions(request.user, case).select_related(
         "session_type", "provider__user")
-    audit.record(request.user, AuditEntry.Kind.VIEW, "participant's page", case=case)
     return render(request, "treatment/my_programme.html", {
         "case": case,
         "isps": case.isps.select_related("user"),
@@ -333,8 +295,8 @@ def my_programme(request, reference):
         "consents": case.consents.all(),
         "consent_form": ConsentForm(),
         "may_consent": workflow.may(request.user, Activity.GIVE_CONSENT, case),
-        "transmission_reports": case.transmission_reports.all(),
-        "meeting": services.current_meeting(case),
+        "transmission_reports": selectors.transmission_reports(case),
+        "meeting": selectors.current_meeting(case),
         Step.WITHDRAW: next((t for t in workflow.available(case, request.user)
                           if t.action == Step.WITHDRAW), None),
         "screening": getattr(case, "screening_request", None),
@@ -346,20 +308,15 @@ def my_programme(request, reference):
 def give_consent(request, reference):
     case = policy.get_case_or_404(request.user, reference)
     form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            consents.give(case, request.user, form.cleaned_data["purpose"], form.people())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except workflow.TransitionError as error:
-            if isinstance(error, workflow.TransitionForbidden):
-                raise PermissionDenied from None
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Your consent is recorded. You can withdraw it here "
-                                        "at any time."))
-    else:
+    if not form.is_valid():
         messages.error(request, form.problem())
+        return redirect("treatment:mine", reference=case.reference)
+    # The page is not shown again: what is refused is said above the participant's page.
+    given = pages.submit(request, None, lambda: consents.give(
+        case, request.user, purpose=form.cleaned_data["purpose"], people=form.people()))
+    if given:
+        messages.success(request, _("Your consent is recorded. You can withdraw it here at any "
+                                    "time."))
     return redirect("treatment:mine", reference=case.reference)
 
 
@@ -368,9 +325,6 @@ def give_consent(request, reference):
 def withdraw_consent(request, reference, pk):
     case = policy.get_case_or_404(request.user, reference)
     consent = get_object_or_404(case.consents, pk=pk)
-    try:
-        consents.withdraw(consent, request.user)
-    except workflow.TransitionForbidden:
-        raise PermissionDenied from None
+    consents.withdraw(consent, request.user)
     messages.success(request, _("Your consent is withdrawn."))
     return redirect("treatment:mine", reference=case.reference)

@@ -9,11 +9,11 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.negotiation import BaseContentNegotiation
 
-from botp import audit, documents, policy
+from botp import documents, policy
 from botp.api import errors
 from botp.api.filters import ByCase
 from botp.api.viewsets import ScopedViewSet
-from botp.models import AuditEntry, Document
+from botp.models import Document
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -77,6 +77,4 @@ class DocumentViewSet(ScopedViewSet):
     def download(self, request, pk=None):
         # DRF's lookup: an id that is not a number is not found, like one that does not exist.
         document = get_object_or_404(self.get_queryset().downloadable(), pk=pk)
-        audit.record(request.user, AuditEntry.Kind.DOWNLOAD,
-                     f"document {document.kind} v{document.version} (API)", case=document.case)
-        return documents.response(document)
+        return documents.download(document, reader=request.user, through_api=True)

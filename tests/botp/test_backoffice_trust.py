@@ -207,7 +207,7 @@ def test_a_provider_invited_in_the_back_office_makes_their_own_account(
     # administrator chooses: the one who invited a BTP does not send them cases.)
     awaiting = demo_case_awaiting_choice()
     colleague = UserFactory(role=Role.FEDRIS_ADMIN)
-    diagnosis_services.choose_btp(awaiting, colleague, provider.pk, asked_via="phone")
+    diagnosis_services.choose_btp(awaiting, colleague, btp=provider.pk, asked_via="phone")
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert awaiting.reference in dashboard
     assert list(workflow.policy.visible_cases(user)) == [awaiting]
@@ -324,7 +324,7 @@ def test_an_administrator_says_how_the_participant_asked_and_the_participant_is_
 @pytest.mark.django_db
 def test_the_participants_own_choice_is_not_recorded_as_fedris(world):
     case = world.case(CaseState.AWAITING_BTP_CHOICE)
-    event = diagnosis_services.choose_btp(case, world.participant, world.btp.pk,
+    event = diagnosis_services.choose_btp(case, world.participant, btp=world.btp.pk,
                                           asked_via="phone")
     assert event.payload == {"btp": world.btp.pk}
     assert not OutboxMessage.objects.filter(key__contains=":participant:").exists()
@@ -339,7 +339,7 @@ def test_an_administrator_cannot_choose_a_btp_they_invited(
     client.post(invitation_path(message), {"password1": PASSWORD, "password2": PASSWORD})
     case = demo_case_awaiting_choice()
     with pytest.raises(workflow.TransitionError, match="You invited this BTP yourself"):
-        diagnosis_services.choose_btp(case, admin, provider.pk, asked_via="phone")
+        diagnosis_services.choose_btp(case, admin, btp=provider.pk, asked_via="phone")
     case.refresh_from_db()
     assert case.state == CaseState.AWAITING_BTP_CHOICE and case.btp is None
 

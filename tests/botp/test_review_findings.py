@@ -125,7 +125,7 @@ def test_amendment_reasons_are_for_clinical_readers_only(client, world):
     from treatment import services
 
     case = confirm(world, in_diagnosis(world))
-    services.amend_plan(case, world.btp.user, lines_for(case, world.isp, work_related=4),
+    services.amend_plan(case, world.btp.user, lines=lines_for(case, world.isp, work_related=4),
                         reason="Panic attacks worsened")
     for user, shown in [(world.admin, False), (world.participant, False),
                         (world.btp.user, True), (world.psychologist, True)]:

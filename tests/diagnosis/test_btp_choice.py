@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from botp import workflow
 from botp.models import CaseState
-from diagnosis import services
+from diagnosis import selectors, services
 from tests.factories import ProviderFactory
 
 
@@ -35,7 +35,7 @@ def directory_of(world, programmes):
 
 
 def listed(case, **filters):
-    return set(services.directory(case, **filters))
+    return set(selectors.directory(case, **filters))
 
 
 @pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_the_directory_filters(world, awaiting, directory_of):
     assert listed(awaiting, province="BRU") == {d["brussels_fr_nl"]}
     assert listed(awaiting, profession="physician") == {d["liege_fr"]}
     assert listed(awaiting, language="nl", province="VAN") == {world.btp, world.other_btp}
-    nearest = list(services.directory(awaiting, postcode="4020"))
+    nearest = list(selectors.directory(awaiting, postcode="4020"))
     assert nearest[0] == d["liege_fr"]
     assert nearest[-1] == d["ghent_nl_en"]
 
@@ -116,22 +116,22 @@ def test_a_provider_outside_the_list_cannot_be_chosen_by_a_forged_post(client, w
 
 @pytest.mark.django_db
 def test_a_declined_case_goes_back_to_choice_without_that_btp(world, awaiting):
-    services.choose_btp(awaiting, world.participant, world.btp.pk)
+    services.choose_btp(awaiting, world.participant, btp=world.btp.pk)
     workflow.perform(awaiting, "decline_case", world.btp.user,
                      payload={"reason": "No room until March"})
     awaiting.refresh_from_db()
     assert awaiting.state == CaseState.AWAITING_BTP_CHOICE and awaiting.btp is None
     assert world.btp not in listed(awaiting)
     with pytest.raises(workflow.TransitionError, match="declined"):
-        services.choose_btp(awaiting, world.participant, world.btp.pk)
-    services.choose_btp(awaiting, world.participant, world.other_btp.pk)
+        services.choose_btp(awaiting, world.participant, btp=world.btp.pk)
+    services.choose_btp(awaiting, world.participant, btp=world.other_btp.pk)
     awaiting.refresh_from_db()
     assert awaiting.btp == world.other_btp
 
 
 @pytest.mark.django_db
 def test_the_btp_accepts_from_the_case_page(client, world, awaiting):
-    services.choose_btp(awaiting, world.participant, world.btp.pk)
+    services.choose_btp(awaiting, world.participant, btp=world.btp.pk)
     awaiting.refresh_from_db()
     client.force_login(world.btp.user)
     page = client.get(reverse("case_detail", args=[awaiting.reference])).content.decode()
@@ -159,7 +159,7 @@ def test_who_may_not_choose(client, world, awaiting, who, status):
 
 @pytest.mark.django_db
 def test_once_chosen_the_directory_sends_back_to_the_case(client, world, awaiting):
-    services.choose_btp(awaiting, world.participant, world.btp.pk)
+    services.choose_btp(awaiting, world.participant, btp=world.btp.pk)
     client.force_login(world.participant)
     response = client.get(reverse("diagnosis:choose_btp", args=[awaiting.reference]))
     assert response.status_code == 302

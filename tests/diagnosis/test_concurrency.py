@@ -23,7 +23,7 @@ def held_session(case_id, user):
 
 
 def decision_by(user, case_id, version, decision, comment=""):
-    return lambda: services.decide(Case.objects.get(pk=case_id), user, decision,
+    return lambda: services.decide(Case.objects.get(pk=case_id), user, decision=decision,
                                    comment=comment, expected_version=version)
 
 
@@ -44,8 +44,8 @@ def test_two_psychologists_deciding_at_once_one_wins(postgres_only, world, recor
     for _ in range(3):
         case = in_diagnosis(world, mine=False)
         record(case, days_ago=1)
-        services.save_report(case, world.btp.user, complete_values(),
-                             lines_for(case, world.isp, **DEFAULT_PLAN), submit=True)
+        services.save_report(case, world.btp.user, values=complete_values(),
+                             lines=lines_for(case, world.isp, **DEFAULT_PLAN), submit=True)
         case.refresh_from_db()
         version = case.version
 

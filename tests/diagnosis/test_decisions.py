@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from botp import policy, workflow
 from botp.models import CaseState, Referral, SessionPhase
-from diagnosis import services
+from diagnosis import selectors, services
 
 
 def decide(world, case, decision, comment=""):
-    return services.decide(case, world.psychologist, decision, comment=comment,
+    return services.decide(case, world.psychologist, decision=decision, comment=comment,
                            expected_version=case.version)
 
 
@@ -41,14 +41,14 @@ def test_confirming_makes_one_plan_from_the_version_confirmed(world, diagnosis_c
     from botp.models import TreatmentPlan
 
     submitted()
-    services.decide(diagnosis_case, world.psychologist, services.Decision.MORE_INFORMATION,
+    services.decide(diagnosis_case, world.psychologist, decision=services.Decision.MORE_INFORMATION,
                     comment="Sleep?")
-    draft, lines = services.working_copy(diagnosis_case, world.btp.user)
-    services.save_report(diagnosis_case, world.btp.user, {}, lines[:2], submit=True)
+    draft, lines = selectors.working_copy(diagnosis_case, world.btp.user)
+    services.save_report(diagnosis_case, world.btp.user, values={}, lines=lines[:2], submit=True)
     diagnosis_case.refresh_from_db()
     decide(world, diagnosis_case, services.Decision.CONFIRM)
     plan = TreatmentPlan.objects.get(case=diagnosis_case)
-    assert plan.approved_request == services.latest_submitted(diagnosis_case).request
+    assert plan.approved_request == selectors.latest_submitted(diagnosis_case).request
     assert plan.approved_request.version == 2
     assert [(line.session_type, line.approach, line.provider, line.planned_sessions)
             for line in plan.lines.all()] == [

@@ -34,9 +34,9 @@ def confirmed(world, diagnosis_case, record, physio):
                        **{f"individual-{Approach.COGNITIVE_EMOTIONAL}": 4, "starter_kit": 3})
              + lines_for(diagnosis_case, physio,
                          **{f"individual-{Approach.PSYCHO_CORPORAL}": 3}))
-    services.save_report(diagnosis_case, world.btp.user, complete_values(anamnesis=CONTENT),
-                         lines, submit=True)
-    services.decide(diagnosis_case, world.psychologist, services.Decision.CONFIRM)
+    services.save_report(diagnosis_case, world.btp.user, values=complete_values(anamnesis=CONTENT),
+                         lines=lines, submit=True)
+    services.decide(diagnosis_case, world.psychologist, decision=services.Decision.CONFIRM)
     diagnosis_case.refresh_from_db()
     return diagnosis_case
 
@@ -85,7 +85,8 @@ def test_the_administrator_sees_sessions_and_versions_but_no_content(client, wor
 
 @pytest.mark.django_db
 def test_a_draft_is_the_btps_alone(client, world, diagnosis_case):
-    services.save_report(diagnosis_case, world.btp.user, {"anamnesis": "Draft words"}, [])
+    services.save_report(diagnosis_case, world.btp.user, values={"anamnesis": "Draft words"},
+                         lines=[])
     draft_url = reverse("diagnosis:report_detail", args=[diagnosis_case.reference, 1])
     client.force_login(world.btp.user)
     assert "Draft words" in client.get(draft_url).content.decode()

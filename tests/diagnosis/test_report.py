@@ -7,14 +7,15 @@ from django.urls import reverse
 
 from botp import workflow
 from botp.models import Approach, CaseState, TreatmentRequestLine
-from diagnosis import services
+from diagnosis import selectors, services
 from diagnosis.models import DiagnosisReport
 from tests.factories import ProviderFactory
 from tests.scenarios import DEFAULT_PLAN, complete_values, in_diagnosis, lines_for
 
 
 def save(world, case, values=None, lines=(), submit=False):
-    return services.save_report(case, world.btp.user, values or {}, list(lines), submit=submit)
+    return services.save_report(case, world.btp.user, values=values or {}, lines=list(lines),
+                                submit=submit)
 
 
 @pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_a_red_flag_comes_first_in_the_psychologists_queue(world, submitted, rec
     submitted(older)
     submitted(flagged, suicidal_ideation=True, urgent_referral="Emergency services.")
     submitted(third)
-    queue = services.review_queue(policy.cases_for(world.psychologist,
+    queue = selectors.review_queue(policy.cases_for(world.psychologist,
                                                    policy.Action.VIEW_CLINICAL))
     assert list(queue) == [flagged, older, third]
 
@@ -240,23 +241,24 @@ def test_a_submitted_version_is_frozen(world, submitted):
 def test_more_information_makes_a_new_version_and_keeps_the_old(client, world, diagnosis_case,
                                                                 submitted):
     first = submitted()
-    services.decide(diagnosis_case, world.psychologist, services.Decision.MORE_INFORMATION,
+    services.decide(diagnosis_case, world.psychologist, decision=services.Decision.MORE_INFORMATION,
                     comment="Please describe the sleep problems.")
     diagnosis_case.refresh_from_db()
     assert diagnosis_case.state == CaseState.IN_DIAGNOSIS
 
-    draft, lines = services.working_copy(diagnosis_case, world.btp.user)
+    draft, lines = selectors.working_copy(diagnosis_case, world.btp.user)
     assert draft.version == 2 and draft.pk is None
     assert draft.conclusion == first.conclusion and len(lines) == 4  # filled from version 1
 
     second = services.save_report(
         diagnosis_case, world.btp.user,
-        complete_values(physical_symptoms="Wakes at 4 every night.", bat_total=Decimal("3.60")),
-        lines, submit=True)
+        values=complete_values(physical_symptoms="Wakes at 4 every night.",
+                               bat_total=Decimal("3.60")),
+        lines=lines, submit=True)
     assert second.version == 2
     first.refresh_from_db()
     assert first.physical_symptoms == "" and first.bat_total == Decimal("3.40")
-    assert list(services.submitted_reports(diagnosis_case)) == [first, second]
+    assert list(selectors.submitted_reports(diagnosis_case)) == [first, second]
     diagnosis_case.refresh_from_db()
     assert diagnosis_case.state == CaseState.DIAGNOSIS_REVIEW
 
@@ -305,7 +307,7 @@ def test_the_form_saves_a_draft_and_sends_it(client, world, diagnosis_case, reco
 def test_the_next_version_opens_with_the_request_sent_before(client, world, diagnosis_case,
                                                             submitted):
     submitted()
-    services.decide(diagnosis_case, world.psychologist, services.Decision.MORE_INFORMATION,
+    services.decide(diagnosis_case, world.psychologist, decision=services.Decision.MORE_INFORMATION,
                     comment="Please describe the sleep problems.")
     client.force_login(world.btp.user)
     response = client.get(reverse("diagnosis:report", args=[diagnosis_case.reference]))

@@ -101,13 +101,14 @@ def test_each_diagnosis_report_version_is_its_own_document(
     assert hashlib.sha256(documents.read(v1)).hexdigest() == v1.sha256
 
     diagnosis_case.refresh_from_db()
-    diagnosis.decide(diagnosis_case, world.psychologist, diagnosis.Decision.MORE_INFORMATION,
-                     comment="Sleep?")
+    diagnosis.decide(diagnosis_case, world.psychologist,
+                     decision=diagnosis.Decision.MORE_INFORMATION, comment="Sleep?")
     diagnosis_case.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         diagnosis.save_report(diagnosis_case, world.btp.user,
-                              complete_values(physical_symptoms="Wakes at 4."),
-                              lines_for(diagnosis_case, world.isp, **DEFAULT_PLAN), submit=True)
+                              values=complete_values(physical_symptoms="Wakes at 4."),
+                              lines=lines_for(diagnosis_case, world.isp, **DEFAULT_PLAN),
+                              submit=True)
     versions = Document.objects.filter(kind="diagnosis_report").order_by("version")
     assert [d.version for d in versions] == [1, 2]
     assert versions[0].sha256 == v1.sha256 and versions[1].sha256 != v1.sha256
@@ -129,7 +130,7 @@ def test_the_decision_letter_gives_the_decision_not_the_reasons(
     submitted()
     diagnosis_case.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        diagnosis.decide(diagnosis_case, world.psychologist, decision,
+        diagnosis.decide(diagnosis_case, world.psychologist, decision=decision,
                          comment="Anhedonia points to a depressive episode.")
     text = flat(pdf_text(only(diagnosis_case, "decision_letter")))
     assert heading in text
@@ -141,8 +142,8 @@ def test_the_decision_letter_gives_the_decision_not_the_reasons(
 def test_no_letter_when_fedris_asks_for_more(world, diagnosis_case, submitted):
     submitted()
     diagnosis_case.refresh_from_db()
-    diagnosis.decide(diagnosis_case, world.psychologist, diagnosis.Decision.MORE_INFORMATION,
-                     comment="More please")
+    diagnosis.decide(diagnosis_case, world.psychologist,
+                     decision=diagnosis.Decision.MORE_INFORMATION, comment="More please")
     assert not Document.objects.filter(kind="decision_letter").exists()
 
 
@@ -165,7 +166,7 @@ def test_the_transmission_and_final_reports(world, treated, give, consent, pdf_t
 
     give(treated, "work_related")
     with django_capture_on_commit_callbacks(execute=True):
-        treatment.save_final_report(treated, world.btp.user, {
+        treatment.save_final_report(treated, world.btp.user, values={
             "work_status": "working_partly", "outcome": "improved",
             "conclusion": "Energy restored.", "further_care": False}, submit=True)
     text = flat(pdf_text(only(treated, "final_report")))

@@ -3,7 +3,7 @@ never stored (Trust, item 6). The survey needs no login: this is the open door."
 
 import pytest
 
-from evaluation import survey
+from evaluation import selectors, survey
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,8 @@ def test_a_free_text_answer_with_characters_that_have_no_place_in_text_is_refuse
 
 def test_a_free_text_answer_keeps_its_lines_and_is_stored_composed(invited):
     invitation, _ = invited
-    employment = survey.instruments(invitation)[0]
-    problems = survey.save_page(invitation, employment, {
+    employment = selectors.instruments(invitation)[0]
+    problems = survey.save_page(invitation, instrument=employment, answers={
         "situation": "other", "sector": "hospital",
         "situation_other": "Cre\u0300che\nhalf days",
     })

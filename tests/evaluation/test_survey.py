@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation import links, survey
+from evaluation import links, selectors, survey
 from evaluation.models import Answer, Score, SurveyInvitation
 from tests.factories import put_case_in
 from tests.scenarios import answer_everything, backdate, token_of
@@ -108,16 +108,16 @@ def test_missing_required_answers_get_a_clear_message_and_the_rest_is_kept(clien
 @pytest.mark.django_db
 def test_a_question_asked_only_for_some_answers(invited):
     invitation, _ = invited
-    employment = survey.instruments(invitation)[0]
+    employment = selectors.instruments(invitation)[0]
     assert employment.code == "employment"
     # Working: the hours are required.
-    problems = survey.save_page(invitation, employment, {"situation": "full_time",
-                                                         "sector": "hospital"})
+    problems = survey.save_page(invitation, instrument=employment,
+                                answers={"situation": "full_time", "sector": "hospital"})
     assert set(problems) == {"contract_hours", "hours_worked"}
     # Unemployed: they are not asked, and an answer sent anyway is not kept.
-    problems = survey.save_page(invitation, employment, {"situation": "unemployed",
-                                                         "sector": "hospital",
-                                                         "hours_worked": "30"})
+    problems = survey.save_page(invitation, instrument=employment,
+                                answers={"situation": "unemployed", "sector": "hospital",
+                                         "hours_worked": "30"})
     assert problems == {}
     assert not invitation.answers.filter(item="hours_worked").exists()
 
@@ -130,8 +130,9 @@ def test_a_question_asked_only_for_some_answers(invited):
 ])
 def test_bad_answers_are_refused_with_a_message(invited, posted, message):
     invitation, _ = invited
-    employment = survey.instruments(invitation)[0]
-    problems = survey.save_page(invitation, employment, {"sector": "hospital", **posted})
+    employment = selectors.instruments(invitation)[0]
+    problems = survey.save_page(invitation, instrument=employment,
+                                answers={"sector": "hospital", **posted})
     assert message in problems.values()
 
 
@@ -143,8 +144,8 @@ def test_sending_scores_the_answers_and_makes_them_final(client, invited):
         return "1" if instrument.code == "dass21" else None
 
     answer_everything(invitation, dass_ones)
-    pages = survey.instruments(invitation)
-    last_page = survey.saved_answers(invitation, pages[-1])[pages[-1].pk]
+    pages = selectors.instruments(invitation)
+    last_page = selectors.saved_answers(invitation, pages[-1])[pages[-1].pk]
     response = client.post(f"{path}?page={len(pages)}", {**last_page, "action": "submit"})
     assert response.status_code == 200, response.content.decode()[:3000]
     assert "Your answers are sent and are now final" in response.content.decode()
@@ -161,16 +162,17 @@ def test_sending_scores_the_answers_and_makes_them_final(client, invited):
     assert used.status_code == 410 and "completed" in used.content.decode()
     assert client.post(f"{path}?page=1", {"situation": "other"}).status_code == 410
     with pytest.raises(survey.LinkProblem):
-        survey.save_page(invitation, survey.instruments(invitation)[0], {"situation": "other"})
+        survey.save_page(invitation, instrument=selectors.instruments(invitation)[0],
+                         answers={"situation": "other"})
 
 
 @pytest.mark.django_db
 def test_sending_with_open_questions_lists_the_pages(client, invited):
     invitation, path = invited
-    pages = survey.instruments(invitation)
+    pages = selectors.instruments(invitation)
     # The last page is complete; the earlier ones are not.
     answer_everything(invitation)
-    last_page = survey.saved_answers(invitation, pages[-1])[pages[-1].pk]
+    last_page = selectors.saved_answers(invitation, pages[-1])[pages[-1].pk]
     invitation.answers.exclude(instrument=pages[-1]).delete()
     response = client.post(f"{path}?page={len(pages)}", {**last_page, "action": "submit"})
     assert response.status_code == 400

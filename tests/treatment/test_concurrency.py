@@ -57,7 +57,7 @@ def test_two_amendments_at_once_one_wins_and_the_isps_follow_it(postgres_only, w
     def amend(isp):
         return lambda: services.amend_plan(
             Case.objects.get(pk=case.pk), world.btp.user,
-            lines_for(case, isp, **{"individual-psycho_corporal": 2}), reason="Change",
+            lines=lines_for(case, isp, **{"individual-psycho_corporal": 2}), reason="Change",
             expected_version=case.version)
 
     outcomes = together(amend(world.isp), amend(newcomer))
@@ -76,7 +76,7 @@ def test_the_database_refuses_to_change_a_plan_amendment(postgres_only, world):
     from botp.models import PlanAmendment
 
     case = confirm(world, in_diagnosis(world, mine=False))
-    services.amend_plan(case, world.btp.user, lines_for(case, world.isp, work_related=4),
+    services.amend_plan(case, world.btp.user, lines=lines_for(case, world.isp, work_related=4),
                         reason="More work focus")
     amendment = PlanAmendment.objects.get()
     for statement in ("UPDATE botp_planamendment SET reason = 'forged' WHERE id = %s",

@@ -9,7 +9,7 @@ from botp import consents, workflow
 from botp.models import CaseState, Consent
 from tests.factories import put_case_in
 from tests.scenarios import confirm, in_diagnosis
-from treatment import services
+from treatment import selectors, services
 from treatment.models import DataTransmissionReport, WorkplaceMeeting
 
 TODAY = datetime.date.today()
@@ -45,7 +45,7 @@ def test_a_consent_is_versioned_and_scoped(world, treated, consent):
 ])
 def test_a_consent_names_people(world, treated, consent, people, message):
     with pytest.raises(ValidationError, match=message):
-        consents.give(treated, world.participant, Consent.Purpose.MEETING, people)
+        consents.give(treated, world.participant, purpose=Consent.Purpose.MEETING, people=people)
     assert not treated.consents.exists()
 
 
@@ -53,11 +53,11 @@ def test_a_consent_names_people(world, treated, consent, people, message):
 def test_a_transmission_consent_names_one_health_or_prevention_professional(world, treated):
     with pytest.raises(ValidationError, match="only to an occupational physician or a "
                                               "prevention advisor"):
-        consents.give(treated, world.participant, TRANSMISSION,
-                      [{"role": "employer", "name": "Boss"}])
+        consents.give(treated, world.participant, purpose=TRANSMISSION,
+                      people=[{"role": "employer", "name": "Boss"}])
     with pytest.raises(ValidationError, match="exactly one recipient"):
-        consents.give(treated, world.participant, TRANSMISSION,
-                      [{"role": "occupational_physician", "name": "A"},
+        consents.give(treated, world.participant, purpose=TRANSMISSION,
+                      people=[{"role": "occupational_physician", "name": "A"},
                        {"role": "prevention_advisor", "name": "B"}])
 
 
@@ -66,8 +66,8 @@ def test_a_transmission_consent_names_one_health_or_prevention_professional(worl
 def test_only_the_participant_gives_consent(world, treated, who):
     user = world.user(who)
     with pytest.raises(workflow.TransitionForbidden):
-        consents.give(treated, user, Consent.Purpose.MEETING,
-                      [{"role": "employer", "name": "Boss"}])
+        consents.give(treated, user, purpose=Consent.Purpose.MEETING,
+                      people=[{"role": "employer", "name": "Boss"}])
 
 
 # --- The meeting -------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def test_with_consent_the_meeting_is_prepared_and_recorded_once(world, treated, 
     assert meeting.session.session_type.code == "multidisciplinary_meeting"
     assert meeting.attended_roles == ["occupational_physician", "employer"]
     # The meeting does not count toward the 20 sessions.
-    assert services.sessions_delivered(treated) == {"diagnosis": 2,
+    assert selectors.sessions_delivered(treated) == {"diagnosis": 2,
                                                     "multidisciplinary_meeting": 1}
 
 
@@ -106,7 +106,7 @@ def test_only_named_roles_may_attend(world, treated, consent):
     prepare(world, treated, consent(treated))
     with pytest.raises(ValidationError, match="does not name: Worker representative"):
         hold(world, treated, roles=["worker_representative"])
-    assert services.current_meeting(treated).status == WorkplaceMeeting.Status.PLANNED
+    assert selectors.current_meeting(treated).status == WorkplaceMeeting.Status.PLANNED
 
 
 @pytest.mark.django_db
@@ -228,7 +228,7 @@ def test_the_meeting_pages_prepare_and_record(client, world, treated, consent):
                                  "duration_minutes": "90", "attended_roles": ["employer"],
                                  "adaptations": "Fewer shifts"})
     assert response.status_code == 302
-    assert services.current_meeting(treated).status == WorkplaceMeeting.Status.HELD
+    assert selectors.current_meeting(treated).status == WorkplaceMeeting.Status.HELD
     # The final report starts from what was agreed.
     final = client.get(reverse("treatment:final_report", args=[treated.reference]))
     assert "Fewer shifts" in final.content.decode()

@@ -25,7 +25,7 @@ def deliver(world, case, give):
 @pytest.mark.django_db
 def test_the_final_report_counts_the_sessions_recorded(world, treated, give):
     deliver(world, treated, give)
-    report = services.save_final_report(treated, world.btp.user, COMPLETE, submit=True)
+    report = services.save_final_report(treated, world.btp.user, values=COMPLETE, submit=True)
     recorded = {}
     for session in treated.sessions.filter(status="held"):
         recorded[session.session_type.code] = recorded.get(session.session_type.code, 0) + 1
@@ -37,12 +37,12 @@ def test_the_final_report_counts_the_sessions_recorded(world, treated, give):
 
 @pytest.mark.django_db
 def test_a_submitted_final_report_is_frozen(world, treated, give):
-    report = services.save_final_report(treated, world.btp.user, COMPLETE, submit=True)
+    report = services.save_final_report(treated, world.btp.user, values=COMPLETE, submit=True)
     report.conclusion = "Changed later"
     with pytest.raises(PermissionError):
         report.save()
     with pytest.raises(workflow.TransitionError):
-        services.save_final_report(treated, world.btp.user, {"conclusion": "x"})
+        services.save_final_report(treated, world.btp.user, values={"conclusion": "x"})
     assert FinalReport.objects.get().conclusion == "Energy restored."
 
 
@@ -57,7 +57,7 @@ def test_a_submitted_final_report_is_frozen(world, treated, give):
 ])
 def test_the_final_report_is_sent_complete(world, treated, missing, field):
     with pytest.raises(ReportRefused) as refused:
-        services.save_final_report(treated, world.btp.user, {**COMPLETE, **missing},
+        services.save_final_report(treated, world.btp.user, values={**COMPLETE, **missing},
                                    submit=True)
     assert field in dict(refused.value.problems)
     treated.refresh_from_db()
@@ -69,15 +69,16 @@ def test_the_final_report_is_sent_complete(world, treated, missing, field):
 def test_planned_sessions_must_be_settled_first(world, treated, give):
     give(treated, "follow_up", status=SessionStatus.PLANNED, days=4)
     with pytest.raises(ReportRefused, match="still planned"):
-        services.save_final_report(treated, world.btp.user, COMPLETE, submit=True)
+        services.save_final_report(treated, world.btp.user, values=COMPLETE, submit=True)
 
 
 @pytest.mark.django_db
 def test_a_draft_is_kept_and_a_referral_recorded(world, treated):
-    services.save_final_report(treated, world.btp.user, {"conclusion": "So far"})
+    services.save_final_report(treated, world.btp.user, values={"conclusion": "So far"})
     report = services.save_final_report(
-        treated, world.btp.user, {**COMPLETE, "further_care": True, "referral": "psychologist",
-                                  "referral_note": "Dr. Y"}, submit=True)
+        treated, world.btp.user, values={**COMPLETE, "further_care": True,
+                                         "referral": "psychologist", "referral_note": "Dr. Y"},
+        submit=True)
     assert (report.referral, report.referral_note) == ("psychologist", "Dr. Y")
 
 
@@ -87,7 +88,7 @@ def test_a_draft_is_kept_and_a_referral_recorded(world, treated):
     ("referrer", 403), ("other_btp", 404),
 ])
 def test_who_reads_the_final_report(client, world, treated, role, status):
-    services.save_final_report(treated, world.btp.user, COMPLETE, submit=True)
+    services.save_final_report(treated, world.btp.user, values=COMPLETE, submit=True)
     user = world.user(role)
     client.force_login(user)
     response = client.get(reverse("treatment:final_report", args=[treated.reference]))

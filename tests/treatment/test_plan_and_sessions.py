@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from botp import workflow
 from botp.models import Approach, CaseState, PlanAmendment, SessionStatus
 from botp.plan import plan_for
+from diagnosis import selectors as diagnosis_selectors
 from diagnosis import services as diagnosis
 from tests.factories import ProviderFactory, put_case_in
 from tests.scenarios import confirm, in_diagnosis, lines_for
-from treatment import services
+from treatment import selectors, services
 
 CE = Approach.COGNITIVE_EMOTIONAL
 PC = Approach.PSYCHO_CORPORAL
@@ -20,7 +21,7 @@ PC = Approach.PSYCHO_CORPORAL
 @pytest.mark.django_db
 def test_the_plan_starts_as_the_approved_request(world, treated):
     plan = plan_for(treated)
-    assert plan.approved_request == diagnosis.latest_submitted(treated).request
+    assert plan.approved_request == diagnosis_selectors.latest_submitted(treated).request
     assert {(line.session_type.code, line.approach, line.provider, line.planned_sessions)
             for line in plan.lines.all()} == {
         ("work_related", "", None, 3), ("starter_kit", "", world.isp, 3),
@@ -40,7 +41,7 @@ def test_the_btp_and_the_isp_record_what_the_plan_gives_them(world, treated, giv
     give(treated, "starter_kit", who=world.isp.user)
     give(treated, "individual", who=world.isp.user, approach=CE, status=SessionStatus.PLANNED,
          days=3)
-    assert services.sessions_delivered(treated) == {"diagnosis": 2, "work_related": 1,
+    assert selectors.sessions_delivered(treated) == {"diagnosis": 2, "work_related": 1,
                                                     "starter_kit": 1}
 
 
@@ -59,7 +60,7 @@ def test_sessions_outside_role_profession_or_plan_are_refused(world, treated, gi
     user = world.btp.user if who == "btp" else world.isp.user
     with pytest.raises(ValidationError, match=message):
         give(treated, code, who=user, approach=approach)
-    assert services.sessions_delivered(treated) == {"diagnosis": 2}
+    assert selectors.sessions_delivered(treated) == {"diagnosis": 2}
 
 
 @pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_the_total_of_twenty_with_diagnosis(world, give):
         who = world.isp.user if code in ("starter_kit", "individual") else world.btp.user
         for _ in range(number):
             give(case, code, who=who, approach=approach)
-    assert sum(services.sessions_delivered(case).values()) == 20
+    assert sum(selectors.sessions_delivered(case).values()) == 20
     # Lower the programme total: the 21st session would break it, whatever its type.
     world.programme.max_total_sessions = 20
     world.programme.session_types.filter(code="follow_up").update(cap=3)
@@ -152,7 +153,7 @@ def test_planned_sessions_become_held_within_the_caps(world, treated, give):
     today = give(treated, "follow_up", status=SessionStatus.PLANNED, days=0)
     assert services.change_session(today, world.btp.user,
                                    status=SessionStatus.HELD).status == SessionStatus.HELD
-    assert services.sessions_delivered(treated)["follow_up"] == 1
+    assert selectors.sessions_delivered(treated)["follow_up"] == 1
 
 
 @pytest.mark.django_db
@@ -179,7 +180,7 @@ def test_every_amendment_records_who_when_why(world, treated):
     plan = plan_for(treated)
     lines = lines_for(treated, world.isp, work_related=4, starter_kit=3,
                       **{f"individual-{CE}": 6}, career_change=1)
-    services.amend_plan(treated, world.btp.user, lines, reason="More work focus needed.")
+    services.amend_plan(treated, world.btp.user, lines=lines, reason="More work focus needed.")
     amendment = PlanAmendment.objects.get(plan=plan)
     assert (amendment.actor, amendment.reason) == (world.btp.user, "More work focus needed.")
     before = {(row["type"], row["planned"]) for row in amendment.before}
@@ -196,9 +197,9 @@ def test_an_amendment_needs_a_reason_and_stays_within_the_caps(world, treated):
     plan = plan_for(treated)
     lines = lines_for(treated, world.isp, work_related=5)
     with pytest.raises(ValidationError, match="Say why"):
-        services.amend_plan(treated, world.btp.user, lines, reason=" ")
+        services.amend_plan(treated, world.btp.user, lines=lines, reason=" ")
     with pytest.raises(ValidationError, match="at most 4 ×"):
-        services.amend_plan(treated, world.btp.user, lines, reason="More")
+        services.amend_plan(treated, world.btp.user, lines=lines, reason="More")
     assert not plan.amendments.exists()
     assert plan.lines.get(session_type__code="work_related").planned_sessions == 3
 
@@ -209,14 +210,14 @@ def test_an_amendment_cannot_drop_sessions_already_given(world, treated, give):
     give(treated, "work_related")
     with pytest.raises(ValidationError, match="already held or planned"):
         services.amend_plan(treated, world.btp.user,
-                            lines_for(treated, world.isp, work_related=1), reason="Fewer")
+                            lines=lines_for(treated, world.isp, work_related=1), reason="Fewer")
 
 
 @pytest.mark.django_db
 def test_isps_follow_the_plan(world, treated):
     newcomer = ProviderFactory(is_btp=False, is_isp=True, programmes=[world.programme])
     services.amend_plan(treated, world.btp.user,
-                        lines_for(treated, newcomer, **{f"individual-{PC}": 3}),
+                        lines=lines_for(treated, newcomer, **{f"individual-{PC}": 3}),
                         reason="Change of ISP")
     assert list(treated.isps.all()) == [newcomer]
     from botp import policy
@@ -230,7 +231,7 @@ def test_isps_follow_the_plan(world, treated):
 def test_only_the_btp_amends_the_plan(world, treated, who):
     user = world.user(who)
     with pytest.raises(workflow.TransitionForbidden):
-        services.amend_plan(treated, user, lines_for(treated, world.isp, work_related=1),
+        services.amend_plan(treated, user, lines=lines_for(treated, world.isp, work_related=1),
                             reason="x")
 
 
@@ -248,7 +249,7 @@ def test_amending_writes_a_case_event_and_the_removed_isp_loses_access_at_once(c
     version = treated.version
     with transaction.atomic():
         services.amend_plan(treated, world.btp.user,
-                            lines_for(treated, newcomer, **{f"individual-{PC}": 3}),
+                            lines=lines_for(treated, newcomer, **{f"individual-{PC}": 3}),
                             reason="Change of ISP", expected_version=version)
         # Still inside the amendment's transaction: the case has moved on and the ISP is out.
         event = treated.events.last()
@@ -271,10 +272,11 @@ def test_a_refused_or_stale_amendment_changes_nothing(world, treated):
     version = treated.version
     events = treated.events.count()
     with pytest.raises(ValidationError, match="at most 4 ×"):
-        services.amend_plan(treated, world.btp.user, lines_for(treated, world.isp, work_related=5),
+        services.amend_plan(treated, world.btp.user,
+                            lines=lines_for(treated, world.isp, work_related=5),
                             reason="More", expected_version=version)
     with pytest.raises(workflow.StaleCase):
-        services.amend_plan(treated, world.btp.user, lines_for(treated, None, work_related=4),
+        services.amend_plan(treated, world.btp.user, lines=lines_for(treated, None, work_related=4),
                             reason="More", expected_version=version - 1)
     treated.refresh_from_db()
     assert (treated.version, treated.events.count()) == (version, events)
@@ -286,7 +288,8 @@ def test_a_refused_or_stale_amendment_changes_nothing(world, treated):
 def test_the_timeline_names_the_amendment_and_not_its_reason(client, world, treated):
     from django.urls import reverse
 
-    services.amend_plan(treated, world.btp.user, lines_for(treated, world.isp, work_related=4),
+    services.amend_plan(treated, world.btp.user,
+                        lines=lines_for(treated, world.isp, work_related=4),
                         reason="Panic attacks worsened")
     for user in (world.admin, world.btp.user, world.participant):
         client.force_login(user)

@@ -54,7 +54,7 @@ def full_case(world, treated, give, consent):
     services.write_transmission_report(treated, world.btp.user, consent_id=given.pk,
                                        language="nl", purpose="Return",
                                        content="No night shifts (agreed)")
-    services.save_final_report(treated, world.btp.user, {"conclusion": "Conclusion drafted"})
+    services.save_final_report(treated, world.btp.user, values={"conclusion": "Conclusion drafted"})
     # The other providers work on a case of their own: they still see nothing of this one.
 
     other = in_diagnosis(world, mine=False)

@@ -1,0 +1,45 @@
+"""Stage 1's reads: the screening requests each person may see, the referrer's drafts and
+Fedris' review queue. Nothing here writes; the changes are in intake.services.
+"""
+
+from django.db.models import QuerySet
+
+from botp import policy
+from botp.models import CaseState, Programme, User
+from botp.policy import Action
+from intake.models import ScreeningRequest
+
+
+def filed_by(user: User) -> QuerySet[ScreeningRequest]:
+    """The referrer's own requests, drafts included, newest first, with what the list shows."""
+    return policy.with_relations(
+        policy.filed_by(user, ScreeningRequest.objects).select_related("case", "programme"),
+        prefix="case__",
+    ).order_by("-created_at", "-pk")
+
+
+def drafts_of(user: User) -> QuerySet[ScreeningRequest]:
+    """The referrer's drafts: they have no case yet, so their owner is the rule."""
+    return policy.filed_by(user, ScreeningRequest.objects).filter(submitted_at__isnull=True)
+
+
+def submitted_for(user: User) -> QuerySet[ScreeningRequest]:
+    """The submitted requests ``user`` may read, with what their page shows."""
+    return (policy.scope_by_case(user, ScreeningRequest.objects, Action.VIEW_SCREENING_REQUEST)
+            .select_related("case__participant", "programme", "sector"))
+
+
+def review_queue(user: User) -> QuerySet[ScreeningRequest]:
+    """The requests waiting for Fedris' decision, oldest first."""
+    return (
+        policy.scope_by_case(user, ScreeningRequest.objects, Action.VIEW_SCREENING_REQUEST)
+        .filter(case__state=CaseState.REQUESTED)
+        .select_related("case", "programme", "sector")
+        .prefetch_related("programme__eligible_sectors")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def default_programme() -> Programme | None:
+    """The programme a new request is for unless the referrer chooses another."""
+    return Programme.objects.filter(active=True, is_default=True).first()
