@@ -224,7 +224,7 @@ def test_an_smtp_failure_is_retried_and_shown_to_staff(world, instruments, monke
 
 @pytest.mark.django_db
 def test_only_the_pre_test_invitation_speaks_of_the_diagnosis(world, approved, instruments):
-    case = approved()
+    approved()
     pre = next(m for m in mail.outbox if "/evaluation/survey/" in m.body)
     assert "diagnose" in pre.body  # the participant reads Dutch
     ended = world.case(CaseState.IN_TREATMENT, btp=world.btp, mine=False)
