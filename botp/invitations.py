@@ -12,10 +12,6 @@ Only a hash of the link's token and a random nonce are stored; the token is an H
 nonce under a key derived from PERSONAL_DATA_KEY, as for the participant's activation link.
 """
 
-import base64
-import hashlib
-import hmac
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from botp import audit, keys, mail, outbox, policy
+from botp import audit, links, mail, outbox, policy
+from botp.links import LinkProblem  # codes here: invalid, expired, used, revoked, email_taken
 from botp.models import Invitation, Provider, Role, User
 
 VALID_FOR = timedelta(days=7)
@@ -36,19 +33,8 @@ VALID_FOR = timedelta(days=7)
 ADMINISTRATORS_GROUP = "Fedris administrators"
 
 
-class InvitationProblem(Exception):
-    def __init__(self, code):
-        super().__init__(code)
-        self.code = code  # "invalid", "expired", "used", "revoked" or "email_taken"
-
-
 def token_for(nonce):
-    digest = hmac.new(keys.derived_key("invitation"), nonce.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+    return links.token_for("invitation", nonce)
 
 
 def link_for(invitation):
@@ -85,11 +71,11 @@ def invite(invited_by: User, *, email: str, role: str, first_name: str, last_nam
         for old in earlier.select_for_update():
             old.revoked_at = now
             old.save(update_fields=["revoked_at"])
-        nonce = secrets.token_hex(32)  # 256 random bits
+        nonce = links.new_nonce()
         invitation = Invitation.objects.create(
             email=email, role=role, first_name=first_name.strip(), last_name=last_name.strip(),
             language=language, provider=provider, invited_by=invited_by, created_at=now,
-            expires_at=now + VALID_FOR, nonce=nonce, token_hash=_hash(token_for(nonce)),
+            expires_at=now + VALID_FOR, nonce=nonce, token_hash=links.hash_of(token_for(nonce)),
         )
         outbox.enqueue("invitation", f"invitation:{invitation.pk}",
                        payload={"invitation": invitation.pk})
@@ -121,15 +107,15 @@ def revoke(invitation: Invitation, by: User) -> bool:
 
 def find(token):
     invitation = Invitation.objects.select_related("provider").filter(
-        token_hash=_hash(token or "")).first()
+        token_hash=links.hash_of(token or "")).first()
     if invitation is None:
-        raise InvitationProblem("invalid")
+        raise LinkProblem("invalid")
     if invitation.accepted_at is not None:
-        raise InvitationProblem("used")
+        raise LinkProblem("used")
     if invitation.revoked_at is not None:
-        raise InvitationProblem("revoked")
+        raise LinkProblem("revoked")
     if invitation.expires_at <= timezone.now():
-        raise InvitationProblem("expired")
+        raise LinkProblem("expired")
     return invitation
 
 
@@ -142,14 +128,14 @@ def accept(token: str, *, password: str) -> User:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=find(token).pk)
         if invitation.accepted_at is not None:  # accepted meanwhile, in another request
-            raise InvitationProblem("used")
+            raise LinkProblem("used")
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise InvitationProblem("email_taken")
+            raise LinkProblem("email_taken")
         provider = None
         if invitation.provider_id is not None:
             provider = Provider.objects.select_for_update().get(pk=invitation.provider_id)
             if provider.user_id is not None:
-                raise InvitationProblem("used")
+                raise LinkProblem("used")
         user = User(email=invitation.email, role=invitation.role,
                     first_name=invitation.first_name, last_name=invitation.last_name,
                     language=invitation.language,

@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.handlers.exception import response_for_exception
 from django.shortcuts import get_object_or_404, redirect, render
 
-from botp import audit, policy, workflow
+from botp import audit, links, policy, workflow
+from botp.forms import ChoosePasswordForm
 from botp.models import AuditEntry, Case
 from botp.policy import Action
 
@@ -67,6 +69,41 @@ def reads(what: str):
             return response
         return audited
     return decorate
+
+
+# --- Personal links ----------------------------------------------------------------------------
+
+# A link that was good and is spent answers 410; one that never was, 404.
+SPENT_LINKS = {"used", "expired", "revoked"}
+
+
+def password_link(request, token, *, find, accept, hint, template, context, problem_template,
+                  welcome):
+    """A personal link's page where its person chooses their password (an invitation, a
+    participant's activation): ``find(token)`` the link or raise botp.links.LinkProblem;
+    ``accept(token, password=…)`` makes or completes the account and returns it; then the
+    person is logged in and sent to their dashboard with ``welcome``. ``hint(link)`` is the
+    person the password rules compare the password with; ``context(link)`` what the page
+    shows."""
+    try:
+        link = find(token)
+    except links.LinkProblem as problem:
+        return render(request, problem_template, {"problem": problem.code},
+                      status=410 if problem.code in SPENT_LINKS else 404)
+    form = ChoosePasswordForm(request.POST or None, user_hint=hint(link))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = accept(token, password=form.cleaned_data["password1"])
+            except links.LinkProblem as problem:
+                return render(request, problem_template, {"problem": problem.code},
+                              status=409)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, welcome)
+            return redirect("dashboard")
+        status = 400
+    return render(request, template, {"form": form, **context(link)}, status=status)
 
 
 # --- Refusals -----------------------------------------------------------------------------------

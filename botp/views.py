@@ -3,7 +3,6 @@ import logging
 import redis
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -21,7 +20,6 @@ from redis.retry import Retry
 from botp import account_audit, documents, invitations, outbox, pages, policy, sections, workflow
 from botp.forms import (
     AccountAuditFilterForm,
-    ChoosePasswordForm,
     DashboardFilterForm,
     DeliveryFilterForm,
     TransitionForm,
@@ -164,31 +162,17 @@ def delivery_retry(request, pk):
 def accept_invitation(request, token):
     """The invitation's link: the invited person chooses their password, and their account is
     made (and linked to its provider record). Then, outside demo mode, two-factor set-up."""
-    try:
-        invitation = invitations.find(token)
-    except invitations.InvitationProblem as problem:
-        return render(request, "botp/invitation_problem.html", {"problem": problem.code},
-                      status=410 if problem.code in ("used", "expired", "revoked") else 404)
-    hint = User(email=invitation.email, first_name=invitation.first_name,
-                last_name=invitation.last_name)
-    status = 200
-    form = ChoosePasswordForm(user_hint=hint)
-    if request.method == "POST":
-        form = ChoosePasswordForm(request.POST, user_hint=hint)
-        if form.is_valid():
-            try:
-                user = invitations.accept(token, password=form.cleaned_data["password1"])
-            except invitations.InvitationProblem as problem:
-                return render(request, "botp/invitation_problem.html",
-                              {"problem": problem.code}, status=409)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Your account is ready. Welcome to the BOTP portal."))
-            return redirect("dashboard")
-        status = 400
-    return render(request, "botp/invitation_accept.html", {
-        "form": form, "invitation": invitation,
-        "role": invitation.get_role_display(), "two_factor": not settings.DEMO_MODE,
-    }, status=status)
+    return pages.password_link(
+        request, token, find=invitations.find, accept=invitations.accept,
+        hint=lambda invitation: User(email=invitation.email, first_name=invitation.first_name,
+                                     last_name=invitation.last_name),
+        template="botp/invitation_accept.html",
+        context=lambda invitation: {"invitation": invitation,
+                                    "role": invitation.get_role_display(),
+                                    "two_factor": not settings.DEMO_MODE},
+        problem_template="botp/invitation_problem.html",
+        welcome=_("Your account is ready. Welcome to the BOTP portal."),
+    )
 
 
 @login_required

@@ -216,28 +216,3 @@ class DecisionForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to approve a request with a failed check; kept in the case log."),
     )
-
-
-class ActivationForm(PortalForm):
-    password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), max_length=128)
-    password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), max_length=128)
-
-    def __init__(self, *args, user_hint=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user_hint = user_hint
-
-    def clean(self):
-        from django.contrib.auth import password_validation
-
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
-        elif first:
-            try:
-                password_validation.validate_password(first, self.user_hint)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data

@@ -2,19 +2,18 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from botp import links, nationalnumber, pages, policy
+from botp import nationalnumber, pages, policy
 from botp.models import CaseState, Programme, Sector
 from botp.policy import Action, Capability
 from intake import activation, eligibility, selectors, services
 from intake.consent import consent_text
-from intake.forms import ActivationForm, DecisionForm, QueueFilterForm, ScreeningRequestForm
+from intake.forms import DecisionForm, QueueFilterForm, ScreeningRequestForm
 
 
 def _referrer_profile(user):
@@ -147,27 +146,12 @@ def review(request, pk):
 @require_http_methods(["GET", "POST"])
 def activate(request, token):
     """The participant's activation link: set a password, then on to their case."""
-    try:
-        link = activation.find_link(token)
-    except links.LinkProblem as problem:
-        return render(request, "intake/activation_problem.html", {"problem": problem.code},
-                      status=410 if problem.code in ("used", "expired") else 404)
-    participant = link.participant
-    if request.method == "POST":
-        form = ActivationForm(request.POST, user_hint=participant.user)
-        if form.is_valid():
-            try:
-                user = services.activate(token, password=form.cleaned_data["password1"])
-            except links.LinkProblem as problem:
-                return render(request, "intake/activation_problem.html",
-                              {"problem": problem.code}, status=409)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Your account is ready. Welcome to the programme."))
-            return redirect("dashboard")
-        status = 400
-    else:
-        form = ActivationForm()
-        status = 200
-    return render(request, "intake/activate.html", {
-        "form": form, "email": participant.email, "first_name": participant.first_name,
-    }, status=status)
+    return pages.password_link(
+        request, token, find=activation.find_link, accept=services.activate,
+        hint=lambda link: link.participant.user,
+        template="intake/activate.html",
+        context=lambda link: {"email": link.participant.email,
+                              "first_name": link.participant.first_name},
+        problem_template="intake/activation_problem.html",
+        welcome=_("Your account is ready. Welcome to the programme."),
+    )
