@@ -1,6 +1,14 @@
-from allauth.account.adapter import DefaultAccountAdapter
-from django.utils import translation
+import json
+import uuid
 
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMultiAlternatives
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from botp import keys, mail, outbox
 from botp.middleware import preferred_language
 
 
@@ -16,8 +24,49 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(preferred_language(request) or translation.get_language()):
             super().add_message(request, *args, **kwargs)
 
+    def send_mail(self, template_prefix, email, context):
+        """allauth's e-mails (a password reset, an address to confirm) go through the outbox
+        like every other: composed here, where allauth has what they say, and kept sealed
+        until the worker sends them, since they carry a link that opens the account."""
+        request = allauth_context.request
+        composed = self.render_mail(template_prefix, email, {
+            "request": request, "email": email, "current_site": get_current_site(request),
+            **context,
+        })
+        outbox.enqueue("account_email", f"account_email:{uuid.uuid4()}",
+                       payload={"sealed": seal(composed)})
+
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth keys the per-account limit of failed logins by the request's host as well,
         # and a Host header with a port of the client's choosing ("portal:1", "portal:2", ...)
         # passes ALLOWED_HOSTS: each would give the account a fresh limit. One key per account.
         return credentials.get("email", credentials.get("username", "")).lower()
+
+
+def seal(email):
+    """``email`` as encrypted text for an outbox payload."""
+    alternatives = [content for content, mimetype in getattr(email, "alternatives", [])
+                    if mimetype == "text/html"]
+    content = {"subject": email.subject, "body": email.body, "to": email.to,
+               "from": email.from_email, "html": alternatives[0] if alternatives else ""}
+    return keys.fernet("outbox-sealed-mail").encrypt(json.dumps(content).encode()).decode()
+
+
+def _deliver_sealed(message, mailer):
+    content = json.loads(keys.fernet("outbox-sealed-mail").decrypt(
+        message.payload["sealed"].encode()))
+    message.recipient = ", ".join(content["to"])
+    email = EmailMultiAlternatives(content["subject"], content["body"], content["from"],
+                                   content["to"], headers=mail.headers(message))
+    if content["html"]:
+        email.attach_alternative(content["html"], "text/html")
+    mailer.send(email)
+
+
+def _forget(message, result):
+    # Sent: the link it carried need not be kept, even sealed.
+    type(message).objects.filter(pk=message.pk).update(payload={})
+
+
+outbox.register("account_email", label=_("Account e-mail (password reset, address check)"),
+                deliver=_deliver_sealed, delivered=_forget)

@@ -10,7 +10,13 @@ class BotpConfig(AppConfig):
         from django.urls import register_converter
 
         # Importing them registers their outbox kinds.
-        from botp import account_audit, documents, invitations, notifications  # noqa: F401
+        from botp import (  # noqa: F401
+            account_audit,
+            accounts,
+            documents,
+            invitations,
+            notifications,
+        )
         from botp.api import cases, routes
         from botp.api import documents as document_api
         from botp.converters import CaseReferenceConverter

@@ -26,11 +26,16 @@ def compose(message, *, to, language, template, context):
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
-    return EmailMessage(subject, body, None, [to], headers={
+    return EmailMessage(subject, body, None, [to], headers=headers(message))
+
+
+def headers(message):
+    """The headers every e-mail of the portal carries, for outbox ``message``."""
+    return {
         "Message-ID": message_id(message.key),
         # Out-of-office replies and auto-forwarders leave automatic messages alone.
         "Auto-Submitted": "auto-generated",
-    })
+    }
 
 
 class FolderBackend(BaseEmailBackend):

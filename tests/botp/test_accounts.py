@@ -128,13 +128,14 @@ def test_the_login_page_is_translated(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_by_email(client):
+def test_password_reset_by_email(client, django_capture_on_commit_callbacks):
     import re
 
     from django.core import mail
 
     user = UserFactory(role=Role.REFERRER)
-    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after the commit
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[user.email]]
     link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
@@ -159,13 +160,15 @@ def test_an_unknown_address_gets_no_reset_mail_and_no_hint(client):
 
 
 @pytest.mark.django_db
-def test_an_unverified_address_must_be_verified_before_logging_in(client):
+def test_an_unverified_address_must_be_verified_before_logging_in(
+        client, django_capture_on_commit_callbacks):
     from allauth.account.models import EmailAddress
     from django.core import mail
 
     user = UserFactory(role=Role.REFERRER)
     EmailAddress.objects.filter(user=user).update(verified=False)
-    response = login(client, user.email)
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after the commit
+        response = login(client, user.email)
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert client.get(reverse("dashboard")).status_code == 302
@@ -198,3 +201,23 @@ def test_the_signed_in_message_is_in_the_accounts_language(client):
     page = response.content.decode()
     assert 'lang="nl-BE"' in page
     assert "Je bent nu ingelogd als" in page and "Successfully signed in" not in page
+
+
+@pytest.mark.django_db
+def test_a_password_reset_goes_through_the_outbox_sealed(client):
+    from django.core import mail
+
+    from botp import outbox
+    from botp.models import OutboxMessage
+
+    user = UserFactory()
+    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    assert mail.outbox == []  # nothing sent from inside the request
+    message = OutboxMessage.objects.get(kind="account_email")
+    assert "password" not in str(message.payload).lower()  # the link is sealed
+    outbox.deliver([message.pk])
+    [sent] = mail.outbox
+    assert sent.to == [user.email] and "/accounts/password/reset/key/" in sent.body
+    message.refresh_from_db()
+    assert message.status == "sent" and message.payload == {}
