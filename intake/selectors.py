@@ -18,9 +18,10 @@ def filed_by(user: User) -> QuerySet[ScreeningRequest]:
     ).order_by("-created_at", "-pk")
 
 
-def drafts_of(user: User) -> QuerySet[ScreeningRequest]:
-    """The referrer's drafts: they have no case yet, so their owner is the rule."""
-    return policy.filed_by(user, ScreeningRequest.objects).filter(submitted_at__isnull=True)
+def own_requests(user: User) -> QuerySet[ScreeningRequest]:
+    """The referrer's requests, drafts and sent: a draft has no case yet, so its owner is the
+    rule."""
+    return policy.filed_by(user, ScreeningRequest.objects)
 
 
 def submitted_for(user: User) -> QuerySet[ScreeningRequest]:

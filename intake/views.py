@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -34,7 +35,13 @@ def request_list(request):
 def request_form(request, pk=None):
     """New request or a draft being edited: save as draft, or submit."""
     policy.require_capability(request.user, Capability.FILE_SCREENING_REQUESTS)
-    instance = get_object_or_404(selectors.drafts_of(request.user), pk=pk) if pk else None
+    instance = get_object_or_404(selectors.own_requests(request.user), pk=pk) if pk else None
+    if instance and not instance.is_draft:
+        # A sent request is read-only; a second post of the very form that sent it (a double
+        # click, a retrying proxy) is answered with the request, as intake:new answers it.
+        if request.method == "POST" and request.POST.get("form_key") == str(instance.form_key):
+            return redirect("intake:detail", pk=instance.pk)
+        raise Http404
     form_key = instance.form_key if instance else _form_key(request)
     submitting = request.POST.get("action") == "submit"
     if request.method == "POST":

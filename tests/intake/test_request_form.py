@@ -77,6 +77,20 @@ def test_a_submitted_request_is_read_only(referrer_client, form_data):
     assert "can no longer be changed" in page and "<form" not in page.split("<main")[1]
 
 
+def test_a_second_post_of_a_sent_draft_is_answered_with_the_request(referrer_client, form_data):
+    data = form_data()
+    post_new(referrer_client, {**data, "action": "draft"})
+    draft = ScreeningRequest.objects.get()
+    edit = reverse("intake:edit", args=[draft.pk])
+    referrer_client.post(edit, {**data, "form_key": str(draft.form_key)})
+    again = referrer_client.post(edit, {**data, "form_key": str(draft.form_key),
+                                        "first_name": "Changed"})
+    assert again.status_code == 302
+    assert again["Location"] == reverse("intake:detail", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.first_name == "Eva" and Case.objects.count() == 1
+
+
 def test_a_double_click_creates_one_request(referrer_client, form_data):
     data = form_data()
     first = post_new(referrer_client, data)
