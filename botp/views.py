@@ -17,7 +17,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from botp import account_audit, documents, invitations, outbox, pages, policy, sections, workflow
+from botp import (
+    account_audit,
+    audit_labels,
+    documents,
+    invitations,
+    outbox,
+    pages,
+    policy,
+    sections,
+    workflow,
+)
 from botp.forms import (
     AccountAuditFilterForm,
     DashboardFilterForm,
@@ -111,7 +121,9 @@ def case_audit(request, reference):
     case = pages.case_for_page(request, reference, Action.VIEW_AUDIT, what="audit trail")
     entries = case.audit_entries.select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "botp/case_audit.html", {"case": case, "page": page})
+    names = {kind.code: kind.name for kind in case.programme.session_types.all()}
+    rows = [(entry, audit_labels.describe(entry.what, names)) for entry in page]
+    return render(request, "botp/case_audit.html", {"case": case, "page": page, "rows": rows})
 
 
 @login_required

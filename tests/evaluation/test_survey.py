@@ -291,3 +291,21 @@ def test_a_second_part_numbers_its_questions_on_from_the_first(client, invited):
     assert second.start == len(first.items) + 1
     html = client.get(f"{path}?page={second.number}").content.decode()
     assert f'<ol class="questions" start="{second.start}">' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, band, name", [
+    ("fr", "(Modéré)", "Échelles de dépression"), ("nl", "(Matig)", "Depressie"),
+    ("en", "(Moderate)", "Depression Anxiety Stress Scales")])
+def test_scores_show_their_band_and_questionnaire_in_the_readers_language(
+        client, world, invited, language, band, name):
+    invitation, _ = invited
+    answer_everything(invitation, lambda instrument, item: "1"
+                      if instrument.code == "dass21" else None)
+    assert survey.submit(invitation) == []
+    client.force_login(world.psychologist)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("evaluation:case_waves",
+                              args=[invitation.case.reference])).content.decode()
+    assert band in html and name in html
+    assert "(moderate)" not in html and "extremely_severe" not in html
