@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from botp import plan, sessions, text
@@ -102,7 +103,9 @@ class DeliveryFilterForm(PortalForm):
 class ChoosePasswordForm(PortalForm):
     """The invited person's own password, checked by the portal's password rules."""
 
+    # The rules are stated before the first try, not only in its errors.
     password1 = forms.CharField(label=_("Choose a password"), max_length=128,
+                                help_text=password_validation.password_validators_help_text_html(),
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("Repeat the password"), max_length=128,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
@@ -112,8 +115,6 @@ class ChoosePasswordForm(PortalForm):
         self.user_hint = user_hint
 
     def clean(self):
-        from django.contrib.auth import password_validation
-
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from botp import instruments
@@ -81,8 +82,8 @@ class DiagnosisReportForm(PortalModelForm):
     """The report's own fields. Nothing is required here: a draft may be incomplete, and the
     service says what is missing when the BTP sends it."""
 
-    burnout_present = YesNoField(label=DiagnosisReport._meta.get_field("burnout_present")
-                                 .verbose_name.capitalize())
+    burnout_present = YesNoField(label=capfirst(DiagnosisReport._meta.get_field(
+        "burnout_present").verbose_name))
     differential_diagnoses = forms.MultipleChoiceField(
         label=_("Differential diagnosis considered"), required=False,
         choices=Differential.choices, widget=forms.CheckboxSelectMultiple,
