@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from botp import mail, outbox
-from botp.models import CaseEvent, DurationAlert, Participant, Role, User
+from botp.models import CaseEvent, DurationAlert, Participant, Provider, Role, User
 from botp.models import CaseState as S
 from botp.policy import Relation as R
 from botp.steps import Step
@@ -52,12 +52,22 @@ def _role(role):
             for pk in User.objects.filter(role=role, is_active=True).values_list("pk", flat=True)]
 
 
-def _people(relation, case):
+def _asked_btp(event):
+    """The BTP of the case, or the one a step just released (kept in the event's payload)."""
+    if event.case.btp_id:
+        return _btp(event.case)
+    released = Provider.objects.select_related("user").filter(
+        pk=event.payload.get("btp")).first()
+    return _user(released.user) if released else []
+
+
+def _people(relation, event):
+    case = event.case
     return {
         R.FEDRIS_ADMIN: lambda: _role(Role.FEDRIS_ADMIN),
         R.FEDRIS_PSYCHOLOGIST: lambda: _role(Role.FEDRIS_PSYCHOLOGIST),
         R.REFERRER: lambda: _user(case.referrer, Audience.REFERRER),
-        R.BTP: lambda: _btp(case),
+        R.BTP: lambda: _asked_btp(event),
         R.ISP: lambda: _isps(case),
         R.PARTICIPANT: lambda: _participant(case),
     }[relation]()
@@ -67,7 +77,7 @@ def recipients_for(event, relations):
     """The people holding ``relations`` to the event's case, without the one who acted."""
     unique = {}
     for relation in sorted(relations):
-        for kind, pk, audience in _people(relation, event.case):
+        for kind, pk, audience in _people(relation, event):
             if not (kind == "user" and pk == event.actor_id):
                 unique.setdefault((kind, pk), audience)
     return [(kind, pk, audience) for (kind, pk), audience in unique.items()]

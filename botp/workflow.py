@@ -187,6 +187,11 @@ TRANSITIONS = {t.action: t for t in [
        [S.AWAITING_BTP_CHOICE], S.BTP_PROPOSED, [R.PARTICIPANT, R.FEDRIS_ADMIN],
        guards=[_require_btp, _require_participant_request],
        effects=[_set_btp, _record_request], manual=False),
+    # Until the BTP accepts, the participant may think again; the BTP is told they are no
+    # longer asked.
+    _t(Step.UNDO_BTP_CHOICE, _("Undo my choice of BTP"),
+       [S.BTP_PROPOSED], S.AWAITING_BTP_CHOICE, [R.PARTICIPANT],
+       effects=[_clear_btp], told=[R.BTP]),
     _t(Step.ACCEPT_CASE, _("Accept the case"),
        [S.BTP_PROPOSED], S.IN_DIAGNOSIS, [R.BTP]),
     _t(Step.DECLINE_CASE, _("Decline the case"),
@@ -398,6 +403,7 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
 # from the state to itself, and versioned, like a transition.
 STEP_TITLES = {
     Step.AMEND_PLAN: _("Treatment plan amended"),
+    Step.UNDO_BTP_CHOICE: _("Choice of BTP undone"),
 }
 
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from botp import instruments
+from botp import geography, instruments
 from botp.forms import DateInput, PortalForm, PortalModelForm, SessionMinutesField, YesNoField
 from botp.models import (
     BTP_PROFESSIONS,
@@ -39,6 +39,13 @@ class DirectoryFilterForm(PortalForm):
             (value, label) for value, label in Profession.choices if value in BTP_PROFESSIONS
         ],
     )
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"]
+        if postcode and not geography.known(postcode):
+            raise forms.ValidationError(_("There is no Belgian postcode %(postcode)s."),
+                                        params={"postcode": postcode}, code="unknown")
+        return postcode
 
     def filters(self):
         if not self.is_valid():
