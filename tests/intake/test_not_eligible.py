@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,7 +96,7 @@ def letter_of(screening):
 def test_refusing_without_a_category_changes_nothing(submit, world):
     screening = submit()
     for code in ("", "not_a_category"):
-        with pytest.raises(services.ValidationError) as refused:
+        with pytest.raises(ValidationError) as refused:
             services.decide(screening, world.admin, decision="not_eligible", reason_code=code,
                             reason_text="Some words")
         assert "reason_code" in refused.value.error_dict
@@ -107,7 +108,7 @@ def test_refusing_without_a_category_changes_nothing(submit, world):
 
 def test_the_other_category_needs_an_explanation_for_the_letter(submit, world):
     screening = submit()
-    with pytest.raises(services.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.decide(screening, world.admin, decision="not_eligible", reason_code="other")
     assert "reason_text" in refused.value.error_dict
     # The transition it was checked after is undone with everything it recorded.
