@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from botp import mail, outbox
 from botp.models import CaseEvent, DurationAlert, Participant, Provider, Role, User
-from botp.models import CaseState as S
 from botp.policy import Relation as R
 from botp.steps import Step
 
@@ -83,6 +82,20 @@ def recipients_for(event, relations):
     return [(kind, pk, audience) for (kind, pk), audience in unique.items()]
 
 
+# What a participant is told of each step, in its own words: what happened and what to do
+# next (templates botp/email/participant/<name>). A step not named here, or Fedris choosing a BTP
+# for them, reads as the general case e-mail.
+PARTICIPANT_NEWS = {
+    Step.DECLINE_CASE: "btp_declined",
+    Step.ACCEPT_CASE: "btp_accepted",
+    Step.REQUEST_INFORMATION: "more_information",
+    Step.CONFIRM_DIAGNOSIS: "treatment_starts",
+    Step.NOT_CONFIRM_DIAGNOSIS: "decision",
+    Step.COMPLETE: "treatment_ended",
+    Step.CLOSE_AFTER_DEBRIEF: "case_closed",
+}
+
+
 def _chosen_by_fedris(event):
     return event.action == Step.CHOOSE_BTP and event.actor_role == R.FEDRIS_ADMIN
 
@@ -139,13 +152,17 @@ def _deliver_event(message, mailer):
         "programme": case.programme.name,
         "link": case_link(case),
     }
+    template = "botp/email/case_event"
     if audience == Audience.PARTICIPANT and _chosen_by_fedris(event):
         context["chosen_for_you"] = True
         context["asked_via"] = event.asked_via_label
-    if event.to_state == S.INELIGIBLE and audience == Audience.PARTICIPANT:
-        context["referral"] = getattr(case.programme, f"non_eligible_referral_{language}", "")
-    mailer.send(mail.compose(message, to=to, language=language,
-                             template="botp/email/case_event", context=context))
+    elif audience == Audience.PARTICIPANT and event.action in PARTICIPANT_NEWS:
+        template = f"botp/email/participant/{PARTICIPANT_NEWS[event.action]}"
+    elif event.action == Step.UNDO_BTP_CHOICE:
+        # The BTP released no longer sees the case: no link to it.
+        template = "botp/email/professional/btp_released"
+    mailer.send(mail.compose(message, to=to, language=language, template=template,
+                             context=context))
 
 
 def _deliver_duration_alert(message, mailer):

@@ -180,9 +180,11 @@ TRANSITIONS = {t.action: t for t in [
     _t(Step.APPROVE, _("Approve the request"),
        [S.REQUESTED], S.AWAITING_BTP_CHOICE, [R.FEDRIS_ADMIN],
        effects=[_approved], manual=False, told=[R.REFERRER]),
+    # The stage that decides tells them: the worker by the letter (they have no account to log
+    # in to), the referrer with the reason's category.
     _t(Step.DECLARE_INELIGIBLE, _("Declare not eligible"),
        [S.REQUESTED], S.INELIGIBLE, [R.FEDRIS_ADMIN],
-       guards=[_require_reason], manual=False),
+       guards=[_require_reason], manual=False, told=[]),
     _t(Step.CHOOSE_BTP, _("Choose a BTP"),
        [S.AWAITING_BTP_CHOICE], S.BTP_PROPOSED, [R.PARTICIPANT, R.FEDRIS_ADMIN],
        guards=[_require_btp, _require_participant_request],

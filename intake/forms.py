@@ -8,6 +8,7 @@ from botp import nationalnumber
 from botp.forms import DateInput, PortalForm, PortalModelForm
 from botp.models import Programme, Sector
 from intake.consent import consent_text
+from intake.eligibility import Reason
 from intake.models import ScreeningRequest, Signal, WorkStatus
 
 OTHER_SECTOR = "other"
@@ -186,16 +187,6 @@ class QueueFilterForm(PortalForm):
                 "selected_sector": data.get("sector", "")}
 
 
-class IneligibilityReason:
-    CHOICES = [
-        ("sector", _("Sector not covered by the programme")),
-        ("sick_leave", _("Sick leave longer than the programme allows")),
-        ("duplicate", _("Already in the programme")),
-        ("incomplete", _("Request incomplete or not verifiable")),
-        ("other", _("Other reason")),
-    ]
-
-
 class DecisionForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
@@ -204,15 +195,25 @@ class DecisionForm(PortalForm):
                  ("not_eligible", _("Not eligible"))],
     )
     reason_code = forms.ChoiceField(
-        label=_("Reason (when not eligible)"), required=False,
-        choices=[("", "—")] + IneligibilityReason.CHOICES,
+        label=_("Reason (when not eligible)"), required=False, widget=forms.RadioSelect,
+        choices=Reason.choices,
+        help_text=_("The referrer sees this category; the worker's letter explains it."),
     )
     reason_text = forms.CharField(
-        label=_("Explanation"), required=False, max_length=2000,
+        label=_("Explanation for the worker"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Printed in the worker's letter; required for “Other reason”. The "
+                    "referrer does not see it. No medical details."),
     )
     override_reason = forms.CharField(
         label=_("Reason for overriding a failed check"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to approve a request with a failed check; kept in the case log."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "not_eligible" and not data.get("reason_code"):
+            self.add_error("reason_code", forms.ValidationError(
+                _("Choose the reason why the request is not eligible."), code="reason_required"))
+        return data

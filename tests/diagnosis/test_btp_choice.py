@@ -249,3 +249,18 @@ def test_the_participant_undoes_a_choice_until_the_btp_accepts(
     workflow.perform(awaiting, "accept_case", world.btp.user)
     with pytest.raises(workflow.TransitionError):
         workflow.perform(awaiting, "undo_btp_choice", world.participant)
+
+
+@pytest.mark.django_db
+def test_the_btp_released_by_an_undo_is_told_in_plain_words_without_a_link(
+        world, awaiting, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    services.choose_btp(awaiting, world.participant, btp=world.btp.pk)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(awaiting, "undo_btp_choice", world.participant)
+    message = next(m for m in mail.outbox if world.btp.user.email in m.to)
+    assert "no longer asked" in message.subject
+    assert "taken back their request" in message.body
+    assert "/cases/" not in message.body
