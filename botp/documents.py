@@ -67,20 +67,20 @@ def issue(case, kind, source_id, *, version=1):
     return document
 
 
-def signed_by(user, role=None):
-    """Who signs a document, as its template shows them: name, role and registration number.
-    A provider's role is their profession; others' roles are given."""
+def signed_by(user, title=None):
+    """Who signs a document, as its template shows them: name, title and registration number.
+    A provider's title is their profession, a referrer's their kind; others' are given."""
     provider = getattr(user, "provider", None) if user is not None else None
     referrer = getattr(user, "referrer", None) if user is not None else None
-    if role is None and provider is not None:
-        role = provider.get_profession_display()
-    if role is None and referrer is not None:
-        role = referrer.get_kind_display()
+    if title is None and provider is not None:
+        title = provider.get_profession_display()
+    if title is None and referrer is not None:
+        title = referrer.get_kind_display()
     registration = ""
     if referrer is not None and referrer.riziv_number:
         registration = _("RIZIV/INAMI number %(number)s") % {"number": referrer.riziv_number}
     return {"name": user.get_full_name() if user is not None else "Fedris",
-            "role": role or "", "registration": registration}
+            "title": title or "", "registration": registration}
 
 
 def html_for(document):

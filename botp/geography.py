@@ -8,7 +8,7 @@ import functools
 import math
 from pathlib import Path
 
-from django.db.models import Case, FloatField, Value, When
+from django.db import models
 
 DATA = Path(__file__).resolve().parent / "data" / "postcodes.csv"
 EARTH_RADIUS_KM = 6371.0
@@ -38,10 +38,11 @@ def distance_km(a: str, b: str) -> float | None:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(half))
 
 
-def distance_from(postcode: str, postcodes) -> Case:
+def distance_from(postcode: str, postcodes) -> models.Case:
     """A query expression: the distance in km from ``postcode`` to a row's ``postcode`` field,
     for the ``postcodes`` the rows may have; an unknown one sorts last."""
-    whens = [When(postcode=other, then=Value(distance))
+    whens = [models.When(postcode=other, then=models.Value(distance))
              for other in set(postcodes)
              if (distance := distance_km(postcode, other)) is not None]
-    return Case(*whens, default=Value(100_000.0), output_field=FloatField())
+    return models.Case(*whens, default=models.Value(100_000.0),
+                       output_field=models.FloatField())

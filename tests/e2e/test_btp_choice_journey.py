@@ -11,7 +11,18 @@ from botp.models import Case, CaseState, Provider
 from tests.e2e.journeys import PARTICIPANT_EMAIL, PARTICIPANT_PASSWORD, log_in, stage1
 
 
-def choose(page, live_server, reference, provider, confirm="Ja"):
+def no_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    assert not found, [(rule["id"], [node["target"] for node in rule["nodes"]])
+                       for rule in found]
+
+
+def choose(page, live_server, reference, provider, confirm="Ja", audit=False):
+    page.goto(f"{live_server.url}/diagnosis/cases/{reference}/choose-btp/?postcode=2000")
+    if audit:
+        no_violations(page)
     page.goto(f"{live_server.url}/diagnosis/cases/{reference}/choose-btp/")
     # The list starts with the providers who speak the participant's language (Dutch).
     expect(page.locator(".filters select[name=language]")).to_have_value("nl")  # Noor's
@@ -19,6 +30,8 @@ def choose(page, live_server, reference, provider, confirm="Ja"):
     page.locator(".filters button[type=submit]").click()
     page.locator(f"button[name=btp][value='{provider.pk}']").click()
     expect(page.locator("h1")).to_contain_text(provider.user.get_full_name())
+    if audit:
+        no_violations(page)
     page.locator("button[type=submit]", has_text=confirm).click()
     page.wait_for_url(f"{live_server.url}/cases/{reference}/")
 
@@ -33,7 +46,7 @@ def test_choose_undo_choose_again_declined_and_accepted(live_server, browser, sh
         pk__in=[first.pk, second.pk]).first()
 
     # Chosen, then taken back before the BTP answered: the BTP is told.
-    choose(page, live_server, reference, first)
+    choose(page, live_server, reference, first, audit=True)
     mail.outbox.clear()
     page.get_by_role("button", name="Mijn keuze van BTP ongedaan maken").click()
     expect(page.locator(".messages")).to_be_visible()
