@@ -129,6 +129,11 @@ class FinalReportForm(PortalModelForm):
     def values(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
+    def partial_values(self):
+        """The fields that could be cleaned, when others could not."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields
+                if name in getattr(self, "cleaned_data", {})}
+
 
 class ConsentForm(PortalForm):
     """The participant names the people they agree to inform (up to four)."""

@@ -248,6 +248,17 @@ def _final_report_problems(report, case):
     return errors
 
 
+def check_final_report(case: Case, *, values: dict) -> None:
+    """Raise ReportRefused with what sending a final report holding ``values`` would be
+    refused for; nothing is saved (for a page that says it with the form's own errors)."""
+    report = FinalReport(case=case)
+    for name, value in values.items():
+        setattr(report, name, value)
+    problems = _final_report_problems(report, case)
+    if problems:
+        raise ReportRefused(problems)
+
+
 def save_final_report(case: Case, btp_user: User, *, values: dict, submit: bool = False,
                       expected_version: int | None = None) -> FinalReport:
     """Save the BTP's final report; with ``submit``, freeze it with the sessions delivered and

@@ -252,7 +252,9 @@ def final_report(request, reference):
         saved = pages.submit(request, form, lambda: services.save_final_report(
             case, request.user, values=form.values(), submit=submitting,
             expected_version=posted.cleaned_data["version"]),
-            invalid=_("The final report was not saved: please correct what is marked."))
+            invalid=_("The final report was not saved: please correct what is marked."),
+            checks=(lambda: services.check_final_report(case, values=form.partial_values()))
+            if submitting else None)
         if saved and submitting:
             messages.success(request, _("The final report is sent: the case is completed."))
             return redirect("case_detail", reference=case.reference)
