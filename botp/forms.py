@@ -233,7 +233,7 @@ class SessionLinesForm(PortalForm):
                 empty = (_("The BTP gives them") if session_type.given_by == GivenBy.BTP_OR_ISP
                          else _("Choose an ISP"))
                 self.fields[f"isp_{key}"] = ProviderChoiceField(
-                    label=_("Given by"), required=False,
+                    label=f"{_('Given by')} — {planned.label}", required=False,
                     initial=line.provider.pk if line and line.provider else "",
                     choices=[("", empty)] + [
                         (provider.pk, f"{provider} — {provider.get_profession_display()}, "
@@ -258,8 +258,15 @@ class SessionLinesForm(PortalForm):
     def clean(self):
         cleaned = super().clean()
         self._lines = self._rows_as_lines()
-        # Rows that could not be read count as none: the other limits are still checked.
-        for problem in plan.request_problems(self.case, self._lines):
+        # Each line's own problem on its row; rows that could not be read count as none, and
+        # the limits across rows are still checked.
+        for row, line in zip(self.rows, self._lines, strict=True):
+            problem = plan.line_problem(self.case.programme, line)
+            if problem:
+                field = row["isp"] if row["isp"] is not None else row["planned"]
+                if not field.errors:
+                    self.add_error(field.name, problem)
+        for problem in plan.cap_problems(self.case, self._lines):
             self.add_error(None, problem)
         return cleaned
 

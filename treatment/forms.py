@@ -162,6 +162,10 @@ class ConsentForm(PortalForm):
             self.fields[f"organisation_{index}"] = forms.CharField(
                 label=_("Organisation %(number)s") % {"number": number}, required=False,
                 max_length=200)
+        # The page's order, which the error summary follows: the box to tick comes last.
+        self.order_fields(["purpose"] + [
+            f"{part}_{index}" for index in range(self.PEOPLE)
+            for part in ("role", "name", "organisation")] + ["agree"])
 
     def clean(self):
         # Each row on its own, even when another field is wrong, so that every problem is

@@ -70,6 +70,10 @@ def error_summary(*forms_shown, heading=None):
         for bound in form:
             for error in bound.errors:
                 anchor = _anchor(bound)
-                problems.append({"text": f"{_label(bound)}: {error}",
+                label = _label(bound)
+                # A label that is a question or a sentence keeps its own stop.
+                text = f"{label} {error}" if label.endswith(("?", ".", "!", ":")) else (
+                    f"{label}: {error}")
+                problems.append({"text": text,
                                  "href": f"#{anchor}" if anchor else ""})
     return {"problems": problems, "heading": heading}

@@ -14,6 +14,7 @@
           if (input.dataset.type === output.dataset.group) { used += count(input); }
         });
         output.textContent = output.dataset.template.replace("USED", used);
+        output.parentNode.classList.toggle("over", used > parseInt(output.dataset.cap, 10));
       });
       table.querySelectorAll("tr[data-limit]").forEach(function (row) {
         var flag = row.dataset.limit === "total" ? "total" : "treatment";

@@ -5,11 +5,12 @@
   var warning = document.getElementById("sick-leave-warning");
   var form = warning && warning.closest("form");
   if (!form) { return; }
-  var maxima = {};
+  var rules = {};
   var fallback = null;
   document.querySelectorAll("#eligibility-rules [data-programme]").forEach(function (rule) {
-    maxima[rule.dataset.programme] = parseInt(rule.dataset.maxDays, 10);
-    if (fallback === null) { fallback = maxima[rule.dataset.programme]; }
+    rules[rule.dataset.programme] = {max: parseInt(rule.dataset.maxDays, 10),
+                                     name: rule.dataset.name};
+    if (fallback === null) { fallback = rules[rule.dataset.programme]; }
   });
   var serverText = warning.textContent;
 
@@ -17,9 +18,8 @@
     var status = form.querySelector("input[name=work_status]:checked");
     var since = form.querySelector("input[name=sick_leave_since]");
     var programme = form.querySelector("select[name=programme]");
-    var maximum = programme && maxima[programme.value] !== undefined
-      ? maxima[programme.value] : fallback;
-    if (!status || status.value !== "sick_leave" || !since || !since.value || maximum === null) {
+    var rule = programme && rules[programme.value] ? rules[programme.value] : fallback;
+    if (!status || status.value !== "sick_leave" || !since || !since.value || rule === null) {
       warning.hidden = true;
       return;
     }
@@ -27,9 +27,9 @@
     var today = new Date();
     today.setHours(0, 0, 0, 0);
     var days = Math.round((today - start) / 86400000);
-    if (isNaN(days) || days <= maximum) { warning.hidden = true; return; }
+    if (isNaN(days) || days <= rule.max) { warning.hidden = true; return; }
     warning.textContent = warning.dataset.template
-      .replace("DAYS", days).replace("MAXIMUM", maximum);
+      .replace("DAYS", days).replace("MAXIMUM", rule.max).replace("PROGRAMME", rule.name);
     warning.hidden = false;
   }
   form.addEventListener("change", update);

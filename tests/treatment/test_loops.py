@@ -114,8 +114,8 @@ def test_withdrawing_asks_for_confirmation_first(client, world, treated, consent
     assert response.status_code == 200
     text = response.content.decode()
     assert "Withdraw this consent?" in text
-    assert "Your BTP is told by e-mail" in text
-    assert "is cancelled" in text and meeting.planned_date.strftime("%Y") in text
+    assert "Your BTP will be told by e-mail" in text
+    assert "will be cancelled" in text and meeting.planned_date.strftime("%Y") in text
     given.refresh_from_db()
     assert given.is_active  # asking changes nothing
 
@@ -278,6 +278,25 @@ def test_the_plan_form_says_a_missing_reason_and_an_exceeded_cap_at_once(client,
     assert 'value="9"' in page  # what was typed is kept
 
 
+@pytest.mark.django_db
+def test_a_row_without_its_isp_is_told_on_that_row(client, world, treated):
+    client.force_login(world.btp.user)
+    response = client.post(reverse("treatment:amend_plan", args=[treated.reference]), {
+        "version": treated.version, "reason": "More bodily work",
+        "planned_work_related": "3", "planned_starter_kit": "3",
+        "isp_starter_kit": str(world.isp.pk),
+        "planned_individual-cognitive_emotional": "5",
+        "isp_individual-cognitive_emotional": str(world.isp.pk),
+        "planned_individual-psycho_corporal": "2",      # no ISP chosen
+        "planned_follow_up": "2",
+    })
+    assert response.status_code == 400
+    form = response.context["request_form"]
+    assert "Propose the ISP" in str(form.errors["isp_individual-psycho_corporal"])
+    page = response.content.decode()
+    assert 'href="#id_isp_individual-psycho_corporal"' in page
+
+
 # --- Caps shown where they bind ----------------------------------------------------------------
 
 @pytest.mark.django_db
@@ -286,13 +305,14 @@ def test_the_plan_form_shows_each_cap_on_its_row_and_the_shared_one_as_shared(cl
     client.force_login(world.btp.user)
     page = client.get(reverse("treatment:amend_plan", args=[treated.reference])).content.decode()
     rows = {m.group(1): m.group(2) for m in re.finditer(
-        r'<label for="id_planned_([\w-]+)">.*?</th>.*?<td class="cap">(.*?)</td>', page, re.S)}
+        r'<label for="id_planned_([\w-]+)">.*?</th>.*?<td class="cap"[^>]*>(.*?)</td>', page, re.S)}
     assert rows["work_related"].strip() == "4"
     assert "7 in all, shared with “Individual session — psycho-corporal”" in \
         rows["individual-cognitive_emotional"]
     assert "7 in all, shared with “Individual session — cognitive-emotional”" in \
         rows["individual-psycho_corporal"]
     assert "5 of 7 planned" in rows["individual-cognitive_emotional"]
+    assert "not counted in the total" in rows["multidisciplinary_meeting"]
     assert "Maximum 7" not in page
     # The programme's total, with the two diagnosis sessions held counted in it.
     total = page[page.index('data-limit="total"'):]
