@@ -97,6 +97,7 @@ def test_an_out_of_range_score_no_longer_hides_an_exceeded_cap(client, world, di
     "treatment/amend_plan.html", "treatment/final_report.html", "treatment/meeting.html",
     "treatment/overview.html", "treatment/transmissions.html", "treatment/my_programme.html",
     "intake/request_form.html", "diagnosis/report_form.html", "diagnosis/review.html",
+    "botp/invitation_accept.html",
 ])
 def test_the_form_pages_use_the_one_summary(template):
     from django.template.loader import get_template

@@ -128,6 +128,17 @@ def test_consent_meeting_withdrawal_and_the_btp_told(live_server, browser, shoot
 
 @pytest.mark.django_db(transaction=True)
 def test_screenshots_of_the_consent_error_and_the_plan_caps(live_server, browser, shoot):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = {}
+
+    def audit(page, label):
+        found = [(rule["id"], [node["target"] for node in rule["nodes"]])
+                 for rule in axe.run(page).response["violations"]]
+        if found:
+            problems[label] = found
+
     users = demo.seed(cohort=False)
     case = Case.objects.get(participant__user=users["participant"],
                             state=CaseState.IN_TREATMENT)
@@ -144,6 +155,7 @@ def test_screenshots_of_the_consent_error_and_the_plan_caps(live_server, browser
         expect(page.locator("#error-summary")).to_contain_text("Choose the role of")
         assert page.get_by_label("Name 2").input_value() == "Karel Peeters"
         shoot(page, f"consent-form-error-{name}")
+        audit(page, f"consent form refused, {name} px")
         if SCREENSHOTS:  # the consent card alone, to read at a phone's width
             page.locator("details.consent-form").screenshot(
                 path=os.path.join(SCREENSHOTS, f"consent-form-error-{name}-card.png"))
@@ -163,10 +175,13 @@ def test_screenshots_of_the_consent_error_and_the_plan_caps(live_server, browser
         expect(summary).to_be_focused()
         expect(summary).to_contain_text("Why does the plan change?")
         shoot(page, f"plan-form-caps-error-{name}")
+        audit(page, f"plan form refused, {name} px")
         if SCREENSHOTS:
             page.locator("table.request-lines").screenshot(
                 path=os.path.join(SCREENSHOTS, f"plan-form-caps-error-{name}-table.png"))
         page.context.close()
+    # The refused forms, their summaries and the rows as blocks on a phone: no axe violation.
+    assert not problems, problems
 
 
 @pytest.mark.django_db(transaction=True)
