@@ -293,19 +293,26 @@ def my_programme(request, reference, *, consent_form=None, status=200):
     sessions = policy.visible_sessions(request.user, case).select_related(
         "session_type", "provider__user")
     meeting = selectors.current_meeting(case)
+    planned = [s for s in sessions if s.status == "planned"]
+    planned_meeting = (meeting if meeting and meeting.status == meeting.Status.PLANNED
+                       else None)
+    # The meeting among the sessions, in the order of their days.
+    coming = sorted([(s.date, 0, s) for s in planned]
+                    + ([(planned_meeting.planned_date, 1, planned_meeting)]
+                       if planned_meeting else []), key=lambda item: item[:2])
     return render(request, "treatment/my_programme.html", {
         "case": case,
         "isps": case.isps.select_related("user"),
         "held": [s for s in sessions if s.status == "held"],
-        "planned": [s for s in sessions if s.status == "planned"],
+        "planned": planned,
+        "coming": [item for _day, _order, item in coming],
         "lines": plan.plan_lines(treatment_plan) if treatment_plan else [],
         "consents": case.consents.all(),
         "consent_form": consent_form or ConsentForm(),
         "may_consent": workflow.may(request.user, Activity.GIVE_CONSENT, case),
         "transmission_reports": selectors.transmission_reports(case),
         "meeting": meeting,
-        "planned_meeting": (meeting if meeting and meeting.status == meeting.Status.PLANNED
-                            else None),
+        "planned_meeting": planned_meeting,
         Step.WITHDRAW: next((t for t in workflow.available(case, request.user)
                           if t.action == Step.WITHDRAW), None),
         "screening": getattr(case, "screening_request", None),

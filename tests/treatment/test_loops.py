@@ -222,8 +222,11 @@ def test_the_meeting_page_asks_for_time_and_place_and_shows_them(client, world, 
 
 
 @pytest.mark.django_db
-def test_a_planned_meeting_shows_in_the_participants_sessions(client, world, treated, consent):
+def test_a_planned_meeting_shows_in_the_participants_sessions(client, world, treated, consent,
+                                                              give):
     prepared(world, treated, consent(treated))
+    give(treated, "work_related", status="planned", days=3)    # before the meeting
+    give(treated, "follow_up", status="planned", days=10)      # after it
     client.force_login(world.participant)
     page = client.get(mine(treated)).content.decode()
     sessions = page[page.index('id="sessions-title"'):page.index('id="consents-title"')]
@@ -231,6 +234,9 @@ def test_a_planned_meeting_shows_in_the_participants_sessions(client, world, tre
     assert "AZ Demo, meeting room 2" in sessions
     assert "14:30" in sessions
     assert "No session planned." not in sessions
+    # In the order of their days.
+    assert sessions.index("Work-related session") < sessions.index("meeting room 2") \
+        < sessions.index("Follow-up session")
 
 
 # --- Every error at once -----------------------------------------------------------------------
