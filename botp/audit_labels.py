@@ -35,6 +35,7 @@ FIXED = {
     "final report saved": gettext_lazy("Final report saved"),
     "participant's page": gettext_lazy("Participant's page read"),
     "participant account activated": gettext_lazy("Participant account activated"),
+    "consent withdrawal (confirm)": gettext_lazy("Consent read to withdraw it"),
     "survey scores": gettext_lazy("Survey scores read"),
     "survey status": gettext_lazy("Survey status read"),
     "pseudonymised export": gettext_lazy("Pseudonymised export downloaded"),
