@@ -117,8 +117,7 @@ def case_leave(request, reference):
         done = pages.submit(request, form, lambda: workflow.perform(
             case, Step.WITHDRAW, request.user,
             payload={"reason": form.cleaned_data["reason"]},
-            expected_version=form.cleaned_data["version"]),
-            invalid=_("Please correct the form below."))
+            expected_version=form.cleaned_data["version"]))
         if done:
             messages.success(request, _("You left the programme. Fedris and your care "
                                         "providers are told."))

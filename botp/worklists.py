@@ -36,8 +36,8 @@ S = CaseState
 
 # At most this many to-dos per source: a longer queue is worked from its own page.
 LIMIT = 30
-# How far back a referrer's outcomes are news.
-OUTCOMES_DAYS = 30
+# How far back a referrer's outcomes are news, and how many of them (the list has the rest).
+OUTCOMES_DAYS, OUTCOMES_SHOWN = 30, 10
 
 # Ranks order a worklist: the lower, the sooner (ties: the nearest deadline first).
 URGENT, HIGH, NORMAL, LOW = 0, 10, 20, 30
@@ -148,9 +148,14 @@ NEXT_STEPS = {
 }
 
 
+# States where someone outside the portal waits for the answer: before other work.
+WAITED_ON = {S.BTP_PROPOSED}
+
+
 def _next_step(case, relation):
     what = NEXT_STEPS.get((case.state, relation), _("See what the case needs"))
-    return Todo(what, reverse("case_detail", args=[case.reference]), case, kind="case")
+    return Todo(what, reverse("case_detail", args=[case.reference]), case,
+                rank=HIGH if case.state in WAITED_ON else NORMAL, kind="case")
 
 
 # --- botp's own sources -----------------------------------------------------------------------
@@ -197,7 +202,7 @@ def outcomes(user, cases):
     """What became of the referrer's requests lately, as far as a referrer may know it."""
     since = timezone.now() - datetime.timedelta(days=OUTCOMES_DAYS)
     recent = cases.filter(Q(approved_at__gte=since) | Q(ended_at__gte=since))
-    for case in recent.order_by("-updated_at", "-pk")[:LIMIT]:
+    for case in recent.order_by("-updated_at", "-pk")[:OUTCOMES_SHOWN]:
         yield Todo(str(case.referrer_stage.label), reverse("case_detail",
                                                           args=[case.reference]),
                    case, info=True, kind="outcome")
