@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from botp import duration, worklists
 from botp.models import CaseState, Consent, SessionStatus
@@ -62,7 +62,8 @@ def consents(user, cases):
             yield worklists.Todo(
                 _("Consent withdrawn: %(purpose)s") % {"purpose": consent.get_purpose_display()},
                 reverse("treatment:overview", args=[case.reference]), case, kind="consents",
-                note=_("Inform no one further on its basis."), flag=_("Withdrawn"))
+                note=_("Inform no one further on its basis."),
+                flag=pgettext_lazy("consent", "Withdrawn"))
         elif consent.purpose == Consent.Purpose.MEETING:
             yield worklists.Todo(_("Consent given: prepare the workplace meeting"),
                                  reverse("treatment:meeting", args=[case.reference]), case,
