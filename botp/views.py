@@ -83,6 +83,7 @@ def dashboard(request):
         "searching": searching,
         "todos": [todo for todo in todos if not todo.info],
         "news": [todo for todo in todos if todo.info],
+        "truncated": getattr(todos, "truncated", False),
     })
 
 

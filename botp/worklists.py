@@ -36,6 +36,12 @@ S = CaseState
 
 # At most this many to-dos per source: a longer queue is worked from its own page.
 LIMIT = 30
+
+
+def first(rows):
+    """What a source looks at of ``rows`` (a queryset): one more than it shows, so that the
+    worklist knows when it was cut short."""
+    return rows[:LIMIT + 1]
 # How far back a referrer's outcomes are news, and how many of them (the list has the rest).
 OUTCOMES_DAYS, OUTCOMES_SHOWN = 30, 10
 
@@ -102,37 +108,45 @@ def _cases(user, relation):
             .select_related("programme"))
 
 
-def for_user(user, *, case=None):
-    """Every to-do and piece of news of ``user`` (of one ``case`` when given), soonest first."""
+class Worklist(list):
+    """To-dos, soonest first; ``truncated`` when a source had more than LIMIT."""
+
+    truncated = False
+
+
+def for_user(user):
+    """Every to-do and piece of news of ``user``, soonest first."""
     autodiscover()
     today = timezone.localdate()
-    found = []
+    found = Worklist()
     for relation in sorted(policy.possible_relations(user)):
         cases = _cases(user, relation)
-        if case is not None:
-            cases = cases.filter(pk=case.pk)
         named = policy.relation_may(relation, Action.VIEW_IDENTITY)
         claimed = set()
         todos = []
-        for registered in [s for s in _sources if s.relation == relation]:
+        for registered in _sources:
+            if registered.relation != relation:
+                continue
             claimed |= registered.states
             scope = (cases.filter(state__in=registered.states) if registered.states
                      else cases)
-            todos.extend(list(registered.function(user, scope))[:LIMIT])
-        waiting = [s for s in states.waiting_for(relation) if s not in claimed]
+            given = list(registered.function(user, scope))
+            found.truncated |= len(given) > LIMIT
+            todos.extend(given[:LIMIT])
+        waiting = [state for state in states.waiting_for(relation) if state not in claimed]
         if waiting:
-            todos.extend(_next_step(case_, relation)
-                         for case_ in cases.filter(state__in=waiting)
-                         .order_by("updated_at", "pk")[:LIMIT])
+            steps = [_next_step(case, relation) for case in first(
+                cases.filter(state__in=waiting).order_by("updated_at", "pk"))]
+            found.truncated |= len(steps) > LIMIT
+            todos.extend(steps[:LIMIT])
         for todo in todos:
             if todo.case is not None:
                 todo.clock = duration.clock(todo.case, today)
                 if named and not todo.name:
                     todo.name = str(todo.case.participant)
         found.extend(todos)
-    if case is not None:
-        found = [todo for todo in found if todo.case is None or todo.case.pk == case.pk]
-    return sorted(found, key=lambda todo: todo.sort_key)
+    found.sort(key=lambda todo: todo.sort_key)
+    return found
 
 
 # What the relation that must act next does in each state, when no stage says it better.
@@ -164,7 +178,7 @@ def _next_step(case, relation):
 @source(R.FEDRIS_ADMIN)
 def cases_near_the_limit(user, cases):
     """Open cases near or past the programme's maximum duration: Fedris follows them up."""
-    for case in duration.due(cases).order_by("approved_at", "pk")[:LIMIT]:
+    for case in first(duration.due(cases).order_by("approved_at", "pk")):
         clock = duration.clock(case)
         if clock is None:
             continue

@@ -15,7 +15,7 @@ from diagnosis import selectors
 
 @worklists.source(R.FEDRIS_PSYCHOLOGIST, states=[CaseState.DIAGNOSIS_REVIEW])
 def reviews(user, cases):
-    for case in selectors.review_queue(cases)[:worklists.LIMIT]:
+    for case in worklists.first(selectors.review_queue(cases)):
         yield worklists.Todo(
             _("Review the diagnosis report and treatment request"),
             reverse("diagnosis:review", args=[case.reference]), case,
@@ -27,8 +27,8 @@ def reviews(user, cases):
 @worklists.source(R.BTP, states=[CaseState.IN_DIAGNOSIS, CaseState.NOT_CONFIRMED])
 def diagnosis(user, cases):
     last_step = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk")
-    for case in (cases.annotate(last_step=Subquery(last_step.values("action")[:1]))
-                 .order_by("updated_at", "pk")[:worklists.LIMIT]):
+    for case in worklists.first(cases.annotate(
+            last_step=Subquery(last_step.values("action")[:1])).order_by("updated_at", "pk")):
         if case.state == CaseState.NOT_CONFIRMED:
             yield worklists.Todo(_("Hold the debrief session and close the case"),
                                  reverse("diagnosis:overview", args=[case.reference]), case,

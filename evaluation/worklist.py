@@ -17,7 +17,7 @@ def questionnaires(user, cases):
                                              completed_at__isnull=True,
                                              closes_at__gt=timezone.now())
              .select_related("case__programme", "case__participant").order_by("due_on", "pk"))
-    for invitation in open_[:worklists.LIMIT]:
+    for invitation in worklists.first(open_):
         yield worklists.Todo(
             _("Answer your questionnaire"),
             reverse("evaluation:survey", args=[links.token_for(invitation.nonce)]),

@@ -15,8 +15,8 @@ from intake.models import ActivationLink
 
 @worklists.source(R.FEDRIS_ADMIN, states=[CaseState.REQUESTED])
 def requests_to_decide(user, cases):
-    for case in cases.select_related("screening_request").order_by("requested_at", "pk")[
-            :worklists.LIMIT]:
+    waiting = cases.select_related("screening_request").order_by("requested_at", "pk")
+    for case in worklists.first(waiting):
         screening = getattr(case, "screening_request", None)
         url = (reverse("intake:review", args=[screening.pk]) if screening
                else reverse("case_detail", args=[case.reference]))
@@ -31,7 +31,7 @@ def expired_activation_links(user, cases):
                           participant__user__isnull=True,
                           participant__in=ActivationLink.objects.values("participant"))
              .exclude(participant__in=alive.values("participant")))
-    for case in stuck.order_by("approved_at", "pk")[:worklists.LIMIT]:
+    for case in worklists.first(stuck.order_by("approved_at", "pk")):
         yield worklists.Todo(
             _("Contact the participant: their activation link expired"),
             reverse("case_detail", args=[case.reference]), case, kind="activation",
@@ -40,7 +40,8 @@ def expired_activation_links(user, cases):
 
 @worklists.source(R.REFERRER)
 def drafts(user, cases):
-    for draft in selectors.filed_by(user).filter(submitted_at__isnull=True)[:worklists.LIMIT]:
+    unsent = selectors.filed_by(user).filter(submitted_at__isnull=True)
+    for draft in worklists.first(unsent):
         name = f"{draft.first_name} {draft.last_name}".strip()
         started = date_format(timezone.localdate(draft.created_at), "SHORT_DATE_FORMAT")
         yield worklists.Todo(

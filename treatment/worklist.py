@@ -20,8 +20,8 @@ CONSENT_NEWS_DAYS = 14
 @worklists.source(R.BTP, states=[CaseState.IN_TREATMENT])
 def treatment(user, cases):
     held = Count("sessions", filter=Q(sessions__status=SessionStatus.HELD))
-    for case in cases.annotate(held=held).order_by("treatment_started_at", "pk")[
-            :worklists.LIMIT]:
+    for case in worklists.first(cases.annotate(held=held)
+                                .order_by("treatment_started_at", "pk")):
         clock = duration.clock(case)
         note = ngettext("%(count)s session held", "%(count)s sessions held",
                         case.held) % {"count": case.held}
@@ -39,8 +39,8 @@ def treatment(user, cases):
 def assignments(user, cases):
     held = Count("sessions", filter=Q(sessions__status=SessionStatus.HELD,
                                       sessions__provider__user=user))
-    for case in cases.annotate(held=held).order_by("treatment_started_at", "pk")[
-            :worklists.LIMIT]:
+    for case in worklists.first(cases.annotate(held=held)
+                                .order_by("treatment_started_at", "pk")):
         yield worklists.Todo(_("Record the sessions you give"),
                              reverse("treatment:overview", args=[case.reference]), case,
                              kind="sessions",
@@ -56,7 +56,7 @@ def consents(user, cases):
                .filter(Q(given_at__gte=since) | Q(withdrawn_at__gte=since))
                .select_related("case__programme", "case__participant")
                .order_by("-given_at", "-pk"))
-    for consent in changed[:worklists.LIMIT]:
+    for consent in worklists.first(changed):
         case = consent.case
         if consent.withdrawn_at:
             yield worklists.Todo(

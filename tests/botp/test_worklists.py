@@ -266,6 +266,19 @@ def test_names_show_where_the_policy_allows_identity(client, world):
         assert (name in client.get(reverse("dashboard")).content.decode()) == shown, role
 
 
+@pytest.mark.django_db
+def test_a_long_worklist_says_it_is_cut_short(client, world, monkeypatch):
+    monkeypatch.setattr(worklists, "LIMIT", 2)
+    for _ in range(2):
+        world.case(S.REQUESTED)
+    client.force_login(world.admin)
+    assert "Only part of your to-dos" not in client.get(reverse("dashboard")).content.decode()
+    world.case(S.REQUESTED)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert page.count("Decide on the screening request") == 2
+    assert "Only part of your to-dos" in page
+
+
 # --- Queries stay bounded -------------------------------------------------------------------------
 
 def queries_for(client, url):
