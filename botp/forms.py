@@ -83,9 +83,35 @@ class TransitionForm(PortalForm):
 
 
 class DashboardFilterForm(PortalForm):
+    NEAR, OVERDUE = "near", "overdue"
+
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        help_text=_("A reference, or where you may see it, a name or a national register "
+                    "number."),
+    )
     state = forms.ChoiceField(
         label=_("Stage"), required=False,
         choices=[("", _("All stages"))] + list(CaseState.choices),
+    )
+    clock = forms.ChoiceField(
+        label=_("Maximum duration"), required=False,
+        choices=[("", _("Any")), (NEAR, _("Near or past it")), (OVERDUE, _("Past it"))],
+    )
+
+
+class LeaveForm(PortalForm):
+    """Leaving the programme: the participant says why and confirms."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why do you leave the programme?"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("A reason is required.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my participation ends and that my case is closed."),
+        error_messages={"required": _("Tick the box to confirm that you leave.")},
     )
 
 
