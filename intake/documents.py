@@ -1,6 +1,8 @@
 """Stage 1's documents: the screening request as sent, and Fedris' eligibility letter to the
 worker, in the language the request asked for."""
 
+from django.utils.translation import gettext as _
+
 from botp import documents, nationalnumber
 from botp.models import CaseEvent
 from botp.steps import Step
@@ -25,7 +27,9 @@ def _eligibility_decision(document):
     event = CaseEvent.objects.get(pk=document.source_id)
     case = document.case
     approved = event.action == Step.APPROVE
-    context = {"event": event, "approved": approved, "participant": case.participant}
+    context = {"event": event, "approved": approved, "participant": case.participant,
+               "signatory": documents.signed_by(event.actor, _("Programme administration, "
+                                                               "Fedris"))}
     if not approved:
         code = event.payload.get("reason_code", "")
         reason = event.payload.get("reason", "")

@@ -48,6 +48,9 @@ def test_the_screening_request_and_the_approval_letter(
     letter = flat(pdf_text(only(case, "eligibility_decision")))
     # The worker chose French.
     assert "Votre demande est approuvée" in letter and "Confidentiel" in letter
+    # Signed by the administrator who decided, and the request is signed by its referrer.
+    assert world.admin.get_full_name() in letter and "Gestion du programme, Fedris" in letter
+    assert world.referrer.get_full_name() in text
 
 
 @pytest.mark.django_db
