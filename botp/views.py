@@ -45,11 +45,17 @@ def dashboard(request):
     if filters_by_state and form.is_valid() and form.cleaned_data["state"]:
         cases = cases.filter(state=form.cleaned_data["state"])
     page = Paginator(cases, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A request for more information is the psychologist's (clinical) step: those who read
+    # clinical content see which cases of the page wait for the BTP's answer.
+    awaiting_answer = set(workflow.awaiting_answer(
+        policy.cases_for(request.user, Action.VIEW_CLINICAL)
+        .filter(pk__in=[case.pk for case in page.object_list])).values_list("pk", flat=True))
     return render(request, "botp/dashboard.html", {
         "form": form,
         "page": page,
         "title": request.user.home_title,
         "shows_filter": filters_by_state,
+        "awaiting_answer": awaiting_answer,
     })
 
 

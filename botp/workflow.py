@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -328,6 +329,16 @@ def open_case(programme, participant, referrer, *, request_key, payload=None):
     audit.record(referrer, AuditEntry.Kind.CHANGE, "screening request submitted", case=case)
     notifications.announce(event, states.told_on_entering(S.REQUESTED))
     return case
+
+
+def awaiting_answer(cases):
+    """Of ``cases``, those the psychologist sent back to the BTP with a request for more
+    information that no version sent since answers."""
+    last = (CaseEvent.objects.filter(case=OuterRef("pk"), action__in=[
+        Step.REQUEST_INFORMATION, Step.SUBMIT_DIAGNOSIS]).order_by("-at", "-pk"))
+    return (cases.filter(state=S.IN_DIAGNOSIS)
+            .annotate(last_review_step=Subquery(last.values("action")[:1]))
+            .filter(last_review_step=Step.REQUEST_INFORMATION))
 
 
 def reason_action(event):
