@@ -73,6 +73,28 @@ def recipients_for(event, relations):
     return [(kind, pk, audience) for (kind, pk), audience in unique.items()]
 
 
+# Stage apps say, per step, where an e-mail about it sends the case's BTP (a page of theirs
+# rather than the case page) and whether it is urgent for its readers; botp knows no stage's
+# pages or reports. See register_btp_link and register_urgency.
+_btp_links = {}
+_urgency = {}
+
+
+def register_btp_link(step, url_for):
+    """E-mails to the case's BTP about ``step`` link to ``url_for(case)`` (a path)."""
+    _btp_links[step] = url_for
+
+
+def register_urgency(step, is_urgent):
+    """E-mails about an event of ``step`` are marked urgent when ``is_urgent(event)``."""
+    _urgency[step] = is_urgent
+
+
+def _to_the_btp(event, payload):
+    btp = event.case.btp
+    return btp is not None and payload.get("user") == btp.user_id
+
+
 def _chosen_by_fedris(event):
     return event.action == Step.CHOOSE_BTP and event.actor_role == R.FEDRIS_ADMIN
 
@@ -115,7 +137,8 @@ def case_link(case):
 
 
 def _deliver_event(message, mailer):
-    event = CaseEvent.objects.select_related("case__programme").get(pk=message.payload["event"])
+    event = CaseEvent.objects.select_related("case__programme", "case__btp").get(
+        pk=message.payload["event"])
     case = event.case
     to, language = address_of(message.payload)
     message.recipient = to
@@ -134,8 +157,15 @@ def _deliver_event(message, mailer):
         context["asked_via"] = event.asked_via_label
     if event.to_state == S.INELIGIBLE and audience == Audience.PARTICIPANT:
         context["referral"] = getattr(case.programme, f"non_eligible_referral_{language}", "")
+    if _to_the_btp(event, message.payload):
+        # The BTP is told what is asked of them, never the psychologist's words.
+        context["more_information"] = event.action == Step.REQUEST_INFORMATION
+        if event.action in _btp_links:
+            context["link"] = settings.PORTAL_BASE_URL + _btp_links[event.action](case)
+    urgent = audience == Audience.PROFESSIONAL and event.action in _urgency \
+        and bool(_urgency[event.action](event))
     mailer.send(mail.compose(message, to=to, language=language,
-                             template="botp/email/case_event", context=context))
+                             template="botp/email/case_event", context=context, urgent=urgent))
 
 
 def _deliver_duration_alert(message, mailer):
