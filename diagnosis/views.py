@@ -207,7 +207,7 @@ def report_detail(request, reference, version):
                                    version=version, what=f"diagnosis report v{version}")
     return render(request, "diagnosis/report_detail.html", {
         "case": case, **_report_context(case, report),
-        "versions": selectors.submitted_reports(case),
+        "other_versions": selectors.submitted_reports(case).exclude(pk=report.pk),
     })
 
 
@@ -254,7 +254,7 @@ def review(request, reference):
         form = DecisionForm(initial={"version": case.version})
     return render(request, "diagnosis/review.html", {
         "case": case, "form": form, **_report_context(case, report),
-        "versions": selectors.submitted_reports(case),
+        "other_versions": selectors.submitted_reports(case).exclude(pk=report.pk),
         "decisions": selectors.decisions(case),
         "decidable": _transition(case, request.user, Step.CONFIRM_DIAGNOSIS) is not None,
         "screening": getattr(case, "screening_request", None),
