@@ -168,6 +168,9 @@ def test_the_question_is_shown_only_to_the_btp_and_the_psychologists(
         assert shown, role
     else:
         assert shown == [], role
+    # That Fedris asked at all is the psychologist's step, not for the referrer or participant.
+    marked = "Fedris asks for more information" in seen[reverse("dashboard")].content.decode()
+    assert marked == (role in READERS), role
 
     # The answer beside it, once sent, likewise.
     client.force_login(world.btp.user)
