@@ -50,3 +50,20 @@ def problems(programme, counts, *, only=None):
                 "The programme allows at most %(cap)s treatment sessions; this makes %(count)s."
             ) % {"cap": limit, "count": treatment})
     return found
+
+
+def counts_toward_treatment(session_type):
+    """Whether ``session_type`` takes part in the programme's own treatment limit."""
+    return _counts_toward_treatment(session_type)
+
+
+def totals(programme, counts):
+    """The limits ``problems`` checks across session types, as pages show them: a list of
+    (kind, cap, used) with kind "total" (diagnosis and treatment together) or "treatment"
+    (the programme's own treatment limit, when it has one); ``counts`` as for ``problems``."""
+    found = [("total", programme.max_total_sessions,
+              sum(n for t, n in counts.items() if t.counts_toward_total))]
+    if programme.max_treatment_sessions is not None:
+        found.append(("treatment", programme.max_treatment_sessions,
+                      sum(n for t, n in counts.items() if _counts_toward_treatment(t))))
+    return found

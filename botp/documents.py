@@ -17,12 +17,14 @@ import hashlib
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, transaction
 from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from botp import audit, keys, outbox
@@ -65,11 +67,28 @@ def issue(case, kind, source_id, *, version=1):
     return document
 
 
+def signed_by(user, title=None):
+    """Who signs a document, as its template shows them: name, title and registration number.
+    A provider's title is their profession, a referrer's their kind; others' are given."""
+    provider = getattr(user, "provider", None) if user is not None else None
+    referrer = getattr(user, "referrer", None) if user is not None else None
+    if title is None and provider is not None:
+        title = provider.get_profession_display()
+    if title is None and referrer is not None:
+        title = referrer.get_kind_display()
+    registration = ""
+    if referrer is not None and referrer.riziv_number:
+        registration = _("RIZIV/INAMI number %(number)s") % {"number": referrer.riziv_number}
+    return {"name": user.get_full_name() if user is not None else "Fedris",
+            "title": title or "", "registration": registration}
+
+
 def html_for(document):
     kind = _kinds[document.kind]
     with translation.override(document.language):
         context = {"document": document, "case": document.case,
-                   "issued_on": timezone.localdate(document.created_at)}
+                   "issued_on": timezone.localdate(document.created_at),
+                   "letterhead": settings.LETTERHEAD}
         context.update(kind.context(document))
         return render_to_string(kind.template, context)
 
@@ -137,7 +156,13 @@ def download(document: Document, *, reader: User, through_api: bool = False) -> 
     return response(document)
 
 
+def download_name(document):
+    """The name the reader saves the PDF under, in the reader's language (the active one)."""
+    kind = slugify(document.get_kind_display())
+    return f"{document.case.reference}-{kind}-v{document.version}.pdf"
+
+
 def response(document):
-    """The PDF for the browser to show (or save) under the document's name."""
+    """The PDF for the browser to show (or save) under its name in the reader's language."""
     return FileResponse(io.BytesIO(read(document)), content_type="application/pdf",
-                        filename=document.filename)
+                        filename=download_name(document))

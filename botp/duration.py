@@ -3,12 +3,14 @@ of the request: warn before it, flag a case past it."""
 
 import calendar
 import datetime
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from botp import notifications
-from botp.models import DurationAlert
+from botp import notifications, states
+from botp.models import DurationAlert, Programme
 
 
 def add_months(day, months):
@@ -63,3 +65,64 @@ def raise_alerts(cases, today=None):
 
 def is_overdue(case):
     return due_kind(case, timezone.localdate()) == DurationAlert.Kind.OVERDUE
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where a case stands against its programme's maximum duration, while the clock runs."""
+
+    deadline: datetime.date
+    days_left: int  # negative once past the deadline
+    warning_days: int
+
+    @property
+    def overdue(self):
+        return self.days_left < 0
+
+    @property
+    def near(self):
+        return 0 <= self.days_left <= self.warning_days
+
+    @property
+    def days_over(self):
+        return -self.days_left
+
+
+def clock(case, today=None):
+    """The case's clock (its programme loaded with it), or None when it does not run: before
+    the approval, and once the case has ended."""
+    if not states.of(case.state).clock_runs:
+        return None
+    end = deadline(case)
+    if end is None:
+        return None
+    today = today or timezone.localdate()
+    return Clock(end, (end - today).days, case.programme.duration_warning_days)
+
+
+def _last_approval_day(programme, last_deadline):
+    """The latest approval day whose deadline falls on or before ``last_deadline``: deadlines
+    grow with the approval day, so every earlier approval's does too."""
+    months = programme.max_duration_months
+    day = add_months(last_deadline, -months)
+    while add_months(day + datetime.timedelta(days=1), months) <= last_deadline:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def due(cases, *, overdue_only=False, today=None):
+    """Of ``cases``, those whose clock runs and that are near (or, with ``overdue_only``, past)
+    their programme's maximum duration, as a queryset: one condition per programme, worked
+    out from the date, so the database does the counting."""
+    today = today or timezone.localdate()
+    condition = Q(pk__in=[])
+    for programme in Programme.objects.filter(pk__in=cases.values("programme")):
+        last = (today - datetime.timedelta(days=1) if overdue_only
+                else today + datetime.timedelta(days=programme.duration_warning_days))
+        condition |= Q(programme=programme, approved_at__lt=_start_of(
+            _last_approval_day(programme, last) + datetime.timedelta(days=1)))
+    return cases.filter(condition, state__in=states.CLOCK_RUNS, approved_at__isnull=False)

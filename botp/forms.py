@@ -2,10 +2,11 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from botp import plan, sessions, text
-from botp.models import CaseState, GivenBy, OutboxMessage, Provider
+from botp import caps, plan, sessions, text
+from botp.models import CaseState, GivenBy, OutboxMessage, Provider, SessionPhase
 
 
 def _is_free_text(field):
@@ -82,9 +83,35 @@ class TransitionForm(PortalForm):
 
 
 class DashboardFilterForm(PortalForm):
+    NEAR, OVERDUE = "near", "overdue"
+
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        help_text=_("A reference, or where you may see it, a name or a national register "
+                    "number."),
+    )
     state = forms.ChoiceField(
         label=_("Stage"), required=False,
         choices=[("", _("All stages"))] + list(CaseState.choices),
+    )
+    clock = forms.ChoiceField(
+        label=_("Maximum duration"), required=False,
+        choices=[("", _("Any")), (NEAR, _("Near or past it")), (OVERDUE, _("Past it"))],
+    )
+
+
+class LeaveForm(PortalForm):
+    """Leaving the programme: the participant says why and confirms."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why do you leave the programme?"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("A reason is required.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my participation ends and that my case is closed."),
+        error_messages={"required": _("Tick the box to confirm that you leave.")},
     )
 
 
@@ -102,7 +129,9 @@ class DeliveryFilterForm(PortalForm):
 class ChoosePasswordForm(PortalForm):
     """The invited person's own password, checked by the portal's password rules."""
 
+    # The rules are stated before the first try, not only in its errors.
     password1 = forms.CharField(label=_("Choose a password"), max_length=128,
+                                help_text=password_validation.password_validators_help_text_html(),
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("Repeat the password"), max_length=128,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
@@ -112,8 +141,6 @@ class ChoosePasswordForm(PortalForm):
         self.user_hint = user_hint
 
     def clean(self):
-        from django.contrib.auth import password_validation
-
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
@@ -198,7 +225,12 @@ class ProviderChoiceField(forms.ChoiceField):
 
 class SessionLinesForm(PortalForm):
     """The sessions of a treatment request or plan: one row per session type (and approach) of
-    the programme's treatment, how many sessions, and for an ISP's sessions, which ISP."""
+    the programme's treatment, how many sessions, and for an ISP's sessions, which ISP.
+
+    Each row shows the cap it is bound by, and says so when rows of one session type share it;
+    ``totals`` are the programme's limits across types. The caps are checked here, whatever
+    else on the page is wrong, so that every problem is said at once; the service checks them
+    again, and its check is the rule."""
 
     def __init__(self, *args, case, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,8 +243,12 @@ class SessionLinesForm(PortalForm):
             planned = forms.IntegerField(
                 label=session_type.name, min_value=0, required=False,
                 initial=line.planned_sessions if line else 0,
-                widget=forms.NumberInput(attrs={"min": 0, "max": session_type.cap,
-                                                "inputmode": "numeric", "class": "count"}),
+                widget=forms.NumberInput(attrs={
+                    "min": 0, "max": session_type.cap, "inputmode": "numeric", "class": "count",
+                    "data-type": session_type.code,
+                    "data-total": "1" if session_type.counts_toward_total else "0",
+                    "data-treatment": "1" if caps.counts_toward_treatment(session_type) else "0",
+                }),
             )
             if approach:
                 approach_label = dict(session_type.approach_choices)[approach].lower()
@@ -224,7 +260,7 @@ class SessionLinesForm(PortalForm):
                 empty = (_("The BTP gives them") if session_type.given_by == GivenBy.BTP_OR_ISP
                          else _("Choose an ISP"))
                 self.fields[f"isp_{key}"] = ProviderChoiceField(
-                    label=_("Given by"), required=False,
+                    label=f"{_('Given by')} — {planned.label}", required=False,
                     initial=line.provider.pk if line and line.provider else "",
                     choices=[("", empty)] + [
                         (provider.pk, f"{provider} — {provider.get_profession_display()}, "
@@ -236,15 +272,68 @@ class SessionLinesForm(PortalForm):
                 row["isp"] = self[f"isp_{key}"]
             row["key"] = key
             self.rows.append(row)
+        shown = self._shown_counts()
+        for row in self.rows:
+            row["used"] = shown.get(row["session_type"], 0)
+            # Rows of one session type (its approaches) share its cap.
+            row["shared_with"] = [other["planned"].label for other in self.rows
+                                  if other["session_type"] == row["session_type"]
+                                  and other is not row]
+            row["shared_first"] = all(other["session_type"] != row["session_type"]
+                                      for other in self.rows[:self.rows.index(row)])
 
     def clean(self):
         cleaned = super().clean()
         self._lines = self._rows_as_lines()
+        # Each line's own problem on its row; rows that could not be read count as none, and
+        # the limits across rows are still checked.
+        for row, line in zip(self.rows, self._lines, strict=True):
+            problem = plan.line_problem(self.case.programme, line)
+            if problem:
+                field = row["isp"] if row["isp"] is not None else row["planned"]
+                if not field.errors:
+                    self.add_error(field.name, problem)
+        for problem in plan.cap_problems(self.case, self._lines):
+            self.add_error(None, problem)
         return cleaned
 
     def lines(self):
         """The rows as botp.plan.Line objects (after is_valid)."""
         return self._lines
+
+    def _shown_counts(self):
+        """{SessionType: sessions} as the page shows them now: the typed values (or the
+        initial ones), with the diagnosis sessions held, which count toward the total."""
+        counts = {}
+        for row in self.rows:
+            value = row["planned"].value()
+            try:
+                number = max(int(value), 0)
+            except (TypeError, ValueError):
+                number = 0
+            counts[row["session_type"]] = counts.get(row["session_type"], 0) + number
+        counts.update(self.held_diagnosis())
+        return counts
+
+    def held_diagnosis(self):
+        if not hasattr(self, "_held_diagnosis"):
+            self._held_diagnosis = {
+                session_type: held
+                for session_type, held in sessions.held_counts(self.case).items()
+                if session_type.phase == SessionPhase.DIAGNOSIS}
+        return self._held_diagnosis
+
+    def totals(self):
+        """The programme's limits across session types, with what the rows use of them:
+        dicts of kind ("total" or "treatment"), cap, used, and held (diagnosis sessions
+        already held, which the total counts)."""
+        held = sum(n for t, n in self.held_diagnosis().items() if t.counts_toward_total)
+        return [{"kind": kind, "cap": cap, "used": used,
+                 "held": held if kind == "total" else 0}
+                for kind, cap, used in caps.totals(self.case.programme, self._shown_counts())]
+
+    def group_used(self, session_type):
+        return self._shown_counts().get(session_type, 0)
 
     def _rows_as_lines(self):
         chosen = {

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from botp import mail, outbox
-from botp.models import CaseEvent, DurationAlert, Participant, Role, User
-from botp.models import CaseState as S
+from botp.models import CaseEvent, DurationAlert, Participant, Provider, Role, User
 from botp.policy import Relation as R
 from botp.steps import Step
 
@@ -52,12 +51,22 @@ def _role(role):
             for pk in User.objects.filter(role=role, is_active=True).values_list("pk", flat=True)]
 
 
-def _people(relation, case):
+def _asked_btp(event):
+    """The BTP of the case, or the one a step just released (kept in the event's payload)."""
+    if event.case.btp_id:
+        return _btp(event.case)
+    released = Provider.objects.select_related("user").filter(
+        pk=event.payload.get("btp")).first()
+    return _user(released.user) if released else []
+
+
+def _people(relation, event):
+    case = event.case
     return {
         R.FEDRIS_ADMIN: lambda: _role(Role.FEDRIS_ADMIN),
         R.FEDRIS_PSYCHOLOGIST: lambda: _role(Role.FEDRIS_PSYCHOLOGIST),
         R.REFERRER: lambda: _user(case.referrer, Audience.REFERRER),
-        R.BTP: lambda: _btp(case),
+        R.BTP: lambda: _asked_btp(event),
         R.ISP: lambda: _isps(case),
         R.PARTICIPANT: lambda: _participant(case),
     }[relation]()
@@ -67,11 +76,31 @@ def recipients_for(event, relations):
     """The people holding ``relations`` to the event's case, without the one who acted."""
     unique = {}
     for relation in sorted(relations):
-        for kind, pk, audience in _people(relation, event.case):
+        for kind, pk, audience in _people(relation, event):
             if not (kind == "user" and pk == event.actor_id):
                 unique.setdefault((kind, pk), audience)
     return [(kind, pk, audience) for (kind, pk), audience in unique.items()]
 
+
+# What a participant is told of each step, in its own words: what happened and what to do
+# next (templates botp/email/participant/<name>). A step not named here, or Fedris choosing a BTP
+# for them, reads as the general case e-mail.
+PARTICIPANT_NEWS = {
+    Step.DECLINE_CASE: "btp_declined",
+    Step.ACCEPT_CASE: "btp_accepted",
+    Step.REQUEST_INFORMATION: "more_information",
+    Step.CONFIRM_DIAGNOSIS: "treatment_starts",
+    Step.NOT_CONFIRM_DIAGNOSIS: "decision",
+    Step.COMPLETE: "treatment_ended",
+    Step.CLOSE_AFTER_DEBRIEF: "case_closed",
+}
+
+
+# What the case's BTP is told of a step, in its own words (templates
+# botp/email/professional/<name>); other steps read as the general case e-mail.
+BTP_NEWS = {
+    Step.REQUEST_INFORMATION: "more_information",
+}
 
 # Stage apps say, per step, where an e-mail about it sends the case's BTP (a page of theirs
 # rather than the case page) and whether it is urgent for its readers; botp knows no stage's
@@ -152,20 +181,24 @@ def _deliver_event(message, mailer):
         "programme": case.programme.name,
         "link": case_link(case),
     }
+    template = "botp/email/case_event"
     if audience == Audience.PARTICIPANT and _chosen_by_fedris(event):
         context["chosen_for_you"] = True
         context["asked_via"] = event.asked_via_label
-    if event.to_state == S.INELIGIBLE and audience == Audience.PARTICIPANT:
-        context["referral"] = getattr(case.programme, f"non_eligible_referral_{language}", "")
-    if _to_the_btp(event, message.payload):
-        # The BTP is told what is asked of them, never the psychologist's words.
-        context["more_information"] = event.action == Step.REQUEST_INFORMATION
+    elif audience == Audience.PARTICIPANT and event.action in PARTICIPANT_NEWS:
+        template = f"botp/email/participant/{PARTICIPANT_NEWS[event.action]}"
+    elif event.action == Step.UNDO_BTP_CHOICE:
+        # The BTP released no longer sees the case: no link to it.
+        template = "botp/email/professional/btp_released"
+    elif _to_the_btp(event, message.payload) and event.action in BTP_NEWS:
+        # The BTP is told what is asked of them and where, never the psychologist's words.
+        template = f"botp/email/professional/{BTP_NEWS[event.action]}"
         if event.action in _btp_links:
             context["link"] = settings.PORTAL_BASE_URL + _btp_links[event.action](case)
     urgent = audience == Audience.PROFESSIONAL and event.action in _urgency \
         and bool(_urgency[event.action](event))
-    mailer.send(mail.compose(message, to=to, language=language,
-                             template="botp/email/case_event", context=context, urgent=urgent))
+    mailer.send(mail.compose(message, to=to, language=language, template=template,
+                             context=context, urgent=urgent))
 
 
 def _deliver_duration_alert(message, mailer):

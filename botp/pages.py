@@ -145,7 +145,8 @@ class Outcome:
         return self.done
 
 
-def submit(request, forms, change: Callable[[], object], *, invalid: str = "") -> Outcome:
+def submit(request, forms, change: Callable[[], object], *, invalid: str = "",
+           checks: Callable[[], object] | None = None) -> Outcome:
     """Call ``change`` (a service, with what the forms hold) when every form of ``forms`` (one
     form, several, or None) is valid, and say what became of it.
 
@@ -155,9 +156,20 @@ def submit(request, forms, change: Callable[[], object], *, invalid: str = "") -
     changed meanwhile, is told above the page: 409. Either way the forms keep what the user
     typed, for the page to show again. A step that is never the user's to take is a 403
     (RefusalMiddleware).
+
+    ``checks`` (optional) says, by raising the service's ValidationError, what the service
+    would refuse in what the forms could clean; it is called when a form is invalid, so that
+    the page says every problem at once rather than the field errors first and the rest after
+    the next post. Its problems go on the first form, except on a field that has an error
+    already.
     """
     forms = [] if forms is None else [forms] if not isinstance(forms, list | tuple) else forms
     if not all([form.is_valid() for form in forms]):
+        if checks is not None and forms:
+            try:
+                checks()
+            except ValidationError as error:
+                add_errors(forms[0], error, keep_field_errors=True)
         if invalid:
             messages.error(request, invalid)
         return Outcome(status=400)
@@ -179,14 +191,21 @@ def submit(request, forms, change: Callable[[], object], *, invalid: str = "") -
     return Outcome(result=result)
 
 
-def add_errors(form, error):
-    """Put a service's ValidationError on the form: on its fields where it names them."""
+def add_errors(form, error, *, keep_field_errors=False):
+    """Put a service's ValidationError on the form: on its fields where it names them. With
+    ``keep_field_errors``, a field that has an error of its own gets no other."""
+    def add(field, problems):
+        field = field if field in form.fields else None
+        if keep_field_errors and field is not None and field in form.errors:
+            return
+        form.add_error(field, problems)
+
     if hasattr(error, "error_dict"):
         for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+            add(field, problems)
     elif hasattr(error, "problems"):  # botp.reports.ReportRefused: (field, message) pairs
         for field, message in error.problems:
-            form.add_error(field if field in form.fields else None, message)
+            add(field, message)
     else:
         form.add_error(None, error)
 

@@ -104,13 +104,19 @@ def request_problems(case, lines):
     """Everything wrong with request or plan ``lines`` for ``case``: its lines, then the caps
     (with the diagnosis sessions held)."""
     found = [problem for line in lines if (problem := line_problem(case.programme, line))]
+    return found + cap_problems(case, lines)
+
+
+def cap_problems(case, lines):
+    """What in request or plan ``lines`` breaks the programme's caps for ``case``, with the
+    diagnosis sessions held."""
     planned = {}
     for line in lines:
         planned[line.session_type] = planned.get(line.session_type, 0) + line.planned_sessions
     for session_type, held in sessions.held_counts(case).items():
         if session_type.phase == SessionPhase.DIAGNOSIS:
             planned[session_type] = held
-    return found + caps.problems(case.programme, planned)
+    return caps.problems(case.programme, planned)
 
 
 # --- The treatment request ----------------------------------------------------------------------

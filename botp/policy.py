@@ -268,6 +268,25 @@ def role_may(user, action):
     return bool(ROLE_RELATIONS.get(user.role, set()) & RULES[action])
 
 
+def possible_relations(user):
+    """The relations ``user`` can hold to a case, by their role (a worklist's sources)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(ROLE_RELATIONS.get(user.role, set()))
+
+
+def cases_held(user, relation):
+    """The cases to which ``user`` holds ``relation``, as a queryset: the cases a worklist
+    looks at for that relation (a provider who is both BTP and ISP has two)."""
+    return _cases_related(user, {relation})
+
+
+def relation_may(relation, action):
+    """Whether holding ``relation`` to a case allows ``action`` on it (for a list built from
+    the cases of one relation, which then asks no question per case)."""
+    return relation in RULES[action]
+
+
 class Capability(StrEnum):
     """What a role may do beyond any single case."""
 

@@ -88,13 +88,21 @@ PROGRAMMES = [
         "max_sick_leave_days": 60, "max_duration_months": 9, "duration_warning_days": 30,
         "max_total_sessions": 12, "max_treatment_sessions": 10,
         "session_types": FA_BOTP_SESSION_TYPES,
+        # Where the programme refers the workers it cannot admit (seed 001), one option a
+        # line: the worker's letter lists them.
         "referral": (
-            "U kunt terecht bij de interne diensten van de federale overheid (Empreva, Lumen, "
-            "Talent+) of bij een psycholoog van uw keuze.",
-            "Vous pouvez vous adresser aux services internes de l'administration fédérale "
-            "(Empreva, Lumen, Talent+) ou à un psychologue de votre choix.",
-            "You can turn to the federal administration's internal services (Empreva, Lumen, "
-            "Talent+) or to a psychologist of your choice.",
+            "Empreva, interne dienst van de federale overheid\n"
+            "Lumen, interne dienst van de federale overheid\n"
+            "Talent+, interne dienst van de federale overheid\n"
+            "Een externe psycholoog naar keuze",
+            "Empreva, service interne de l'administration fédérale\n"
+            "Lumen, service interne de l'administration fédérale\n"
+            "Talent+, service interne de l'administration fédérale\n"
+            "Un psychologue externe de votre choix",
+            "Empreva, an internal service of the federal administration\n"
+            "Lumen, an internal service of the federal administration\n"
+            "Talent+, an internal service of the federal administration\n"
+            "An external psychologist of your choice",
         ),
     },
 ]

@@ -286,6 +286,14 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BOTP Fedris <no-reply@botp.fedris.be>")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The letterhead of every PDF the portal issues: Fedris' address and the programme's contact.
+LETTERHEAD = {
+    # Empty: Fedris' own address, in the reader's language.
+    "address": os.environ.get("BOTP_LETTERHEAD_ADDRESS", ""),
+    "phone": os.environ.get("BOTP_LETTERHEAD_PHONE", "+32 2 226 62 11"),
+    "email": os.environ.get("BOTP_LETTERHEAD_EMAIL", "burnout@fedris.be"),
+    "web": os.environ.get("BOTP_LETTERHEAD_WEB", "www.fedris.be"),
+}
 
 # Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = env_secret("REDIS_URL")

@@ -13,6 +13,7 @@ class Step(StrEnum):
     APPROVE = "approve"
     DECLARE_INELIGIBLE = "declare_ineligible"
     CHOOSE_BTP = "choose_btp"
+    UNDO_BTP_CHOICE = "undo_btp_choice"
     ACCEPT_CASE = "accept_case"
     DECLINE_CASE = "decline_case"
     SUBMIT_DIAGNOSIS = "submit_diagnosis"

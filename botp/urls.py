@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<reference:reference>/actions/<slug:action>/", views.case_transition,
          name="case_transition"),
     path("cases/<reference:reference>/audit/", views.case_audit, name="case_audit"),
+    path("cases/<reference:reference>/leave/", views.case_leave, name="case_leave"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),

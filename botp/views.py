@@ -17,15 +17,30 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from botp import account_audit, documents, invitations, outbox, pages, policy, sections, workflow
+from botp import (
+    account_audit,
+    audit_labels,
+    documents,
+    duration,
+    invitations,
+    outbox,
+    pages,
+    policy,
+    sections,
+    states,
+    workflow,
+    worklists,
+)
 from botp.forms import (
     AccountAuditFilterForm,
     DashboardFilterForm,
     DeliveryFilterForm,
+    LeaveForm,
     TransitionForm,
 )
 from botp.models import AuditEntry, Document, OutboxMessage, User
 from botp.policy import Action, Capability
+from botp.steps import Step
 
 logger = logging.getLogger(__name__)
 
@@ -35,28 +50,85 @@ def home(request):
 
 
 @login_required
+@pages.reads("dashboard")
 def dashboard(request):
+    """The home page: what needs the user's action (worklists), then every case they may see.
+    A participant's home shows their programme instead."""
+    user = request.user
+    if policy.role_may(user, Action.VIEW_MY_PROGRAMME):
+        return _participant_home(request)
     form = DashboardFilterForm(request.GET or None)
     cases = policy.with_relations(
-        policy.visible_cases(request.user).select_related("programme")
+        policy.visible_cases(user).select_related("programme")
     ).order_by("-requested_at", "-pk")
     # Only roles that may see the detailed state filter by it (the policy holds them to that).
-    filters_by_state = policy.has_capability(request.user, Capability.FILTER_CASES)
-    if filters_by_state and form.is_valid() and form.cleaned_data["state"]:
-        cases = cases.filter(state=form.cleaned_data["state"])
+    filters_by_state = policy.has_capability(user, Capability.FILTER_CASES)
+    searching = form.is_valid() and any(form.cleaned_data.values())
+    if form.is_valid():
+        cases = worklists.search(user, cases, form.cleaned_data["q"])
+        if filters_by_state and form.cleaned_data["state"]:
+            cases = cases.filter(state=form.cleaned_data["state"])
+        if filters_by_state and form.cleaned_data["clock"]:
+            cases = duration.due(
+                cases, overdue_only=form.cleaned_data["clock"] == DashboardFilterForm.OVERDUE)
     page = Paginator(cases, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    # A request for more information is the psychologist's (clinical) step: those who read
-    # clinical content see which cases of the page wait for the BTP's answer.
-    awaiting_answer = set(workflow.awaiting_answer(
-        policy.cases_for(request.user, Action.VIEW_CLINICAL)
-        .filter(pk__in=[case.pk for case in page.object_list])).values_list("pk", flat=True))
+    todos = (worklists.for_user(user)
+             if policy.has_capability(user, Capability.SEE_CASES) else [])
     return render(request, "botp/dashboard.html", {
         "form": form,
         "page": page,
-        "title": request.user.home_title,
+        "rows": worklists.rows(user, page.object_list),
+        "title": user.home_title,
         "shows_filter": filters_by_state,
-        "awaiting_answer": awaiting_answer,
+        "shows_names": policy.role_may(user, Action.VIEW_IDENTITY),
+        "searching": searching,
+        "todos": [todo for todo in todos if not todo.info],
+        "news": [todo for todo in todos if todo.info],
+        "truncated": getattr(todos, "truncated", False),
     })
+
+
+def _participant_home(request):
+    user = request.user
+    cases = policy.visible_cases(user).select_related(
+        "programme", "participant", "btp__user").order_by("-requested_at", "-pk")
+    # The case the home is about: the newest open one, else the newest.
+    current = next(iter(cases.filter(state__in=states.OPEN)[:1]), None) or cases.first()
+    todos = worklists.for_user(user)
+    page = Paginator(cases, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    progress = worklists.progress(user, current, todos) if current else None
+    return render(request, "botp/participant_home.html", {
+        "title": user.home_title,
+        "progress": progress,
+        "page": page,
+        "others": [todo for todo in todos
+                   if not todo.info and (progress is None or todo.case is None
+                                         or todo.case.pk != current.pk)],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_leave(request, reference):
+    """The participant leaves the programme: a page that says what it means, asks why, and
+    asks them to confirm; not a button that does it at once."""
+    case = pages.case_for_page(request, reference, Action.VIEW_MY_PROGRAMME, what="leave page")
+    form = LeaveForm(request.POST or None, initial={"version": case.version})
+    status = 200
+    if request.method == "POST":
+        done = pages.submit(request, form, lambda: workflow.perform(
+            case, Step.WITHDRAW, request.user,
+            payload={"reason": form.cleaned_data["reason"]},
+            expected_version=form.cleaned_data["version"]))
+        if done:
+            messages.success(request, _("You left the programme. Fedris and your care "
+                                        "providers are told."))
+            return redirect("dashboard")
+        status = done.status
+    elif not any(t.action == Step.WITHDRAW for t in workflow.available(case, request.user)):
+        messages.info(request, _("Your case has ended: there is nothing to leave."))
+        return redirect("dashboard")
+    return render(request, "botp/leave.html", {"case": case, "form": form}, status=status)
 
 
 @login_required
@@ -66,10 +138,17 @@ def case_detail(request, reference, *, form=None, status=200):
     case = pages.case_for_page(request, reference, what="case page")
     user = request.user
     allowed = policy.allowed_actions(user, case)
+    may = {action: action in allowed for action in policy.RULES}
+    transitions = [t for t in workflow.available(case, user) if t.manual]
+    # The participant leaves through a page that asks them to confirm (case_leave).
+    leaves = may[Action.VIEW_MY_PROGRAMME] and any(t.action == Step.WITHDRAW
+                                                   for t in transitions)
     context = {
         "case": case,
-        "may": {action: action in allowed for action in policy.RULES},
-        "transitions": [t for t in workflow.available(case, user) if t.manual],
+        "may": may,
+        "transitions": [t for t in transitions if not (leaves and t.action == Step.WITHDRAW)],
+        "leaves": leaves,
+        "clock": duration.clock(case),
         "sections": sections.for_case(case, user),
         "documents": Document.with_deliveries(list(policy.visible_documents(user, case))),
         "form": form or TransitionForm(initial={"version": case.version}),
@@ -117,7 +196,9 @@ def case_audit(request, reference):
     case = pages.case_for_page(request, reference, Action.VIEW_AUDIT, what="audit trail")
     entries = case.audit_entries.select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "botp/case_audit.html", {"case": case, "page": page})
+    names = {kind.code: kind.name for kind in case.programme.session_types.all()}
+    rows = [(entry, audit_labels.describe(entry.what, names)) for entry in page]
+    return render(request, "botp/case_audit.html", {"case": case, "page": page, "rows": rows})
 
 
 @login_required

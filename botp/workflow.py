@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -181,13 +180,20 @@ TRANSITIONS = {t.action: t for t in [
     _t(Step.APPROVE, _("Approve the request"),
        [S.REQUESTED], S.AWAITING_BTP_CHOICE, [R.FEDRIS_ADMIN],
        effects=[_approved], manual=False, told=[R.REFERRER]),
+    # The stage that decides tells them: the worker by the letter (they have no account to log
+    # in to), the referrer with the reason's category.
     _t(Step.DECLARE_INELIGIBLE, _("Declare not eligible"),
        [S.REQUESTED], S.INELIGIBLE, [R.FEDRIS_ADMIN],
-       guards=[_require_reason], manual=False),
+       guards=[_require_reason], manual=False, told=[]),
     _t(Step.CHOOSE_BTP, _("Choose a BTP"),
        [S.AWAITING_BTP_CHOICE], S.BTP_PROPOSED, [R.PARTICIPANT, R.FEDRIS_ADMIN],
        guards=[_require_btp, _require_participant_request],
        effects=[_set_btp, _record_request], manual=False),
+    # Until the BTP accepts, the participant may think again; the BTP is told they are no
+    # longer asked.
+    _t(Step.UNDO_BTP_CHOICE, _("Undo my choice of BTP"),
+       [S.BTP_PROPOSED], S.AWAITING_BTP_CHOICE, [R.PARTICIPANT],
+       effects=[_clear_btp], told=[R.BTP]),
     _t(Step.ACCEPT_CASE, _("Accept the case"),
        [S.BTP_PROPOSED], S.IN_DIAGNOSIS, [R.BTP]),
     _t(Step.DECLINE_CASE, _("Decline the case"),
@@ -331,16 +337,6 @@ def open_case(programme, participant, referrer, *, request_key, payload=None):
     return case
 
 
-def awaiting_answer(cases):
-    """Of ``cases``, those the psychologist sent back to the BTP with a request for more
-    information that no version sent since answers."""
-    last = (CaseEvent.objects.filter(case=OuterRef("pk"), action__in=[
-        Step.REQUEST_INFORMATION, Step.SUBMIT_DIAGNOSIS]).order_by("-at", "-pk"))
-    return (cases.filter(state=S.IN_DIAGNOSIS)
-            .annotate(last_review_step=Subquery(last.values("action")[:1]))
-            .filter(last_review_step=Step.REQUEST_INFORMATION))
-
-
 def reason_action(event):
     """The policy action that guards reading this event's reason."""
     transition = TRANSITIONS.get(event.action)
@@ -409,6 +405,7 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
 # from the state to itself, and versioned, like a transition.
 STEP_TITLES = {
     Step.AMEND_PLAN: _("Treatment plan amended"),
+    Step.UNDO_BTP_CHOICE: _("Choice of BTP undone"),
 }
 
 

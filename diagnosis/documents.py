@@ -1,6 +1,8 @@
 """Stage 2's documents: each version of the diagnosis report with its treatment request, and
 the letter telling the participant the psychologist's decision."""
 
+from django.utils.translation import gettext as _
+
 from botp import documents
 from botp.models import CaseEvent, SessionPhase
 from botp.steps import Step
@@ -13,6 +15,7 @@ def _diagnosis_report(document):
         "report": report,
         "lines": report.request_lines.select_related("session_type", "provider__user"),
         "sessions": document.case.sessions.filter(session_type__phase=SessionPhase.DIAGNOSIS),
+        "signatory": documents.signed_by(report.author),
     }
 
 
@@ -29,6 +32,7 @@ def _decision_letter(document):
         "btp": case.btp,
         "lines": report.request_lines.select_related("session_type", "provider__user")
         if confirmed and report else [],
+        "signatory": documents.signed_by(event.actor, _("Psychologist, Fedris")),
     }
 
 

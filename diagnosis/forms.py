@@ -1,9 +1,10 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from botp import instruments
+from botp import geography, instruments
 from botp.forms import DateInput, PortalForm, PortalModelForm, SessionMinutesField, YesNoField
 from botp.models import (
     BTP_PROFESSIONS,
@@ -39,6 +40,13 @@ class DirectoryFilterForm(PortalForm):
             (value, label) for value, label in Profession.choices if value in BTP_PROFESSIONS
         ],
     )
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"]
+        if postcode and not geography.known(postcode):
+            raise forms.ValidationError(_("There is no Belgian postcode %(postcode)s."),
+                                        params={"postcode": postcode}, code="unknown")
+        return postcode
 
     def filters(self):
         if not self.is_valid():
@@ -85,8 +93,8 @@ class DiagnosisReportForm(PortalModelForm):
     """The report's own fields. Nothing is required here: a draft may be incomplete, and the
     service says what is missing when the BTP sends it."""
 
-    burnout_present = YesNoField(label=DiagnosisReport._meta.get_field("burnout_present")
-                                 .verbose_name.capitalize())
+    burnout_present = YesNoField(label=capfirst(DiagnosisReport._meta.get_field(
+        "burnout_present").verbose_name))
     differential_diagnoses = forms.MultipleChoiceField(
         label=_("Differential diagnosis considered"), required=False,
         choices=Differential.choices, widget=forms.CheckboxSelectMultiple,

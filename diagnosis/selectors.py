@@ -4,19 +4,9 @@ decisions and review queue. Nothing here writes; the changes are in diagnosis.se
 
 from decimal import Decimal
 
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Abs, Cast
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
-from botp import instruments, plan, policy, prefill, workflow
+from botp import geography, instruments, plan, policy, prefill, workflow
 from botp.models import Case, CaseEvent, CaseState, Provider, Session, SessionPhase, User
 from botp.steps import Step
 from diagnosis.models import DiagnosisReport
@@ -64,8 +54,9 @@ def directory(case: Case, *, language: str = "", province: str = "", postcode: s
     if profession:
         providers = providers.filter(profession=profession)
     if postcode:
+        nearby = providers.values_list("postcode", flat=True).distinct()
         providers = providers.annotate(
-            distance=Abs(Cast("postcode", IntegerField()) - Value(int(postcode)))
+            distance=geography.distance_from(postcode, nearby)
         ).order_by("distance", "user__last_name", "pk")
     else:
         providers = providers.order_by("user__last_name", "user__first_name", "pk")

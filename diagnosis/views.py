@@ -45,12 +45,21 @@ def choose_btp(request, reference):
     refused = pages.refusal(request, case, Step.CHOOSE_BTP, "case_detail")
     if refused:
         return refused
-    filters = DirectoryFilterForm(request.GET or None)
+    # The first list is of providers who speak the participant's language.
+    filters = DirectoryFilterForm(request.GET or {"language": case.participant.language})
     status = 200
     on_behalf = request.user.pk != case.participant.user_id
     choice = ChooseBTPForm(initial={"version": case.version}, on_behalf=on_behalf)
     if request.method == "POST":
         choice = ChooseBTPForm(request.POST, on_behalf=on_behalf)
+        if not on_behalf and "confirmed" not in request.POST and choice.is_valid():
+            # The participant confirms their choice before the BTP is asked: one more look at
+            # who it is. (Fedris records a choice the participant made by phone or letter.)
+            provider = selectors.directory(case).filter(pk=choice.cleaned_data["btp"]).first()
+            if provider is not None:
+                return render(request, "diagnosis/confirm_btp.html", {
+                    "case": case, "provider": provider, "choice": choice,
+                })
         chosen = pages.submit(request, choice, lambda: services.choose_btp(
             case, request.user, btp=choice.cleaned_data["btp"],
             asked_via=choice.cleaned_data["asked_via"], note=choice.cleaned_data["note"],

@@ -26,13 +26,14 @@ class Question:
     hidden: bool
 
 
-def page_questions(instrument, language, answers, errors=None):
-    """The questions of ``instrument`` with what is answered (``answers``: {item: value})."""
+def page_questions(instrument, language, answers, errors=None, items=None):
+    """The questions of ``instrument`` (``items`` of it, all by default) with what is answered
+    (``answers``: {item: value})."""
     definition = instrument.definition
     scales = {scale["id"]: scale for scale in definition.get("scales", [])}
     errors = errors or {}
     questions = []
-    for item in definition["items"]:
+    for item in definition["items"] if items is None else items:
         options = []
         if item["type"] == "choice":
             options = [(str(option["value"]), text_in(option["label"], language))

@@ -217,17 +217,22 @@ def _latest_scored_instruments():
 
 
 def score_table(scores, language=None):
-    """A case's scores as rows {"name", "cells": [score at each wave or None]}."""
+    """A case's scores as rows {"name", "cells": [score at each wave or None]}, each score with
+    its band's label in ``language`` (``band_label``), names in it too."""
     language = (language or translation.get_language() or "nl")[:2]
     rows = {}
     for score in scores:
         key = (score.instrument.code, score.subscale)
+        definition = score.instrument.definition
+        subscale = next((s for s in definition["scoring"]["subscales"]
+                         if s["id"] == score.subscale), {})
         if key not in rows:
-            names = {s["id"]: s["name"] for s in score.instrument.definition["scoring"]
-                     ["subscales"]}
-            rows[key] = {"name": f"{score.instrument.name} — "
-                                 f"{text_in(names.get(score.subscale, {}), language)}",
+            rows[key] = {"name": f"{text_in(definition['name'], language)} — "
+                                 f"{text_in(subscale.get('name', {}), language)}",
                          "cells": dict.fromkeys(WAVES)}
+        band = next((b for b in subscale.get("bands", {}).get("ranges", [])
+                     if b["code"] == score.band), None)
+        score.band_label = text_in(band["label"], language) if band else ""
         rows[key]["cells"][score.invitation.wave] = score
     return [{"name": row["name"], "cells": list(row["cells"].values())}
             for row in rows.values()]

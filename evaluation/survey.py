@@ -1,12 +1,14 @@
-"""Answering a survey through its link: one instrument a page, answers saved as the participant
-goes, and on submission the answers become final and are scored.
+"""Answering a survey through its link: one instrument a page (a long one in parts), answers
+saved as the participant goes, and on submission the answers become final and are scored.
 
 The link is the only key: it opens this survey and nothing else, and a wrong, closed or used
 link says so without revealing whose it was.
 """
 
+import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -20,6 +22,50 @@ from evaluation.models import Answer, Instrument, Score, SurveyInvitation
 
 MAX_TEXT = 2000
 NUMBER = re.compile(r"-?[0-9]{1,9}([.,][0-9]{1,9})?")
+# More questions than this on a phone is a page people give up on: an instrument this long is
+# asked in parts of about equal length.
+MAX_PAGE_ITEMS = 12
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # from 1
+    instrument: Instrument
+    items: tuple  # the instrument's item definitions asked on this page
+    part: int
+    parts: int
+    start: int = 1  # the instrument's number of this page's first question
+
+    @property
+    def item_ids(self):
+        return {item["id"] for item in self.items}
+
+
+def _parts(items):
+    """``items`` cut into parts of at most MAX_PAGE_ITEMS, of about equal length, never between
+    a question and one it shows or hides (``show_if`` looks at its own page)."""
+    count = math.ceil(len(items) / MAX_PAGE_ITEMS)
+    size = math.ceil(len(items) / count)
+    parts, current = [], []
+    for item in items:
+        if len(current) >= size and not item.get("show_if"):
+            parts.append(current)
+            current = []
+        current.append(item)
+    parts.append(current)
+    return parts
+
+
+def pages(invitation: SurveyInvitation) -> list[Page]:
+    """The survey's pages, in order."""
+    found = []
+    for instrument in selectors.instruments(invitation):
+        parts = _parts(instrument.definition["items"])
+        start = 1
+        for part, items in enumerate(parts, start=1):
+            found.append(Page(len(found) + 1, instrument, tuple(items), part, len(parts), start))
+            start += len(items)
+    return found
 
 
 def open_link(token: str) -> SurveyInvitation:
@@ -68,18 +114,20 @@ def _clean(item, definition, raw):
 
 
 def save_page(invitation: SurveyInvitation, *, instrument: Instrument,
-              answers: Mapping[str, str]) -> dict[str, str]:
-    """Save what ``answers`` ({item id: raw value}, as posted) answers on this page, every valid
-    answer even when others are missing; return {item id: message} for what needs attention
-    (a required item unanswered, a value out of range)."""
+              answers: Mapping[str, str], items=None) -> dict[str, str]:
+    """Save what ``answers`` ({item id: raw value}, as posted) answers on this page (``items``
+    of ``instrument``, all of them by default), every valid answer even when others are
+    missing; return {item id: message} for what needs attention (a required item unanswered, a
+    value out of range)."""
     definition = instrument.definition
-    page = {item["id"]: (answers.get(item["id"]) or "").strip() for item in definition["items"]}
+    items = definition["items"] if items is None else items
+    page = {item["id"]: (answers.get(item["id"]) or "").strip() for item in items}
     problems = {}
     with transaction.atomic():
         locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.completed_at is not None:
             raise LinkProblem("completed")
-        for item in definition["items"]:
+        for item in items:
             value, problem = _clean(item, definition, page[item["id"]])
             if problem:
                 problems[item["id"]] = problem
@@ -95,16 +143,29 @@ def save_page(invitation: SurveyInvitation, *, instrument: Instrument,
     return problems
 
 
-def unanswered(invitation):
-    """(page number from 1, instrument) of the pages with a required question unanswered."""
+def _open_on(page, saved):
+    """Whether ``page`` has a required question unanswered in ``saved`` ({item: value})."""
+    return any(item.get("required") and shown(item, saved) and item["id"] not in saved
+               for item in page.items)
+
+
+def unanswered(invitation) -> list[Page]:
+    """The pages with a required question unanswered."""
     answers = selectors.saved_answers(invitation)
-    found = []
-    for number, instrument in enumerate(selectors.instruments(invitation), start=1):
-        page = answers.get(instrument.pk, {})
-        if any(item.get("required") and shown(item, page) and item["id"] not in page
-               for item in instrument.definition["items"]):
-            found.append((number, instrument))
-    return found
+    return [page for page in pages(invitation)
+            if _open_on(page, answers.get(page.instrument.pk, {}))]
+
+
+def resume_at(invitation) -> int:
+    """The page to continue on: the first one not yet answered (a required question open, or
+    nothing answered on it), else the last."""
+    answers = selectors.saved_answers(invitation)
+    survey = pages(invitation)
+    for page in survey:
+        saved = answers.get(page.instrument.pk, {})
+        if _open_on(page, saved) or not page.item_ids & saved.keys():
+            return page.number
+    return len(survey)
 
 
 def submit(invitation: SurveyInvitation) -> list:

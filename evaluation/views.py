@@ -32,24 +32,27 @@ def survey_page(request, token):
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or invitation.language
     translation.activate(language)
     request.LANGUAGE_CODE = language
-    instruments = selectors.instruments(invitation)
+    survey_pages = survey.pages(invitation)
     try:
-        number = min(max(int(request.GET.get("page", 0)), 0), len(instruments))
+        number = min(max(int(request.GET.get("page", 0)), 0), len(survey_pages))
     except ValueError:
         number = 0
     here = reverse("evaluation:survey", args=[token])
     if number == 0:
+        started = invitation.answers.exists()
         return render(request, "evaluation/survey_start.html", {
-            "invitation": invitation, "pages": len(instruments), "here": here,
-            "started": invitation.answers.exists(),
+            "invitation": invitation, "pages": len(survey_pages), "here": here,
+            "started": started, "resume": survey.resume_at(invitation) if started else 1,
         })
-    instrument = instruments[number - 1]
+    page = survey_pages[number - 1]
+    instrument = page.instrument
     errors = {}
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "next")
         try:
-            errors = survey.save_page(invitation, instrument=instrument, answers=request.POST)
+            errors = survey.save_page(invitation, instrument=instrument, answers=request.POST,
+                                      items=page.items)
         except links.LinkProblem as problem:
             return _problem(request, problem.code)
         if action == "stop":
@@ -58,7 +61,7 @@ def survey_page(request, token):
                 "closes": invitation.last_day})
         if action == "back":
             return redirect(f"{here}?page={number - 1}")
-        if not errors and action == "next" and number < len(instruments):
+        if not errors and action == "next" and number < len(survey_pages):
             return redirect(f"{here}?page={number + 1}")
         if not errors and action == "submit":
             try:
@@ -69,7 +72,8 @@ def survey_page(request, token):
                 return render(request, "evaluation/survey_done.html", {"invitation": invitation})
             return render(request, "evaluation/survey_missing.html", {
                 "invitation": invitation, "here": here,
-                "missing": [(n, text_in(i.definition["name"], language)) for n, i in missing],
+                "missing": [(open_page.number, _page_title(open_page, language))
+                            for open_page in missing],
             }, status=400)
         status = 400 if errors else 200
     answers = selectors.saved_answers(invitation, instrument).get(instrument.pk, {})
@@ -77,13 +81,21 @@ def survey_page(request, token):
         answers = {key: request.POST.get(key, "") for key in request.POST}
     definition = instrument.definition
     return render(request, "evaluation/survey_page.html", {
-        "invitation": invitation, "here": here, "number": number, "pages": len(instruments),
-        "title": text_in(definition["name"], language),
+        "invitation": invitation, "here": here, "number": number, "pages": len(survey_pages),
+        "title": _page_title(page, language),
         "instructions": text_in(definition.get("instructions", {}), language)
         if definition.get("instructions") else "",
-        "questions": page_questions(instrument, language, answers, errors),
-        "errors": errors, "last": number == len(instruments),
+        "questions": page_questions(instrument, language, answers, errors, items=page.items),
+        "errors": errors, "last": number == len(survey_pages), "first_question": page.start,
     }, status=status)
+
+
+def _page_title(page, language):
+    name = text_in(page.instrument.definition["name"], language)
+    if page.parts == 1:
+        return name
+    return _("%(name)s (part %(part)s of %(parts)s)") % {
+        "name": name, "part": page.part, "parts": page.parts}
 
 
 # --- What staff see of a case's surveys --------------------------------------------------------

@@ -7,7 +7,8 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Stage 1: screening request and eligibility")
 
     def ready(self):
-        from intake import activation, api, case_sections, documents  # noqa: F401  (they register on import)
+        # They register on import.
+        from intake import activation, api, case_sections, documents, refusal  # noqa: F401
 
         documents.register()
         api.register()

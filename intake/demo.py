@@ -5,10 +5,10 @@ import datetime
 
 from django.utils import timezone
 
-from botp import documents, nationalnumber
+from botp import documents, nationalnumber, workflow
 from botp.models import Case, Participant, Sector
 from botp.steps import Step
-from intake import services
+from intake import eligibility, services
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ScreeningRequest, Signal, WorkStatus
 
@@ -71,3 +71,13 @@ def seed(users):
         screening.sick_leave_since = timezone.localdate() - datetime.timedelta(days=75)
         screening.save()
         services.submit(screening.pk, referrer=referrer)
+
+
+def declare_ineligible(case, admin, payload):
+    # The request behind a demo case is made afterwards (seed): the decision names its category
+    # as intake.services.decide would, without the letter e-mail to a fictitious worker.
+    workflow.perform(case, Step.DECLARE_INELIGIBLE, admin,
+                     payload={**payload, "reason_code": eligibility.Reason.SECTOR.value})
+
+
+STEPS = {Step.DECLARE_INELIGIBLE: declare_ineligible}

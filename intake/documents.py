@@ -1,8 +1,10 @@
-"""Stage 1's documents: the screening request as sent, and Fedris' eligibility letter."""
+"""Stage 1's documents: the screening request as sent, and Fedris' eligibility letter to the
+worker, in the language the request asked for."""
 
 from botp import documents, nationalnumber
 from botp.models import CaseEvent
 from botp.steps import Step
+from intake import eligibility
 from intake.consent import consent_text
 from intake.models import ScreeningRequest
 
@@ -23,11 +25,25 @@ def _eligibility_decision(document):
     event = CaseEvent.objects.get(pk=document.source_id)
     case = document.case
     approved = event.action == Step.APPROVE
-    return {
-        "event": event, "approved": approved, "participant": case.participant,
-        "reason": "" if approved else event.payload.get("reason", ""),
-        "referral": getattr(case.programme, f"non_eligible_referral_{document.language}", ""),
-    }
+    context = {"event": event, "approved": approved, "participant": case.participant}
+    if not approved:
+        code = event.payload.get("reason_code", "")
+        reason = event.payload.get("reason", "")
+        context.update(
+            reason_label=eligibility.Reason(code).label if code in eligibility.Reason.values
+            else "",
+            explanation=eligibility.explanation(code, case.programme),
+            # What the administrator wrote for the worker, when more than the category.
+            note="" if reason == code else reason,
+            referral_options=eligibility.referral_options(case.programme, document.language),
+        )
+    return context
+
+
+def _request_language(case, source_id):
+    """The language the request asked Fedris to write to the worker in."""
+    screening = ScreeningRequest.objects.filter(case=case).only("language").first()
+    return (screening.language if screening else "") or case.participant.language
 
 
 def register():
@@ -41,5 +57,5 @@ def register():
     documents.register(
         "eligibility_decision", template="documents/eligibility_decision.html",
         context=_eligibility_decision,
-        language=lambda case, source_id: case.participant.language,
+        language=_request_language,
     )

@@ -8,6 +8,7 @@ from botp import nationalnumber
 from botp.forms import DateInput, PortalForm, PortalModelForm
 from botp.models import Programme, Sector
 from intake.consent import consent_text
+from intake.eligibility import Reason
 from intake.models import ScreeningRequest, Signal, WorkStatus
 
 OTHER_SECTOR = "other"
@@ -30,6 +31,13 @@ class ScreeningRequestForm(PortalModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     consent = forms.BooleanField(required=False)
+    # As people write it ("BE 0403.170.701"): longer than the 10 digits it is stored as.
+    enterprise_number = forms.CharField(
+        label=_("Enterprise number"), max_length=40, required=False,
+        help_text=_("10 digits, as you find it: 0403.170.701, BE 0403.170.701 or "
+                    "BE0403170701."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     class Meta:
         model = ScreeningRequest
@@ -79,6 +87,8 @@ class ScreeningRequestForm(PortalModelForm):
         return nationalnumber.validate(value) if value else ""
 
     def clean_enterprise_number(self):
+        # Spaces, dots, dashes and a "BE" prefix are how people write it; python-stdnum
+        # takes them away and checks the check digits (mod 97).
         value = self.cleaned_data["enterprise_number"].strip()
         if not value:
             return ""
@@ -141,6 +151,48 @@ class ScreeningRequestForm(PortalModelForm):
                 ))
         return data
 
+    # --- What the form says about eligibility (Fedris decides it; the form only warns) ---
+
+    def _value(self, name):
+        if self.is_bound:
+            return getattr(self, "cleaned_data", {}).get(name)
+        return self.initial.get(name, getattr(self.instance, name, None))
+
+    def _programme(self):
+        chosen = self._value("programme")
+        if isinstance(chosen, Programme):
+            return chosen
+        if chosen:
+            return Programme.objects.filter(pk=getattr(chosen, "pk", chosen)).first()
+        return Programme.objects.filter(active=True, is_default=True).first()
+
+    def eligibility_rules(self):
+        """Each active programme's rules as the form states them: its sectors and the
+        longest sick leave it takes at the request."""
+        return [
+            {"programme": programme, "max_days": programme.max_sick_leave_days,
+             "sectors": [sector.name for sector in programme.eligible_sectors.all()]}
+            for programme in Programme.objects.filter(active=True)
+            .prefetch_related("eligible_sectors")
+        ]
+
+    def sick_leave_warning(self):
+        """A warning when the sick leave given is already longer than the programme takes,
+        or "" (the request may still be sent: Fedris decides)."""
+        if self._value("work_status") != WorkStatus.SICK_LEAVE:
+            return ""
+        since, programme = self._value("sick_leave_since"), self._programme()
+        if not since or programme is None:
+            return ""
+        days = (timezone.localdate() - since).days
+        if days <= programme.max_sick_leave_days:
+            return ""
+        return _("The worker has been on sick leave for %(days)s days: more than the "
+                 "%(maximum)s days the programme “%(programme)s” takes at the request. You can "
+                 "still send it; Fedris decides on eligibility.") % {
+            "days": days, "maximum": programme.max_sick_leave_days,
+            "programme": programme.name}
+
     def request_fields(self):
         """What the referrer filled in, as intake.services.save_request takes it."""
         data = self.cleaned_data
@@ -186,16 +238,6 @@ class QueueFilterForm(PortalForm):
                 "selected_sector": data.get("sector", "")}
 
 
-class IneligibilityReason:
-    CHOICES = [
-        ("sector", _("Sector not covered by the programme")),
-        ("sick_leave", _("Sick leave longer than the programme allows")),
-        ("duplicate", _("Already in the programme")),
-        ("incomplete", _("Request incomplete or not verifiable")),
-        ("other", _("Other reason")),
-    ]
-
-
 class DecisionForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
@@ -204,15 +246,25 @@ class DecisionForm(PortalForm):
                  ("not_eligible", _("Not eligible"))],
     )
     reason_code = forms.ChoiceField(
-        label=_("Reason (when not eligible)"), required=False,
-        choices=[("", "—")] + IneligibilityReason.CHOICES,
+        label=_("Reason (when not eligible)"), required=False, widget=forms.RadioSelect,
+        choices=Reason.choices,
+        help_text=_("The referrer sees this category; the worker's letter explains it."),
     )
     reason_text = forms.CharField(
-        label=_("Explanation"), required=False, max_length=2000,
+        label=_("Explanation for the worker"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Printed in the worker's letter; required for “Other reason”. The "
+                    "referrer does not see it. No medical details."),
     )
     override_reason = forms.CharField(
         label=_("Reason for overriding a failed check"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to approve a request with a failed check; kept in the case log."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "not_eligible" and not data.get("reason_code"):
+            self.add_error("reason_code", forms.ValidationError(
+                _("Choose the reason why the request is not eligible."), code="reason_required"))
+        return data

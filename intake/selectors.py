@@ -2,11 +2,15 @@
 Fedris' review queue. Nothing here writes; the changes are in intake.services.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from botp import policy
-from botp.models import CaseState, Programme, User
+from botp.models import Case, CaseEvent, CaseState, Programme, User
 from botp.policy import Action
+from botp.steps import Step
+from intake import eligibility
 from intake.models import ScreeningRequest
 
 
@@ -44,3 +48,32 @@ def review_queue(user: User) -> QuerySet[ScreeningRequest]:
 def default_programme() -> Programme | None:
     """The programme a new request is for unless the referrer chooses another."""
     return Programme.objects.filter(active=True, is_default=True).first()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request was found not eligible: the category everyone who reads the request may
+    see, and what the administrator wrote for the worker's letter (event details: Fedris
+    only)."""
+
+    code: str
+    label: str
+    note: str
+
+
+def refusal_of(case: Case, user: User) -> Refusal | None:
+    """The not-eligible decision on ``case`` as ``user`` may read it; None when the request was
+    not refused. Call only for a case ``user`` may see the request of."""
+    if case.state != CaseState.INELIGIBLE:
+        return None
+    event = (CaseEvent.objects.filter(case=case, action=Step.DECLARE_INELIGIBLE)
+             .order_by("-pk").first())
+    if event is None:
+        return None
+    code = event.payload.get("reason_code", "")
+    label = eligibility.Reason(code).label if code in eligibility.Reason.values else ""
+    note = ""
+    if policy.can(user, Action.VIEW_EVENT_DETAILS, case):
+        reason = event.payload.get("reason", "")
+        note = "" if reason == code else reason
+    return Refusal(code, label, note)

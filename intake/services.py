@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from botp import audit, documents, links, nationalnumber, workflow
 from botp.models import AuditEntry, CaseEvent, Participant, User
 from botp.steps import Step
-from intake import activation, eligibility
+from intake import activation, eligibility, refusal
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ActivationLink, ScreeningRequest
 
@@ -144,14 +144,36 @@ def decide(screening: ScreeningRequest, admin: User, *, decision: str, reason_co
         return event
     if decision == Decision.NOT_ELIGIBLE:
         if not reason_code:
-            raise ValidationError(_("Choose a reason."), code="reason_required")
+            raise ValidationError({"reason_code": ValidationError(
+                _("Choose the reason why the request is not eligible."), code="reason_required")})
         payload.update(reason_code=reason_code, reason=reason_text.strip() or reason_code)
-        with transaction.atomic():
-            event = workflow.perform(screening.case, Step.DECLARE_INELIGIBLE, admin,
-                                     payload=payload, expected_version=expected_version)
-            documents.issue(screening.case, "eligibility_decision", event.pk)
+        try:
+            with transaction.atomic():
+                event = workflow.perform(screening.case, Step.DECLARE_INELIGIBLE, admin,
+                                         payload=payload, expected_version=expected_version)
+                # Checked once the case is known to be decidable, so that a request decided
+                # meanwhile is told as such rather than as a form to correct; refusing here
+                # undoes the transition with the rest of the transaction.
+                _check_reason(reason_code, reason_text)
+                letter = documents.issue(screening.case, "eligibility_decision", event.pk)
+                refusal.announce(event, letter)
+        except ValidationError:
+            screening.case.refresh_from_db()  # the caller's copy as it stands again
+            raise
         return event
     raise ValidationError(_("Unknown decision."), code="unknown_decision")
+
+
+def _check_reason(reason_code, reason_text):
+    """A refusal names one of the categories; "other" says what it is, since the worker's
+    letter has nothing else to explain it with."""
+    if reason_code not in eligibility.Reason.values:
+        raise ValidationError({"reason_code": ValidationError(
+            _("Choose one of the reasons in the list."), code="unknown_reason")})
+    if reason_code == eligibility.Reason.OTHER and not reason_text.strip():
+        raise ValidationError({"reason_text": ValidationError(
+            _("Explain the reason: the letter to the worker gives no other."),
+            code="explanation_required")})
 
 
 def activate(token: str, *, password: str) -> User:

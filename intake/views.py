@@ -95,6 +95,7 @@ def request_detail(request, pk):
         "case": case,
         "shows_signals": shows_signals,
         "stage": policy.stage_label(request.user, case),
+        "refusal": selectors.refusal_of(case, request.user),
         "masked_niss": nationalnumber.format_masked(screening.niss),
         "consent_wording": consent_text(screening.consent_version)
         if screening.consent_version else "",
@@ -144,6 +145,7 @@ def review(request, pk):
         "screening": screening, "case": case, "form": form,
         "checks": eligibility.checks(screening),
         "decided": case.state != CaseState.REQUESTED,
+        "refusal": selectors.refusal_of(case, request.user),
         "masked_niss": nationalnumber.format_masked(screening.niss),
         "shows_signals": policy.can(request.user, Action.VIEW_REFERRAL_SIGNALS, case),
         "referrer": _referrer_profile(screening.referrer),

@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 
 from botp import consents, demo, invitations, text
 from botp.models import Case, Consent, OutboxMessage, Participant, Role
-from evaluation import links, selectors, survey, waves
+from evaluation import links, survey, waves
 from evaluation.models import Answer
 from intake import activation
 
@@ -319,7 +319,7 @@ def portal(db):
         survey_link,
         # The survey's pages follow each other by answering (a post): no link leads to them.
         *(f"{survey_link}?page={number}"
-          for number in range(1, len(selectors.instruments(invitation)) + 1)),
+          for number in range(1, len(survey.pages(invitation)) + 1)),
     ]
     return users, anonymous
 

@@ -7,7 +7,7 @@ class TreatmentConfig(AppConfig):
     verbose_name = _("Stages 3 and 4: treatment and final report")
 
     def ready(self):
-        from treatment import api, case_sections, documents  # noqa: F401  (the sections register on import)
+        from treatment import api, case_sections, documents, notifications  # noqa: F401  (they register on import)
 
         documents.register()
         api.register()

@@ -6,14 +6,16 @@ from treatment.models import DataTransmissionReport, FinalReport
 
 
 def _transmission_report(document):
-    return {"report": DataTransmissionReport.objects.select_related("author", "consent")
-            .get(pk=document.source_id)}
+    report = DataTransmissionReport.objects.select_related("author", "consent").get(
+        pk=document.source_id)
+    return {"report": report, "signatory": documents.signed_by(report.author)}
 
 
 def _final_report(document):
     report = FinalReport.objects.get(pk=document.source_id)
     return {"report": report,
-            "summary": selectors.sessions_summary(document.case, report.sessions_delivered)}
+            "summary": selectors.sessions_summary(document.case, report.sessions_delivered),
+            "signatory": documents.signed_by(report.author)}
 
 
 def register():

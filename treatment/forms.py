@@ -55,6 +55,12 @@ class AmendPlanForm(PortalForm):
 class PrepareMeetingForm(PortalForm):
     consent = forms.TypedChoiceField(label=_("Under the participant's consent"), coerce=int)
     planned_date = forms.DateField(label=_("Planned date"), widget=DateInput())
+    planned_time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(
+        format="%H:%M", attrs={"type": "time"}))
+    place = forms.CharField(
+        label=_("Place"), max_length=300,
+        help_text=_("Where the participant and the people they named meet, e.g. the "
+                    "address and the room."))
 
     def __init__(self, *args, meeting_consents=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,27 +129,62 @@ class FinalReportForm(PortalModelForm):
     def values(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
+    def partial_values(self):
+        """The fields that could be cleaned, when others could not."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields
+                if name in getattr(self, "cleaned_data", {})}
+
 
 class ConsentForm(PortalForm):
     """The participant names the people they agree to inform (up to four)."""
 
     PEOPLE = 4
 
-    purpose = forms.ChoiceField(label=_("What do you agree to?"), choices=Consent.Purpose.choices,
-                                widget=forms.RadioSelect)
-    agree = forms.BooleanField(label=_("I have read the text above and I agree."))
+    purpose = forms.ChoiceField(
+        label=_("What do you agree to?"), choices=Consent.Purpose.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what you agree to.")})
+    agree = forms.BooleanField(
+        label=_("I have read the text above and I agree."),
+        error_messages={"required": _("Tick the box to confirm that you agree.")})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for index in range(self.PEOPLE):
+            number = index + 1
             self.fields[f"role_{index}"] = forms.ChoiceField(
-                label=_("Role"), required=False,
+                label=_("Role %(number)s") % {"number": number}, required=False,
                 choices=[("", "—")] + list(WorkplaceRole.choices),
             )
-            self.fields[f"name_{index}"] = forms.CharField(label=_("Name"), required=False,
-                                                           max_length=200)
+            self.fields[f"name_{index}"] = forms.CharField(
+                label=_("Name %(number)s") % {"number": number}, required=False,
+                max_length=200)
             self.fields[f"organisation_{index}"] = forms.CharField(
-                label=_("Organisation"), required=False, max_length=200)
+                label=_("Organisation %(number)s") % {"number": number}, required=False,
+                max_length=200)
+        # The page's order, which the error summary follows: the box to tick comes last.
+        self.order_fields(["purpose"] + [
+            f"{part}_{index}" for index in range(self.PEOPLE)
+            for part in ("role", "name", "organisation")] + ["agree"])
+
+    def clean(self):
+        # Each row on its own, even when another field is wrong, so that every problem is
+        # said at once and next to its row (botp.consents checks the whole again).
+        cleaned = super().clean()
+        named = False
+        for index in range(self.PEOPLE):
+            role = cleaned.get(f"role_{index}")
+            name = " ".join(str(cleaned.get(f"name_{index}") or "").split())
+            if role and not name and f"name_{index}" not in self.errors:
+                self.add_error(f"name_{index}", _("Give the name of this person."))
+            if name and not role and f"role_{index}" not in self.errors:
+                self.add_error(f"role_{index}", _("Choose the role of %(name)s.") % {
+                    "name": name})
+            named = named or bool(role or name)
+        if not named and not any(name.startswith(("role_", "name_", "organisation_"))
+                                 for name in self.errors):
+            self.add_error("name_0", _("Name at least one person."))
+        return cleaned
 
     def rows(self):
         return [(self[f"role_{i}"], self[f"name_{i}"], self[f"organisation_{i}"])
@@ -155,13 +196,6 @@ class ConsentForm(PortalForm):
              "organisation": self.cleaned_data[f"organisation_{i}"]}
             for i in range(self.PEOPLE)
         ]
-
-    def problem(self):
-        """What to tell the participant when the form is refused (it is not shown again)."""
-        people = [name for name in self.errors if name.startswith(("name_", "organisation_"))]
-        if people:
-            return " ".join(str(message) for name in people for message in self.errors[name])
-        return _("Choose what you agree to and tick the box to confirm.")
 
     @staticmethod
     def texts():

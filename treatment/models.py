@@ -25,6 +25,9 @@ class WorkplaceMeeting(models.Model):
     consent = models.ForeignKey("botp.Consent", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     planned_date = models.DateField(_("planned date"))
+    # Empty only on meetings prepared before the portal asked for them.
+    planned_time = models.TimeField(_("planned time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
     session = models.OneToOneField("botp.Session", on_delete=models.PROTECT, null=True,
                                    blank=True, related_name="workplace_meeting")
     attended_roles = models.JSONField(_("who attended"), default=list, blank=True)
@@ -33,6 +36,9 @@ class WorkplaceMeeting(models.Model):
                                     related_name="+")
     prepared_at = models.DateTimeField(default=timezone.now)
     recorded_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set when the participant's withdrawal of its consent cancelled it (not the BTP).
+    cancelled_by_withdrawal = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("workplace meeting")

@@ -72,6 +72,12 @@ def current_meeting(case: Case) -> WorkplaceMeeting | None:
     return case.workplace_meetings.exclude(status=WorkplaceMeeting.Status.CANCELLED).first()
 
 
+def meeting_under(consent) -> WorkplaceMeeting | None:
+    """The planned meeting prepared under ``consent``, which withdrawing it cancels."""
+    return WorkplaceMeeting.objects.filter(consent=consent,
+                                           status=WorkplaceMeeting.Status.PLANNED).first()
+
+
 def cancelled_meetings(case: Case) -> QuerySet[WorkplaceMeeting]:
     return case.workplace_meetings.filter(status=WorkplaceMeeting.Status.CANCELLED)
 

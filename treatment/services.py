@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from botp import audit, documents, plan, sessions, workflow
+from botp import audit, consents, documents, plan, sessions, workflow
 from botp.models import (
     AuditEntry,
     Case,
@@ -31,7 +31,7 @@ from botp.models import (
 )
 from botp.reports import ReportRefused
 from botp.steps import Activity, Step
-from treatment import selectors
+from treatment import notifications, selectors
 from treatment.models import (
     DataTransmissionReport,
     FinalReport,
@@ -90,8 +90,16 @@ def _active_consent(case, consent_id, purpose):
 
 
 def prepare_meeting(case: Case, btp_user: User, *, consent_id: int,
-                    planned_date: datetime.date | None) -> WorkplaceMeeting:
-    """Plan the meeting with the people a meeting consent names; at most one per case."""
+                    planned_date: datetime.date | None, planned_time: datetime.time | None,
+                    place: str) -> WorkplaceMeeting:
+    """Plan the meeting, on a day, at a time and in a place, with the people a meeting consent
+    names; at most one per case."""
+    place = " ".join((place or "").split())
+    errors = {}
+    if planned_time is None:
+        errors["planned_time"] = _("Give the time of the meeting.")
+    if not place:
+        errors["place"] = _("Say where the meeting takes place.")
     with transaction.atomic():
         locked = workflow.lock_for(btp_user, Activity.MANAGE_MEETING, case)
         consent = _active_consent(locked, consent_id, Consent.Purpose.MEETING)
@@ -99,9 +107,12 @@ def prepare_meeting(case: Case, btp_user: User, *, consent_id: int,
             raise ValidationError(_("This case already has its workplace meeting."),
                                   code="one_meeting")
         if planned_date is None or planned_date < timezone.localdate():
-            raise ValidationError({"planned_date": _("Choose a date from today on.")})
+            errors["planned_date"] = _("Choose a date from today on.")
+        if errors:
+            raise ValidationError(errors)
         meeting = WorkplaceMeeting.objects.create(case=locked, consent=consent,
                                                   planned_date=planned_date,
+                                                  planned_time=planned_time, place=place,
                                                   prepared_by=btp_user)
         audit.record(btp_user, AuditEntry.Kind.CHANGE, "workplace meeting prepared",
                      case=locked)
@@ -151,10 +162,35 @@ def cancel_meeting(case: Case, btp_user: User) -> WorkplaceMeeting:
         if meeting is None or meeting.status != WorkplaceMeeting.Status.PLANNED:
             raise ValidationError(_("There is no planned meeting to cancel."))
         meeting.status = WorkplaceMeeting.Status.CANCELLED
-        meeting.save(update_fields=["status"])
+        meeting.cancelled_at = timezone.now()
+        meeting.save(update_fields=["status", "cancelled_at"])
         audit.record(btp_user, AuditEntry.Kind.CHANGE, "workplace meeting cancelled",
                      case=locked)
     return meeting
+
+
+# --- Consents -----------------------------------------------------------------------------------
+
+
+def withdraw_consent(consent: Consent, participant_user: User) -> Consent:
+    """The participant withdraws ``consent``: a meeting planned under it is cancelled and the
+    BTP is told by e-mail, all in one transaction. Withdrawing twice changes nothing more."""
+    with transaction.atomic():
+        was_active = consent.withdrawn_at is None
+        consent = consents.withdraw(consent, participant_user)
+        if not was_active:
+            return consent
+        meeting = selectors.meeting_under(consent)
+        if meeting is not None:
+            meeting = WorkplaceMeeting.objects.select_for_update().get(pk=meeting.pk)
+            meeting.status = WorkplaceMeeting.Status.CANCELLED
+            meeting.cancelled_at = consent.withdrawn_at
+            meeting.cancelled_by_withdrawal = True
+            meeting.save(update_fields=["status", "cancelled_at", "cancelled_by_withdrawal"])
+            audit.record(participant_user, AuditEntry.Kind.CHANGE,
+                         "workplace meeting cancelled: consent withdrawn", case=consent.case)
+        notifications.consent_withdrawn(consent, meeting)
+    return consent
 
 
 # --- Data transmission reports ------------------------------------------------------------------
@@ -210,6 +246,17 @@ def _final_report_problems(report, case):
         errors.append((None, _("Some sessions are still planned: record them as held, no-show "
                                "or cancelled before you send the final report.")))
     return errors
+
+
+def check_final_report(case: Case, *, values: dict) -> None:
+    """Raise ReportRefused with what sending a final report holding ``values`` would be
+    refused for; nothing is saved (for a page that says it with the form's own errors)."""
+    report = FinalReport(case=case)
+    for name, value in values.items():
+        setattr(report, name, value)
+    problems = _final_report_problems(report, case)
+    if problems:
+        raise ReportRefused(problems)
 
 
 def save_final_report(case: Case, btp_user: User, *, values: dict, submit: bool = False,

@@ -165,7 +165,9 @@ def meeting(request, reference):
             prepare = PrepareMeetingForm(request.POST, meeting_consents=meeting_consents)
             done = pages.submit(request, prepare, lambda: services.prepare_meeting(
                 case, request.user, consent_id=prepare.cleaned_data["consent"],
-                planned_date=prepare.cleaned_data["planned_date"]), invalid=invalid)
+                planned_date=prepare.cleaned_data["planned_date"],
+                planned_time=prepare.cleaned_data["planned_time"],
+                place=prepare.cleaned_data["place"]), invalid=invalid)
             told = _("The meeting is prepared.")
         elif step == "record":
             record = RecordMeetingForm(request.POST)
@@ -250,7 +252,9 @@ def final_report(request, reference):
         saved = pages.submit(request, form, lambda: services.save_final_report(
             case, request.user, values=form.values(), submit=submitting,
             expected_version=posted.cleaned_data["version"]),
-            invalid=_("The final report was not saved: please correct what is marked."))
+            invalid=_("The final report was not saved: please correct what is marked."),
+            checks=(lambda: services.check_final_report(case, values=form.partial_values()))
+            if submitting else None)
         if saved and submitting:
             messages.success(request, _("The final report is sent: the case is completed."))
             return redirect("case_detail", reference=case.reference)
@@ -280,27 +284,39 @@ def final_report(request, reference):
 
 
 @login_required
-def my_programme(request, reference):
+def my_programme(request, reference, *, consent_form=None, status=200):
+    """The participant's own page (again with the consent form as typed when it was
+    refused)."""
     case = pages.case_for_page(request, reference, Action.VIEW_MY_PROGRAMME,
                                what="participant's page")
     treatment_plan = plan.plan_for(case)
     sessions = policy.visible_sessions(request.user, case).select_related(
         "session_type", "provider__user")
+    meeting = selectors.current_meeting(case)
+    planned = [s for s in sessions if s.status == "planned"]
+    planned_meeting = (meeting if meeting and meeting.status == meeting.Status.PLANNED
+                       else None)
+    # The meeting among the sessions, in the order of their days.
+    coming = sorted([(s.date, 0, s) for s in planned]
+                    + ([(planned_meeting.planned_date, 1, planned_meeting)]
+                       if planned_meeting else []), key=lambda item: item[:2])
     return render(request, "treatment/my_programme.html", {
         "case": case,
         "isps": case.isps.select_related("user"),
         "held": [s for s in sessions if s.status == "held"],
-        "planned": [s for s in sessions if s.status == "planned"],
+        "planned": planned,
+        "coming": [item for _day, _order, item in coming],
         "lines": plan.plan_lines(treatment_plan) if treatment_plan else [],
         "consents": case.consents.all(),
-        "consent_form": ConsentForm(),
+        "consent_form": consent_form or ConsentForm(),
         "may_consent": workflow.may(request.user, Activity.GIVE_CONSENT, case),
         "transmission_reports": selectors.transmission_reports(case),
-        "meeting": selectors.current_meeting(case),
+        "meeting": meeting,
+        "planned_meeting": planned_meeting,
         Step.WITHDRAW: next((t for t in workflow.available(case, request.user)
                           if t.action == Step.WITHDRAW), None),
         "screening": getattr(case, "screening_request", None),
-    })
+    }, status=status)
 
 
 @login_required
@@ -308,23 +324,36 @@ def my_programme(request, reference):
 def give_consent(request, reference):
     case = policy.get_case_or_404(request.user, reference)
     form = ConsentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.problem())
-        return redirect("treatment:mine", reference=case.reference)
-    # The page is not shown again: what is refused is said above the participant's page.
-    given = pages.submit(request, None, lambda: consents.give(
+    given = pages.submit(request, form, lambda: consents.give(
         case, request.user, purpose=form.cleaned_data["purpose"], people=form.people()))
-    if given:
-        messages.success(request, _("Your consent is recorded. You can withdraw it here at any "
-                                    "time."))
+    if not given:
+        # Shown again with every problem at once and the names, roles and organisations typed.
+        return my_programme(request, reference, consent_form=form, status=given.status)
+    messages.success(request, _("Your consent is recorded. You can withdraw it here at any "
+                                "time."))
     return redirect("treatment:mine", reference=case.reference)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw_consent(request, reference, pk):
-    case = policy.get_case_or_404(request.user, reference)
+    """GET asks the participant to confirm, saying what withdrawing does; POST withdraws."""
+    if request.method == "GET":
+        case = pages.case_for_page(request, reference, Action.VIEW_MY_PROGRAMME,
+                                   what="consent withdrawal (confirm)")
+    else:
+        case = policy.get_case_or_404(request.user, reference)
     consent = get_object_or_404(case.consents, pk=pk)
-    consents.withdraw(consent, request.user)
-    messages.success(request, _("Your consent is withdrawn."))
+    if request.method == "GET":
+        if not consent.is_active:
+            messages.info(request, _("This consent is already withdrawn."))
+            return redirect("treatment:mine", reference=case.reference)
+        return render(request, "treatment/withdraw_consent.html", {
+            "case": case, "consent": consent,
+            "meeting": selectors.meeting_under(consent),
+        })
+    withdrawn = pages.submit(request, None, lambda: services.withdraw_consent(
+        consent, request.user))
+    if withdrawn:
+        messages.success(request, _("Your consent is withdrawn. Your BTP is told."))
     return redirect("treatment:mine", reference=case.reference)

@@ -102,9 +102,9 @@ class User(AbstractUser):
 
 HOME_TITLES = {
     Role.REFERRER: _("My screening requests"),
-    Role.FEDRIS_ADMIN: _("All cases"),
-    Role.FEDRIS_PSYCHOLOGIST: _("All cases"),
-    Role.PROVIDER: _("My cases"),
+    Role.FEDRIS_ADMIN: _("Needs your action"),
+    Role.FEDRIS_PSYCHOLOGIST: _("Needs your action"),
+    Role.PROVIDER: _("Needs your action"),
     Role.PARTICIPANT: _("My case"),
     Role.RESEARCHER: _("Evaluation"),
 }

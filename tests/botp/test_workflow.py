@@ -23,6 +23,9 @@ EXPECTED = {
     ("declare_ineligible", CaseState.REQUESTED): ({Relation.FEDRIS_ADMIN}, CaseState.INELIGIBLE),
     ("choose_btp", CaseState.AWAITING_BTP_CHOICE): (
         {Relation.PARTICIPANT, Relation.FEDRIS_ADMIN}, CaseState.BTP_PROPOSED),
+    # Until the BTP accepts, the participant may take their choice back (issue: the loops).
+    ("undo_btp_choice", CaseState.BTP_PROPOSED): ({Relation.PARTICIPANT},
+                                                  CaseState.AWAITING_BTP_CHOICE),
     ("accept_case", CaseState.BTP_PROPOSED): ({Relation.BTP}, CaseState.IN_DIAGNOSIS),
     ("decline_case", CaseState.BTP_PROPOSED): ({Relation.BTP}, CaseState.AWAITING_BTP_CHOICE),
     ("submit_diagnosis", CaseState.IN_DIAGNOSIS): ({Relation.BTP}, CaseState.DIAGNOSIS_REVIEW),

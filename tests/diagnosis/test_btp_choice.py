@@ -77,8 +77,17 @@ def test_the_participant_chooses_and_the_btp_is_told(client, world, awaiting,
 
     client.force_login(world.participant)
     url = reverse("diagnosis:choose_btp", args=[awaiting.reference])
+    # First the participant sees whom they chose, and confirms; nothing is asked before.
+    response = client.post(url, {"btp": world.btp.pk, "version": awaiting.version})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Ask {world.btp.user.get_full_name()} to take on your case?" in page
+    assert 'name="confirmed"' in page
+    awaiting.refresh_from_db()
+    assert awaiting.state == CaseState.AWAITING_BTP_CHOICE
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"btp": world.btp.pk, "version": awaiting.version})
+        response = client.post(url, {"btp": world.btp.pk, "version": awaiting.version,
+                                     "confirmed": "1"})
     assert response.status_code == 302
     awaiting.refresh_from_db()
     assert (awaiting.state, awaiting.btp) == (CaseState.BTP_PROPOSED, world.btp)
@@ -172,3 +181,86 @@ def test_the_case_page_invites_the_participant_to_choose(client, world, awaiting
     page = client.get(reverse("case_detail", args=[awaiting.reference])).content.decode()
     assert "Choose your burnout treatment provider" in page
     assert reverse("diagnosis:choose_btp", args=[awaiting.reference]) in page
+
+
+@pytest.mark.django_db
+def test_near_a_postcode_means_nearest_on_the_map(world, awaiting, programmes):
+    # From Antwerp (2000), Gent (9000, about 50 km) is nearer than Brugge (8000, about 80 km)
+    # although 8000 is nearer to 2000 as a number.
+    brugge = ProviderFactory(postcode="8000", province="WVL", programmes=[world.programme])
+    gent = ProviderFactory(postcode="9000", province="VOV", programmes=[world.programme])
+    arlon = ProviderFactory(postcode="6700", province="LUX", programmes=[world.programme])
+    order = [p for p in selectors.directory(awaiting, postcode="2000")
+             if p in (brugge, gent, arlon)]
+    assert order == [gent, brugge, arlon]
+    nearest = selectors.directory(awaiting, postcode="2000").get(pk=gent.pk)
+    assert 45 < nearest.distance < 60
+
+
+@pytest.mark.django_db
+def test_the_directory_shows_the_distance_and_refuses_an_unknown_postcode(client, world,
+                                                                        awaiting):
+    ProviderFactory(postcode="9000", province="VOV", languages=["nl"],
+                    programmes=[world.programme])
+    client.force_login(world.participant)
+    url = reverse("diagnosis:choose_btp", args=[awaiting.reference])
+    assert "km away" in client.get(url, {"postcode": "2000"}).content.decode()
+    page = client.get(url, {"postcode": "0999"}).content.decode()
+    assert "There is no Belgian postcode 0999." in page
+
+
+@pytest.mark.django_db
+def test_the_first_list_speaks_the_participants_language(client, world, awaiting, directory_of):
+    awaiting.participant.language = "fr"
+    awaiting.participant.save()
+    client.force_login(world.participant)
+    page = client.get(reverse("diagnosis:choose_btp", args=[awaiting.reference])).content.decode()
+    assert str(directory_of["liege_fr"]) in page and str(world.btp) not in page
+    assert '<option value="fr" selected>' in page
+
+
+@pytest.mark.django_db
+def test_the_participant_undoes_a_choice_until_the_btp_accepts(
+        client, world, awaiting, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    services.choose_btp(awaiting, world.participant, btp=world.btp.pk)
+    awaiting.refresh_from_db()
+    client.force_login(world.participant)
+    page = client.get(reverse("case_detail", args=[awaiting.reference])).content.decode()
+    assert "Undo my choice of BTP" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("case_transition",
+                                       args=[awaiting.reference, "undo_btp_choice"]),
+                               {"version": awaiting.version})
+    assert response.status_code == 302
+    awaiting.refresh_from_db()
+    assert awaiting.state == CaseState.AWAITING_BTP_CHOICE and awaiting.btp is None
+    # The BTP is told they are no longer asked, and no longer sees the case.
+    assert any(world.btp.user.email in message.to for message in mail.outbox)
+    client.force_login(world.btp.user)
+    assert client.get(reverse("case_detail", args=[awaiting.reference])).status_code == 404
+    # The participant may choose again, the same BTP too: they did not decline.
+    assert world.btp in listed(awaiting)
+
+    # Once the BTP accepted, the choice stands.
+    services.choose_btp(awaiting, world.participant, btp=world.btp.pk)
+    workflow.perform(awaiting, "accept_case", world.btp.user)
+    with pytest.raises(workflow.TransitionError):
+        workflow.perform(awaiting, "undo_btp_choice", world.participant)
+
+
+@pytest.mark.django_db
+def test_the_btp_released_by_an_undo_is_told_in_plain_words_without_a_link(
+        world, awaiting, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    services.choose_btp(awaiting, world.participant, btp=world.btp.pk)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(awaiting, "undo_btp_choice", world.participant)
+    message = next(m for m in mail.outbox if world.btp.user.email in m.to)
+    assert "no longer asked" in message.subject
+    assert "taken back their request" in message.body
+    assert "/cases/" not in message.body

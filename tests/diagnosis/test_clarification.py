@@ -134,13 +134,13 @@ def test_the_question_is_the_btps_to_do_on_the_case_page_and_the_overview(
     assert text.index(QUESTION) < text.index('id="sessions-title"')
 
     dashboard = client.get(reverse("dashboard")).content.decode()
-    assert "Fedris asks for more information" in dashboard
+    assert "Fedris asked for more information" in dashboard
 
     # Once answered, it is no longer a to-do.
     resend(world, diagnosis_case, answer=ANSWER)
     assert "To do:" not in client.get(
         reverse("case_detail", args=[diagnosis_case.reference])).content.decode()
-    assert "Fedris asks for more information" not in client.get(
+    assert "Fedris asked for more information" not in client.get(
         reverse("dashboard")).content.decode()
 
 
@@ -168,9 +168,10 @@ def test_the_question_is_shown_only_to_the_btp_and_the_psychologists(
         assert shown, role
     else:
         assert shown == [], role
-    # That Fedris asked at all is the psychologist's step, not for the referrer or participant.
-    marked = "Fedris asks for more information" in seen[reverse("dashboard")].content.decode()
-    assert marked == (role in READERS), role
+    # The BTP's home lists it as a to-do; no one else's (the participant is told in their own
+    # words that their care provider was asked, without the question).
+    marked = "Fedris asked for more information" in seen[reverse("dashboard")].content.decode()
+    assert marked == (role == "btp"), role
 
     # The answer beside it, once sent, likewise.
     client.force_login(world.btp.user)
@@ -271,6 +272,23 @@ def test_the_queue_puts_urgent_first_then_answered_then_the_oldest(client, world
     assert "Urgent" not in rows[2] + rows[3] and "Answer received" not in rows[2] + rows[3]
 
 
+@pytest.mark.django_db
+def test_the_psychologists_home_lists_an_answer_before_older_reviews(client, world, submitted):
+    from botp import worklists
+
+    older, answered = (in_diagnosis(world, mine=False) for _ in range(2))
+    submitted(answered)
+    submitted(older)
+    ask(world, answered)
+    resend(world, answered, answer=ANSWER)
+    todos = [todo for todo in worklists.for_user(world.psychologist) if todo.kind == "reviews"]
+    assert [todo.case for todo in todos] == [answered, older]
+    assert [str(todo.note) for todo in todos] == ["Answer received", ""]
+    client.force_login(world.psychologist)
+    home = client.get(reverse("dashboard")).content.decode()
+    assert home.index(answered.reference) < home.index(older.reference)
+
+
 # --- E-mails --------------------------------------------------------------------------------------
 
 def _psychologist_mail(world):
@@ -325,10 +343,10 @@ def test_no_e_mail_of_the_loop_carries_clinical_content(
         text = message.subject + message.body
         for words in [*REPORT_WORDS.values(), QUESTION, ANSWER, "3.40", "4.10", "suicid"]:
             assert words not in text, (message.to, words)
-    # The participant hears of news, not of a question or of urgency.
+    # The participant is never told of urgency (which would hint at the red flag).
     for message in mail.outbox:
         if diagnosis_case.participant.user.email in message.to:
-            assert "more information" not in message.body and "URGENT" not in message.subject
+            assert "URGENT" not in message.subject and "urgent" not in message.body
             assert message.message()["Importance"] is None
 
 

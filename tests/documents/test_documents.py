@@ -344,3 +344,48 @@ def test_rendering_needs_a_registered_kind(world, treated):
     with pytest.raises(KeyError):
         documents.issue(treated, "invoice", 1)
     assert not Document.objects.filter(kind="invoice").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, letterhead, signs", [
+    ("fr", "Agence fédérale des risques professionnels", "Psychologue, Fedris"),
+    ("nl", "Federaal agentschap voor beroepsrisico's", "Psycholoog, Fedris"),
+    ("en", "Federal Agency for Occupational Risks", "Psychologist, Fedris")])
+def test_a_letter_has_fedris_letterhead_and_is_signed_by_the_psychologist(
+        world, diagnosis_case, submitted, pdf_text, django_capture_on_commit_callbacks,
+        language, letterhead, signs):
+    from botp.models import Participant
+
+    Participant.objects.filter(pk=diagnosis_case.participant_id).update(language=language)
+    submitted()
+    diagnosis_case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        diagnosis.decide(diagnosis_case, world.psychologist, decision=diagnosis.Decision.CONFIRM)
+    text = flat(pdf_text(only(diagnosis_case, "decision_letter")))
+    assert letterhead in text and "burnout@fedris.be" in text
+    assert world.psychologist.get_full_name() in text and signs in text
+
+
+@pytest.mark.django_db
+def test_a_report_is_signed_by_its_author_with_their_profession(
+        world, diagnosis_case, submitted, pdf_text, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted()
+    text = flat(pdf_text(only(diagnosis_case, "diagnosis_report")))
+    btp = diagnosis_case.btp
+    assert btp.user.get_full_name() in text and btp.get_profession_display() in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, name", [
+    ("fr", "-lettre-de-decision-sur-le-diagnostic-v1.pdf"),
+    ("nl", "-brief-met-de-beslissing-over-de-diagnose-v1.pdf"),
+    ("en", "-diagnosis-decision-letter-v1.pdf")])
+def test_a_download_is_named_in_the_readers_language(client, world, every_document, language,
+                                                     name):
+    document = every_document["decision_letter"]
+    client.force_login(world.psychologist)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("document", args=[document.pk]))
+    assert response.status_code == 200
+    assert f'filename="{document.case.reference}{name}"' in response["Content-Disposition"]

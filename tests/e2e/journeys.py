@@ -125,6 +125,10 @@ def stage2(live_server, browser, shoot, reference, page):
     assert page.locator(".directory .provider").count() >= 1
     shoot(page, "stage2-directory")
     page.locator(f"button[name=btp][value='{btp.pk}']").click()
+    # One more look at whom they chose, then confirm.
+    expect(page.locator("h1")).to_contain_text(btp.user.get_full_name())
+    shoot(page, "stage2-confirm-choice")
+    page.locator("button[type=submit]", has_text="Ja").click()
     page.wait_for_url(f"{live_server.url}/cases/{reference}/")
     assert page.locator(".messages .success").count() == 1
     assert Case.objects.get(reference=reference).state == CaseState.BTP_PROPOSED

@@ -24,7 +24,8 @@ def pages_by_role(users):
     return {
         "referrer": ["/dashboard/", "/intake/requests/", "/intake/requests/new/",
                      f"/intake/requests/{waiting.screening_request.pk}/", f"/cases/{treated}/"],
-        "admin": ["/dashboard/", "/intake/review/",
+        "admin": ["/dashboard/", f"/dashboard/?q={treated}&state=in_treatment&clock=near",
+                  "/intake/review/",
                   f"/intake/review/{waiting.screening_request.pk}/", f"/cases/{treated}/",
                   f"/diagnosis/cases/{choosing}/choose-btp/"],
         "psychologist": ["/dashboard/", "/diagnosis/review/", f"/diagnosis/review/{review}/",
@@ -40,7 +41,9 @@ def pages_by_role(users):
         "btp2": [f"/diagnosis/cases/{diagnosed}/", f"/diagnosis/cases/{diagnosed}/report/"],
         "isp": ["/dashboard/", f"/treatment/cases/{treated}/",
                 f"/diagnosis/cases/{treated}/assignment/"],
-        "participant": ["/dashboard/", f"/treatment/cases/{treated}/mine/"],
+        "participant": ["/dashboard/", f"/treatment/cases/{treated}/mine/",
+                        f"/cases/{treated}/leave/"],
+        "participant2": ["/dashboard/"],
         "researcher": ["/evaluation/outcomes/"],
     }
 

@@ -9,11 +9,12 @@ from tests.e2e.journeys import log_in
 ROLES = [
     # account, heading on the dashboard, a case it must list, a case it must not list
     ("referrer", "My screening requests", "BOTP-", None),
-    ("admin", "All cases", "BOTP-", None),
-    ("psychologist", "All cases", "BOTP-", None),
-    ("btp", "My cases", "BOTP-", None),
-    ("btp2", "My cases", "BOTP-", None),
-    ("isp", "My cases", "BOTP-", None),
+    # A professional's home is what needs their action; every case they see follows it.
+    ("admin", "Needs your action", "BOTP-", None),
+    ("psychologist", "Needs your action", "BOTP-", None),
+    ("btp", "Needs your action", "BOTP-", None),
+    ("btp2", "Needs your action", "BOTP-", None),
+    ("isp", "Needs your action", "BOTP-", None),
     ("participant", "My case", "BOTP-", None),
     ("participant2", "My case", "BOTP-", None),
     ("researcher", "Evaluation", None, "BOTP-"),

@@ -66,7 +66,7 @@ def test_more_information_answered_and_confirmed(live_server, browser, shoot):
     row = page.locator("tr", has_text=case.reference)
     expect(row).to_contain_text("Fedris asks for more information")
     row.get_by_role("link", name=case.reference).click()
-    todo = page.locator(".todo")
+    todo = page.locator(".case-todo")
     expect(todo).to_contain_text("To do: Fedris asks for more information")
     expect(todo).to_contain_text(QUESTION)
     shoot_both(page, shoot, "clarify-btp-todo")

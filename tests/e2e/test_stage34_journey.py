@@ -72,6 +72,8 @@ def test_treatment_to_completion(live_server, browser, shoot):
     expect(page.locator(".messages")).to_contain_text("Session recorded")
     page.get_by_role("link", name="Multidisciplinary meeting at the workplace").click()
     page.get_by_label("Planned date").fill(today.isoformat())
+    page.get_by_label("Time").fill("14:00")
+    page.get_by_label("Place").fill("AZ Journey, meeting room 2")
     page.get_by_role("button", name="Prepare the meeting").click()
     expect(page.locator(".messages")).to_contain_text("The meeting is prepared")
     page.get_by_label("Occupational physician").check()

@@ -144,9 +144,9 @@ def test_sending_scores_the_answers_and_makes_them_final(client, invited):
         return "1" if instrument.code == "dass21" else None
 
     answer_everything(invitation, dass_ones)
-    pages = selectors.instruments(invitation)
-    last_page = selectors.saved_answers(invitation, pages[-1])[pages[-1].pk]
-    response = client.post(f"{path}?page={len(pages)}", {**last_page, "action": "submit"})
+    last = survey.pages(invitation)[-1]
+    last_page = selectors.saved_answers(invitation, last.instrument)[last.instrument.pk]
+    response = client.post(f"{path}?page={last.number}", {**last_page, "action": "submit"})
     assert response.status_code == 200, response.content.decode()[:3000]
     assert "Your answers are sent and are now final" in response.content.decode()
     invitation.refresh_from_db()
@@ -169,12 +169,12 @@ def test_sending_scores_the_answers_and_makes_them_final(client, invited):
 @pytest.mark.django_db
 def test_sending_with_open_questions_lists_the_pages(client, invited):
     invitation, path = invited
-    pages = selectors.instruments(invitation)
+    last = survey.pages(invitation)[-1]
     # The last page is complete; the earlier ones are not.
     answer_everything(invitation)
-    last_page = selectors.saved_answers(invitation, pages[-1])[pages[-1].pk]
-    invitation.answers.exclude(instrument=pages[-1]).delete()
-    response = client.post(f"{path}?page={len(pages)}", {**last_page, "action": "submit"})
+    last_page = selectors.saved_answers(invitation, last.instrument)[last.instrument.pk]
+    invitation.answers.exclude(instrument=last.instrument).delete()
+    response = client.post(f"{path}?page={last.number}", {**last_page, "action": "submit"})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Some questions are still open" in html and "?page=1" in html
@@ -222,3 +222,90 @@ def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world
     waves = "/api/v1/survey-waves/"
     assert api(world.isp.user).get(waves, {"case": case.reference}).json()["count"] == 0
     assert api(world.psychologist).get(waves, {"case": case.reference}).json()["count"] == 1
+
+
+@pytest.mark.django_db
+def test_a_long_questionnaire_is_asked_in_parts_of_at_most_twelve(client, invited):
+    invitation, path = invited
+    pages = survey.pages(invitation)
+    assert [p.number for p in pages] == list(range(1, len(pages) + 1))
+    assert all(len(page.items) <= survey.MAX_PAGE_ITEMS for page in pages)
+    for instrument in selectors.instruments(invitation):
+        asked = [item["id"] for page in pages if page.instrument == instrument
+                 for item in page.items]
+        assert asked == [item["id"] for item in instrument.definition["items"]]
+    first, second = [page for page in pages if page.instrument.code == "dass21"]
+    assert (first.part, second.part, first.parts) == (1, 2, 2)
+    html = client.get(f"{path}?page={first.number}").content.decode()
+    assert html.count('<li class="question') == len(first.items)
+    assert "(part 1 of 2)" in html and f"Page {first.number} of {len(pages)}" in html
+
+    # Answering the second part leaves the first part's answers alone.
+    answer_everything(invitation)
+    saved = invitation.answers.filter(instrument=first.instrument).count()
+    second_answers = {item["id"]: "1" for item in second.items}
+    response = client.post(f"{path}?page={second.number}", {**second_answers, "action": "next"})
+    assert response.status_code == 302
+    assert invitation.answers.filter(instrument=first.instrument).count() == saved
+
+
+@pytest.mark.django_db
+def test_coming_back_continues_at_the_first_page_not_answered(client, invited):
+    invitation, path = invited
+    start = client.get(path).content.decode()
+    assert f'href="{path}?page=1"' in start and "Start" in start
+    answer_everything(invitation)
+    pages = survey.pages(invitation)
+    dass = next(page for page in pages if page.instrument.code == "dass21" and page.part == 2)
+    invitation.answers.filter(instrument=dass.instrument, item__in=dass.item_ids).delete()
+    start = client.get(path).content.decode()
+    assert f'href="{path}?page={dass.number}"' in start and "Continue" in start
+    assert survey.resume_at(invitation) == dass.number
+
+    # With every page answered, it continues at the last one, where the answers are sent.
+    answer_everything(invitation)
+    assert survey.resume_at(invitation) == len(pages)
+
+
+@pytest.mark.django_db
+def test_the_pages_left_open_are_named_with_their_part(client, invited):
+    invitation, path = invited
+    answer_everything(invitation)
+    pages = survey.pages(invitation)
+    dass = next(page for page in pages if page.instrument.code == "dass21" and page.part == 2)
+    invitation.answers.filter(instrument=dass.instrument, item__in=dass.item_ids).delete()
+    last = pages[-1]
+    last_page = selectors.saved_answers(invitation, last.instrument)[last.instrument.pk]
+    response = client.post(f"{path}?page={last.number}", {**last_page, "action": "submit"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"?page={dass.number}" in html and "(part 2 of 2)" in html
+    assert [page.number for page in survey.unanswered(invitation)] == [dass.number]
+
+
+@pytest.mark.django_db
+def test_a_second_part_numbers_its_questions_on_from_the_first(client, invited):
+    invitation, path = invited
+    first, second = [page for page in survey.pages(invitation)
+                     if page.instrument.code == "dass21"]
+    assert second.start == len(first.items) + 1
+    html = client.get(f"{path}?page={second.number}").content.decode()
+    assert f'<ol class="questions" start="{second.start}">' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, band, name", [
+    ("fr", "(Modéré)", "Échelles de dépression"), ("nl", "(Matig)", "Depressie"),
+    ("en", "(Moderate)", "Depression Anxiety Stress Scales")])
+def test_scores_show_their_band_and_questionnaire_in_the_readers_language(
+        client, world, invited, language, band, name):
+    invitation, _ = invited
+    answer_everything(invitation, lambda instrument, item: "1"
+                      if instrument.code == "dass21" else None)
+    assert survey.submit(invitation) == []
+    client.force_login(world.psychologist)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("evaluation:case_waves",
+                              args=[invitation.case.reference])).content.decode()
+    assert band in html and name in html
+    assert "(moderate)" not in html and "extremely_severe" not in html

@@ -96,3 +96,17 @@ def test_a_new_link_replaces_the_old_one(link, world):
     with pytest.raises(activation.LinkProblem) as problem:
         activation.find_link(link.rstrip("/").rsplit("/", 1)[1])
     assert problem.value.code == "expired"
+
+
+@pytest.mark.parametrize("language, rule, short", [
+    ("nl", "minstens 10 tekens", "Dit wachtwoord is te kort. Het moet minstens 10 tekens"),
+    ("fr", "au minimum 10 caractères", "Ce mot de passe est trop court."),
+    ("en", "at least 10 characters", "This password is too short.")])
+def test_the_password_rules_are_stated_first_and_refused_in_the_readers_language(
+        client, link, language, rule, short):
+    client.logout()
+    client.cookies["django_language"] = language
+    page = client.get(link).content.decode()
+    assert rule in page  # before any try
+    response = client.post(link, {"password1": "kort-9", "password2": "kort-9"})
+    assert response.status_code == 400 and short in response.content.decode()

@@ -18,7 +18,8 @@ TRANSMISSION = Consent.Purpose.TRANSMISSION
 
 def prepare(world, case, consent):
     return services.prepare_meeting(case, world.btp.user, consent_id=consent.pk,
-                                    planned_date=TODAY)
+                                    planned_date=TODAY, planned_time=datetime.time(14),
+                                    place="Meeting room 2, AZ Journey")
 
 
 def hold(world, case, roles=("occupational_physician",)):
@@ -75,7 +76,8 @@ def test_only_the_participant_gives_consent(world, treated, who):
 @pytest.mark.django_db
 def test_no_meeting_without_consent(world, treated):
     with pytest.raises(ValidationError, match="no active consent"):
-        services.prepare_meeting(treated, world.btp.user, consent_id=0, planned_date=TODAY)
+        services.prepare_meeting(treated, world.btp.user, consent_id=0, planned_date=TODAY,
+                                 planned_time=datetime.time(14), place="Room 2")
     assert not WorkplaceMeeting.objects.exists()
 
 
@@ -216,7 +218,8 @@ def test_the_meeting_pages_prepare_and_record(client, world, treated, consent):
 
     given = consent(treated)
     response = client.post(url, {"step": "prepare", "consent": str(given.pk),
-                                 "planned_date": TODAY.isoformat()})
+                                 "planned_date": TODAY.isoformat(), "planned_time": "14:00",
+                                 "place": "Room 2"})
     assert response.status_code == 302
     response = client.post(url, {"step": "record", "date": TODAY.isoformat(),
                                  "duration_minutes": "90",

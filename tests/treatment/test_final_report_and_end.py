@@ -141,4 +141,7 @@ def test_the_participants_page_offers_withdrawal(client, world, treated):
     client.force_login(world.participant)
     page = client.get(reverse("treatment:mine", args=[treated.reference])).content.decode()
     assert "Withdraw from the programme" in page
-    assert reverse("case_transition", args=[treated.reference, "withdraw"]) in page
+    # Leaving goes through a page that asks the participant to confirm.
+    assert reverse("case_leave", args=[treated.reference]) in page
+    leave = client.get(reverse("case_leave", args=[treated.reference])).content.decode()
+    assert "Yes, leave the programme" in leave

@@ -134,7 +134,9 @@ def test_the_participant_gives_and_withdraws_consent_on_their_page(client, world
     url = reverse("treatment:give_consent", args=[treated.reference])
     response = client.post(url, {"purpose": "meeting", "role_0": "employer",
                                  "name_0": "Jo Peeters"})
-    assert response.status_code == 302
+    # Refused, and shown again with what was typed (it used to answer 302 and lose it).
+    assert response.status_code == 400
+    assert "Jo Peeters" in response.content.decode()
     assert not treated.consents.exists()  # the box was not ticked
     client.post(url, {"purpose": "meeting", "role_0": "employer", "name_0": "Jo Peeters",
                       "agree": "on"})
