@@ -36,6 +36,7 @@ FIXED = {
     "participant's page": gettext_lazy("Participant's page read"),
     "participant account activated": gettext_lazy("Participant account activated"),
     "consent withdrawal (confirm)": gettext_lazy("Consent read to withdraw it"),
+    "leave page": gettext_lazy("Page to leave the programme read"),
     "survey scores": gettext_lazy("Survey scores read"),
     "survey status": gettext_lazy("Survey status read"),
     "pseudonymised export": gettext_lazy("Pseudonymised export downloaded"),
