@@ -63,9 +63,10 @@ def test_more_information_answered_and_confirmed(live_server, browser, shoot):
 
     # The BTP sees the to-do on the dashboard and the case page, with the question.
     page = log_in(browser, live_server, "btp", viewport=WIDE)
-    row = page.locator("tr", has_text=case.reference)
-    expect(row).to_contain_text("Fedris asks for more information")
-    row.get_by_role("link", name=case.reference).click()
+    expect(page.locator(".worklist .todo", has_text=case.reference)).to_contain_text(
+        "Fedris asked for more information")
+    page.locator("table.cases tr", has_text=case.reference).get_by_role(
+        "link", name=case.reference).click()
     todo = page.locator(".case-todo")
     expect(todo).to_contain_text("To do: Fedris asks for more information")
     expect(todo).to_contain_text(QUESTION)
@@ -87,6 +88,10 @@ def test_more_information_answered_and_confirmed(live_server, browser, shoot):
 
     # The psychologist finds it first in the queue, reads the answer beside the question.
     page = log_in(browser, live_server, "psychologist", viewport=WIDE)
+    # Home first: the review to-do with the answer, before the older report's.
+    reviews = page.locator(".worklist .todo", has_text="Review the diagnosis report")
+    expect(reviews.first).to_contain_text(case.reference)
+    expect(reviews.first).to_contain_text("Answer received")
     page.get_by_role("link", name="Diagnosis reviews").click()
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(2)
