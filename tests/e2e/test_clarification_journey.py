@@ -20,11 +20,21 @@ ANSWER = "Five hours a night since March; the GP saw no somatic cause."
 WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 
+def no_axe_violation(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    assert not found, [(rule["id"], [node["target"] for node in rule["nodes"]])
+                       for rule in found]
+
+
 def shoot_both(page, shoot, name):
-    """The page at desktop and at phone width."""
+    """The page at desktop and at phone width, each passing axe's rules."""
     shoot(page, f"{name}-1280")
+    no_axe_violation(page)
     page.set_viewport_size(PHONE)
     shoot(page, f"{name}-390")
+    no_axe_violation(page)
     # Nothing may stick out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size(WIDE)
@@ -49,6 +59,7 @@ def test_more_information_answered_and_confirmed(live_server, browser, shoot):
     expect(summary).to_contain_text("Give your reasons or questions for the BTP")
     assert summary.bounding_box()["y"] < page.locator("#scores-title").bounding_box()["y"]
     expect(page.get_by_label("Ask the BTP for more information")).to_be_checked()
+    shoot_both(page, shoot, "clarify-psychologist-refused")
     summary.get_by_role("link").click()
     page.get_by_label("Reasons or questions for the BTP").fill(QUESTION)
     mail.outbox.clear()
