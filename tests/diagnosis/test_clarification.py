@@ -369,3 +369,20 @@ def test_asking_without_a_question_is_shown_above_the_page_and_keeps_the_choice(
     assert re.search(r'<input[^>]*value="more_information"[^>]*checked', text)
     diagnosis_case.refresh_from_db()
     assert diagnosis_case.state == CaseState.DIAGNOSIS_REVIEW
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_question_with_the_answer_to_clinical_readers_only(
+        client, world, diagnosis_case, submitted):
+    submitted()
+    ask(world, diagnosis_case)
+    resend(world, diagnosis_case, answer=ANSWER)
+    client.force_login(world.psychologist)
+    listed = client.get("/api/v1/diagnosis-reports/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [(row["version"], row["question"], row["answer"]) for row in rows] == [
+        (1, None, ""), (2, QUESTION, ANSWER)]
+    for role in ("admin", "referrer", "participant", "isp"):
+        client.force_login(world.user(role))
+        text = client.get("/api/v1/diagnosis-reports/").content.decode()
+        assert QUESTION not in text and ANSWER not in text, role
