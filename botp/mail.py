@@ -13,6 +13,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 def message_id(key):
@@ -20,22 +21,30 @@ def message_id(key):
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
 
 
-def compose(message, *, to, language, template, context):
+def compose(message, *, to, language, template, context, urgent=False):
     """The e-mail for outbox ``message``: ``template``_subject.txt and ``template``.txt
-    rendered in ``language``."""
+    rendered in ``language``. An ``urgent`` one says so in its subject and its headers, so
+    that mail programs put it on top; why it is urgent is for the portal to say, not the mail.
+    """
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}.txt", context)
-    return EmailMessage(subject, body, None, [to], headers=headers(message))
+        if urgent:
+            subject = _("URGENT: %(subject)s") % {"subject": subject}
+        body = render_to_string(f"{template}.txt", {**context, "urgent": urgent})
+    return EmailMessage(subject, body, None, [to], headers=headers(message, urgent=urgent))
 
 
-def headers(message):
+def headers(message, *, urgent=False):
     """The headers every e-mail of the portal carries, for outbox ``message``."""
-    return {
+    found = {
         "Message-ID": message_id(message.key),
         # Out-of-office replies and auto-forwarders leave automatic messages alone.
         "Auto-Submitted": "auto-generated",
     }
+    if urgent:
+        # Importance is what Outlook and most clients read; X-Priority the older ones.
+        found.update({"Importance": "high", "X-Priority": "1"})
+    return found
 
 
 class FolderBackend(BaseEmailBackend):

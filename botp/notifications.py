@@ -96,6 +96,34 @@ PARTICIPANT_NEWS = {
 }
 
 
+# What the case's BTP is told of a step, in its own words (templates
+# botp/email/professional/<name>); other steps read as the general case e-mail.
+BTP_NEWS = {
+    Step.REQUEST_INFORMATION: "more_information",
+}
+
+# Stage apps say, per step, where an e-mail about it sends the case's BTP (a page of theirs
+# rather than the case page) and whether it is urgent for its readers; botp knows no stage's
+# pages or reports. See register_btp_link and register_urgency.
+_btp_links = {}
+_urgency = {}
+
+
+def register_btp_link(step, url_for):
+    """E-mails to the case's BTP about ``step`` link to ``url_for(case)`` (a path)."""
+    _btp_links[step] = url_for
+
+
+def register_urgency(step, is_urgent):
+    """E-mails about an event of ``step`` are marked urgent when ``is_urgent(event)``."""
+    _urgency[step] = is_urgent
+
+
+def _to_the_btp(event, payload):
+    btp = event.case.btp
+    return btp is not None and payload.get("user") == btp.user_id
+
+
 def _chosen_by_fedris(event):
     return event.action == Step.CHOOSE_BTP and event.actor_role == R.FEDRIS_ADMIN
 
@@ -138,7 +166,8 @@ def case_link(case):
 
 
 def _deliver_event(message, mailer):
-    event = CaseEvent.objects.select_related("case__programme").get(pk=message.payload["event"])
+    event = CaseEvent.objects.select_related("case__programme", "case__btp").get(
+        pk=message.payload["event"])
     case = event.case
     to, language = address_of(message.payload)
     message.recipient = to
@@ -161,8 +190,15 @@ def _deliver_event(message, mailer):
     elif event.action == Step.UNDO_BTP_CHOICE:
         # The BTP released no longer sees the case: no link to it.
         template = "botp/email/professional/btp_released"
+    elif _to_the_btp(event, message.payload) and event.action in BTP_NEWS:
+        # The BTP is told what is asked of them and where, never the psychologist's words.
+        template = f"botp/email/professional/{BTP_NEWS[event.action]}"
+        if event.action in _btp_links:
+            context["link"] = settings.PORTAL_BASE_URL + _btp_links[event.action](case)
+    urgent = audience == Audience.PROFESSIONAL and event.action in _urgency \
+        and bool(_urgency[event.action](event))
     mailer.send(mail.compose(message, to=to, language=language, template=template,
-                             context=context))
+                             context=context, urgent=urgent))
 
 
 def _deliver_duration_alert(message, mailer):

@@ -14,6 +14,11 @@ class Link:
     title: str
     url: str
     note: str = ""
+    # Something the user must do now: the case page shows it above everything else, with its
+    # note in full.
+    todo: bool = False
+    # The to-do's button, when not "Do it now".
+    action: str = ""
 
 
 def register(section):

@@ -36,6 +36,13 @@ class DiagnosisReportSerializer(serializers.ModelSerializer):
     differential_diagnoses = serializers.ListField(
         child=serializers.ChoiceField(choices=Differential.choices), read_only=True)
     request_lines = TreatmentRequestLineSerializer(many=True, read_only=True)
+    question = serializers.SerializerMethodField(
+        help_text=_("The psychologist's request for more information this version answers; "
+                    "null when it answers none."))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_question(self, report):
+        return report.question.payload.get("reason", "") if report.question_id else None
 
     class Meta:
         model = DiagnosisReport
@@ -48,6 +55,7 @@ class DiagnosisReportSerializer(serializers.ModelSerializer):
             "additional_examinations", "burnout_present", "burnout_stage",
             "differential_diagnoses", "differential_notes", "conclusion",
             "suicidal_ideation", "urgent_referral", "treatment_goals", "request_lines",
+            "question", "answer",
         ]
 
 
@@ -76,7 +84,7 @@ class DiagnosisReportViewSet(ScopedViewSet):
         lines = TreatmentRequestLine.objects.select_related("session_type", "provider__user")
         return (
             selectors.reports_readable_by(user)
-            .select_related("case", "author", "request")
+            .select_related("case", "author", "request", "question")
             .prefetch_related(Prefetch("request__lines", queryset=lines))
             .order_by("case__reference", "version")
         )

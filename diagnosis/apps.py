@@ -7,7 +7,8 @@ class DiagnosisConfig(AppConfig):
     verbose_name = _("Stage 2: diagnosis and treatment request")
 
     def ready(self):
-        from diagnosis import api, case_sections, documents  # noqa: F401  (the sections register on import)
+        from diagnosis import api, case_sections, documents, notifications  # noqa: F401  (the sections register on import)
 
         documents.register()
         api.register()
+        notifications.register()

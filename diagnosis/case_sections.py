@@ -5,6 +5,7 @@ from botp import policy, sections, workflow
 from botp.models import CaseState
 from botp.policy import Action
 from botp.steps import Activity, Step
+from diagnosis import selectors
 
 # States in which the case has a diagnosis page: from the BTP's acceptance on (a case withdrawn
 # before a BTP was chosen has none).
@@ -43,6 +44,23 @@ def diagnosis(case, user):
         note = ""
     return sections.Link(_("Diagnosis"), reverse("diagnosis:overview", args=[case.reference]),
                          note)
+
+
+@sections.register
+def question_to_answer(case, user):
+    """The psychologist's open request for more information, as the BTP's to-do with its text
+    (clinical content: the BTP is the only one who may write the report and read it here)."""
+    if not workflow.may(user, Activity.WRITE_DIAGNOSIS_REPORT, case):
+        return None
+    question = selectors.open_question(case)
+    if question is None or not policy.can(user, Action.VIEW_CLINICAL, case):
+        return None
+    return sections.Link(
+        _("To do: Fedris asks for more information"),
+        reverse("diagnosis:report", args=[case.reference]) + "#answer-to-fedris",
+        question.payload.get("reason", ""), todo=True,
+        action=_("Answer and revise the report"),
+    )
 
 
 @sections.register

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,9 @@ class SessionForm(PortalForm):
         self.fields["date"].initial = timezone.localdate()
 
 
+ANSWER_MAX_LENGTH = 4000
+
+
 class DiagnosisReportForm(PortalModelForm):
     """The report's own fields. Nothing is required here: a draft may be incomplete, and the
     service says what is missing when the BTP sends it."""
@@ -98,17 +102,27 @@ class DiagnosisReportForm(PortalModelForm):
 
     class Meta:
         model = DiagnosisReport
-        fields = [name for name in selectors.COPIED_FIELDS if name != "scores_source"]
+        fields = [name for name in selectors.COPIED_FIELDS if name != "scores_source"] + [
+            "answer"]
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in selectors.COPIED_FIELDS
             if name not in services.REQUIRED_SCORES + [
                 "burnout_present", "burnout_stage", "differential_diagnoses",
                 "suicidal_ideation", "scores_source"]
-        }
+        } | {"answer": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, question=None, **kwargs):
+        """``question``: the psychologist's open request for more information (a CaseEvent),
+        which this version must answer; without one the form has no answer field."""
         super().__init__(*args, **kwargs)
+        if question is None:
+            del self.fields["answer"]
+        else:
+            # As long as a question may be (DecisionForm.comment).
+            self.fields["answer"].max_length = ANSWER_MAX_LENGTH
+            self.fields["answer"].validators.append(MaxLengthValidator(ANSWER_MAX_LENGTH))
+            self.fields["answer"].widget.attrs["maxlength"] = ANSWER_MAX_LENGTH
         self.fields["burnout_stage"].choices = (
             [("", _("Not applicable"))] + list(BurnoutStage.choices)
         )
@@ -121,11 +135,11 @@ class DiagnosisReportForm(PortalModelForm):
             })
         for name, field in self.fields.items():
             field.label = field.label[:1].upper() + field.label[1:]
-            if name in services.REQUIRED_SCORES or name in services.REQUIRED_TEXT:
+            if name in services.REQUIRED_SCORES + services.REQUIRED_TEXT + ["answer"]:
                 field.label = f"{field.label} *"
 
     def values(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in self.fields}
 
 
 class DecisionForm(PortalForm):
@@ -141,7 +155,8 @@ class DecisionForm(PortalForm):
         ],
     )
     comment = forms.CharField(
-        label=_("Reasons or questions for the BTP"), required=False, max_length=4000,
+        label=_("Reasons or questions for the BTP"), required=False,
+        max_length=ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you do not confirm or ask for more information."),
     )

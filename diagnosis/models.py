@@ -129,6 +129,14 @@ class DiagnosisReport(FrozenOnceSubmitted):
     suicidal_ideation = models.BooleanField(_("suicidal ideation observed"), default=False)
     urgent_referral = models.TextField(_("urgent referral made"), blank=True)
 
+    # The psychologist's request for more information this version answers (a CaseEvent of
+    # Step.REQUEST_INFORMATION), and the BTP's answer. Each version answers at most the one
+    # question that sent the case back; neither is copied into the next version.
+    question = models.ForeignKey("botp.CaseEvent", on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="+",
+                                 verbose_name=_("question answered"))
+    answer = models.TextField(_("answer to the psychologist's question"), blank=True)
+
     # The treatment request's own words; its sessions are ``request``'s lines.
     treatment_goals = models.TextField(_("treatment goals and motivation"), blank=True)
     request = models.OneToOneField("botp.TreatmentRequest", on_delete=models.PROTECT,

@@ -4,7 +4,7 @@ decisions and review queue. Nothing here writes; the changes are in diagnosis.se
 
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
 from botp import geography, instruments, plan, policy, prefill, workflow
 from botp.models import Case, CaseEvent, CaseState, Provider, Session, SessionPhase, User
@@ -156,14 +156,24 @@ def decisions(case: Case) -> QuerySet[CaseEvent]:
     return case.events.filter(action__in=DECISION_STEPS).select_related("actor")
 
 
+def open_question(case: Case) -> CaseEvent | None:
+    """The psychologist's request for more information the BTP has not answered yet: the case
+    is back with the BTP and no version was sent since the request. None otherwise."""
+    if case.state != CaseState.IN_DIAGNOSIS:
+        return None
+    last = (case.events.filter(action__in=[Step.REQUEST_INFORMATION, Step.SUBMIT_DIAGNOSIS])
+            .select_related("actor").order_by("-at", "-pk").first())
+    return last if last is not None and last.action == Step.REQUEST_INFORMATION else None
+
+
 def closing(case: Case) -> CaseEvent | None:
     """The BTP's closing of a not-confirmed case after the debrief, once it happened."""
     return case.events.filter(action=Step.CLOSE_AFTER_DEBRIEF).first()
 
 
 def review_queue(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Of ``cases``, those waiting for a psychologist: a red flag first, then the longest
-    waiting."""
+    """Of ``cases``, those waiting for a psychologist: a red flag first (urgent), then those
+    whose last version answers a question the psychologist asked, then the longest waiting."""
     latest = DiagnosisReport.objects.filter(
         case=OuterRef("pk"), submitted_at__isnull=False
     ).order_by("-version")
@@ -173,7 +183,10 @@ def review_queue(cases: QuerySet[Case]) -> QuerySet[Case]:
             submitted_at=Subquery(latest.values("submitted_at")[:1]),
             report_version=Subquery(latest.values("version")[:1]),
             red_flag=Subquery(latest.values("suicidal_ideation")[:1]),
+            answered_question=Subquery(latest.values("question")[:1]),
         )
+        .annotate(answered=ExpressionWrapper(Q(answered_question__isnull=False),
+                                             output_field=BooleanField()))
         .select_related("programme", "btp__user")
-        .order_by("-red_flag", "submitted_at", "pk")
+        .order_by("-red_flag", "-answered", "submitted_at", "pk")
     )

@@ -77,6 +77,10 @@ def _completeness_problems(report, lines, case):
             "Suicidal ideation calls for urgent referral: say to whom and when you referred "
             "the participant."
         )
+    if report.question_id is not None and not report.answer.strip():
+        errors["answer"] = _(
+            "Answer the psychologist's question: Fedris reads your answer beside it."
+        )
     problems = list(errors.items())
     if report.burnout_present and not any(line.planned_sessions for line in lines):
         problems.append((None, _("The treatment request plans no session.")))
@@ -93,6 +97,9 @@ def save_report(case: Case, actor: User, *, values: dict, lines: list[plan.Line]
     """Save the BTP's draft (``values``: report fields; ``lines``: botp.plan.Line objects); with
     ``submit``, freeze it and send report and request to Fedris. Returns the report.
 
+    While the psychologist's request for more information is open, the version answers it:
+    it cannot be sent without ``values["answer"]``.
+
     Nothing is saved when anything is refused.
     """
     with transaction.atomic():
@@ -103,6 +110,12 @@ def save_report(case: Case, actor: User, *, values: dict, lines: list[plan.Line]
             report = DiagnosisReport.objects.select_for_update().get(pk=report.pk)
         for name, value in values.items():
             setattr(report, name, value)
+        # The version sent after a request for more information answers it; without an open
+        # request there is nothing to answer, whatever was posted.
+        question = selectors.open_question(locked)
+        report.question = question
+        if question is None:
+            report.answer = ""
         problems = [(None, message) for message in plan.request_problems(locked, lines)]
         if submit:
             problems += _completeness_problems(report, lines, locked)

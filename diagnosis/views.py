@@ -112,6 +112,9 @@ def overview(request, reference, *, session_form=None, close_form=None, status=2
     }
     if clinical:
         context["decisions"] = selectors.decisions(case)
+        # The psychologist's words go to those who read clinical content, the BTP and Fedris'
+        # psychologists; the BTP sees them as a to-do.
+        context["question"] = selectors.open_question(case)
         if case.state in (CaseState.NOT_CONFIRMED, CaseState.CLOSED):
             context["closing"] = selectors.closing(case)
     return render(request, "diagnosis/overview.html", context, status=status)
@@ -164,9 +167,10 @@ def report_form(request, reference):
     if refused:
         return refused
     report, lines = selectors.working_copy(case, request.user)
+    question = selectors.open_question(case)
     status = 200
     if request.method == "POST":
-        form = DiagnosisReportForm(request.POST, instance=report)
+        form = DiagnosisReportForm(request.POST, instance=report, question=question)
         request_form = SessionLinesForm(request.POST, case=case)
         posted = CaseVersionForm(request.POST)
         if not posted.is_valid():
@@ -188,12 +192,12 @@ def report_form(request, reference):
             return redirect("diagnosis:report", reference=case.reference)
         status = saved.status
     else:
-        form = DiagnosisReportForm(instance=report)
+        form = DiagnosisReportForm(instance=report, question=question)
         request_form = SessionLinesForm(case=case, lines=lines)
     return render(request, "diagnosis/report_form.html", {
         "case": case, "report": report, "form": form, "request_form": request_form,
         "previous": selectors.latest_submitted(case),
-        "decisions": selectors.decisions(case),
+        "question": question,
     }, status=status)
 
 
@@ -212,7 +216,7 @@ def report_detail(request, reference, version):
                                    version=version, what=f"diagnosis report v{version}")
     return render(request, "diagnosis/report_detail.html", {
         "case": case, **_report_context(case, report),
-        "versions": selectors.submitted_reports(case),
+        "other_versions": selectors.submitted_reports(case).exclude(pk=report.pk),
     })
 
 
@@ -259,7 +263,7 @@ def review(request, reference):
         form = DecisionForm(initial={"version": case.version})
     return render(request, "diagnosis/review.html", {
         "case": case, "form": form, **_report_context(case, report),
-        "versions": selectors.submitted_reports(case),
+        "other_versions": selectors.submitted_reports(case).exclude(pk=report.pk),
         "decisions": selectors.decisions(case),
         "decidable": _transition(case, request.user, Step.CONFIRM_DIAGNOSIS) is not None,
         "screening": getattr(case, "screening_request", None),

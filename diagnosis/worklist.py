@@ -16,10 +16,17 @@ from diagnosis import selectors
 @worklists.source(R.FEDRIS_PSYCHOLOGIST, states=[CaseState.DIAGNOSIS_REVIEW])
 def reviews(user, cases):
     for case in worklists.first(selectors.review_queue(cases)):
+        if case.red_flag:
+            rank, note = worklists.URGENT, ""
+        elif case.answered:
+            # The BTP answered the psychologist's question: the loop closes with them first.
+            rank, note = worklists.HIGH, _("Answer received")
+        else:
+            rank, note = worklists.NORMAL, ""
         yield worklists.Todo(
             _("Review the diagnosis report and treatment request"),
             reverse("diagnosis:review", args=[case.reference]), case,
-            rank=worklists.URGENT if case.red_flag else worklists.NORMAL, kind="reviews",
+            rank=rank, kind="reviews", note=note,
             flag=_("Red flag: suicidal ideation") if case.red_flag else "",
         )
 

@@ -44,7 +44,8 @@ def test_confirming_makes_one_plan_from_the_version_confirmed(world, diagnosis_c
     services.decide(diagnosis_case, world.psychologist, decision=services.Decision.MORE_INFORMATION,
                     comment="Sleep?")
     draft, lines = selectors.working_copy(diagnosis_case, world.btp.user)
-    services.save_report(diagnosis_case, world.btp.user, values={}, lines=lines[:2], submit=True)
+    services.save_report(diagnosis_case, world.btp.user, values={"answer": "Sleeps 5 hours."},
+                         lines=lines[:2], submit=True)
     diagnosis_case.refresh_from_db()
     decide(world, diagnosis_case, services.Decision.CONFIRM)
     plan = TreatmentPlan.objects.get(case=diagnosis_case)

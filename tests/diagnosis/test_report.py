@@ -253,7 +253,7 @@ def test_more_information_makes_a_new_version_and_keeps_the_old(client, world, d
     second = services.save_report(
         diagnosis_case, world.btp.user,
         values=complete_values(physical_symptoms="Wakes at 4 every night.",
-                               bat_total=Decimal("3.60")),
+                               bat_total=Decimal("3.60"), answer="See physical symptoms."),
         lines=lines, submit=True)
     assert second.version == 2
     first.refresh_from_db()

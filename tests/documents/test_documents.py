@@ -109,7 +109,8 @@ def test_each_diagnosis_report_version_is_its_own_document(
     diagnosis_case.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         diagnosis.save_report(diagnosis_case, world.btp.user,
-                              values=complete_values(physical_symptoms="Wakes at 4."),
+                              values=complete_values(physical_symptoms="Wakes at 4.",
+                                                     answer="See the physical symptoms."),
                               lines=lines_for(diagnosis_case, world.isp, **DEFAULT_PLAN),
                               submit=True)
     versions = Document.objects.filter(kind="diagnosis_report").order_by("version")
