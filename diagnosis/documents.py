@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from botp import documents
 from botp.models import CaseEvent, SessionPhase
 from botp.steps import Step
+from diagnosis import selectors
 from diagnosis.models import DiagnosisReport
 
 
@@ -16,6 +17,7 @@ def _diagnosis_report(document):
         "lines": report.request_lines.select_related("session_type", "provider__user"),
         "sessions": document.case.sessions.filter(session_type__phase=SessionPhase.DIAGNOSIS),
         "signatory": documents.signed_by(report.author),
+        "scores": selectors.scores(report, document.language),
     }
 
 

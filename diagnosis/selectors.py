@@ -5,6 +5,7 @@ decisions and review queue. Nothing here writes; the changes are in diagnosis.se
 from decimal import Decimal
 
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.utils.text import capfirst
 
 from botp import geography, instruments, plan, policy, prefill, workflow
 from botp.models import Case, CaseEvent, CaseState, Provider, Session, SessionPhase, User
@@ -106,6 +107,17 @@ def reports_readable_by(user: User) -> QuerySet[DiagnosisReport]:
 
 def latest_submitted(case: Case) -> DiagnosisReport | None:
     return submitted_reports(case).last()
+
+
+def scores(report: DiagnosisReport, language: str) -> list[dict]:
+    """The report's instrument scores as the page shows them: each with its label, value and
+    severity band (botp.instruments.Band, or None) in ``language``."""
+    return [
+        {"name": name, "label": capfirst(DiagnosisReport._meta.get_field(name).verbose_name),
+         "value": getattr(report, name),
+         "band": instruments.band_of(instrument, subscale, getattr(report, name), language)}
+        for name, (instrument, subscale) in DiagnosisReport.instrument_scores().items()
+    ]
 
 
 def request_lines(report: DiagnosisReport):

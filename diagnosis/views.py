@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -202,9 +203,12 @@ def report_form(request, reference):
 
 
 def _report_context(case, report):
+    lines = list(selectors.request_lines(report))
     return {
         "report": report,
-        "lines": selectors.request_lines(report),
+        "scores": selectors.scores(report, translation.get_language() or "nl"),
+        "lines": lines,
+        "requested": sum(line.planned_sessions for line in lines),
         "sessions": selectors.diagnosis_sessions(case),
     }
 

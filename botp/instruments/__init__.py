@@ -133,6 +133,31 @@ def score_scale(code, subscale_id):
                       len(subscale["items"]), as_decimal(subscale.get("multiplier", 1)))
 
 
+@dataclass(frozen=True)
+class Band:
+    code: str
+    label: str
+    # Its place among the subscale's bands, from 0 (the lowest).
+    rank: int
+    of: int
+
+
+def band_of(code, subscale_id, value, language):
+    """The severity band score ``value`` falls in on subscale ``subscale_id`` of instrument
+    ``code`` (as its shipped file defines them), its label in ``language``; None when the
+    subscale has no bands or the value none."""
+    if value is None:
+        return None
+    subscale = next(s for s in shipped(code)["scoring"]["subscales"] if s["id"] == subscale_id)
+    ranges = subscale.get("bands", {}).get("ranges", [])
+    for rank, band in enumerate(ranges):
+        if as_decimal(band["from"]) <= as_decimal(value) <= as_decimal(band["to"]):
+            labels = band["label"]
+            return Band(band["code"], labels.get(language[:2]) or labels["nl"], rank,
+                        len(ranges))
+    return None
+
+
 def shipped(code):
     """The definition in instrument ``code``'s file (the version the next load stores), parsed
     once for each content the file has had. Treat it as read-only."""

@@ -235,3 +235,32 @@ def test_a_third_diagnosis_session_through_the_page_gets_a_clear_message(client,
     assert response.status_code == 400
     assert "at most 2 × “Diagnosis session”" in response.content.decode()
     assert diagnosis_case.sessions.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, very_high, moderate", [
+    ("en", "Very high risk of burnout", "Moderate"), ("fr", "Risque très élevé de burnout",
+                                                      "Modéré"),
+    ("nl", "Zeer hoog risico op burn-out", "Matig")])
+def test_the_review_shows_each_score_with_its_severity_band_and_the_total_requested(
+        client, world, diagnosis_case, submitted, language, very_high, moderate):
+    import re
+
+    submitted()
+    client.force_login(world.psychologist)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("diagnosis:review", args=[diagnosis_case.reference])
+                      ).content.decode()
+    rows = {re.sub(r"\s+", " ", row) for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)}
+
+    def row_of(value, band):
+        return any(f"<td>{value}</td>" in row and band in row for row in rows)
+
+    assert row_of("3.40", very_high) or row_of("3,40", very_high)  # BAT total 3.40
+    assert row_of("24", moderate)  # DASS-21 stress 24: moderate (19-25)
+    assert "band-highest" in html  # the BAT total is in its highest band
+    requested = sum(line.planned_sessions for line in
+                    diagnosis_case.diagnosis_reports.get(version=1).request_lines.all())
+    assert re.search(rf"<tfoot><tr><th scope=\"row\">[^<]+</th><td>{requested}</td>", html)
+    screening_link = 'href="/intake/requests/'
+    assert (screening_link in html) == hasattr(diagnosis_case, "screening_request")

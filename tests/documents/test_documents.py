@@ -392,3 +392,23 @@ def test_a_download_is_named_in_the_readers_language(client, world, every_docume
     response = client.get(reverse("document", args=[document.pk]))
     assert response.status_code == 200
     assert f'filename="{document.case.reference}{name}"' in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_a_revised_report_holds_the_question_the_answer_and_each_scores_band(
+        world, diagnosis_case, submitted, pdf_text, django_capture_on_commit_callbacks):
+    from tests.diagnosis.test_clarification import ask, resend
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted()
+    ask(world, diagnosis_case, "Were depressive symptoms excluded?")
+    with django_capture_on_commit_callbacks(execute=True):
+        resend(world, diagnosis_case, answer="Yes: no anhedonia, no early waking.")
+    version_2 = Document.objects.get(case=diagnosis_case, kind="diagnosis_report", version=2)
+    text = flat(pdf_text(version_2))
+    assert "Were depressive symptoms excluded?" in text
+    assert "Yes: no anhedonia, no early waking." in text
+    assert "Very high risk of burnout" in text  # BAT total 3.40
+    version_1 = flat(pdf_text(Document.objects.get(case=diagnosis_case, kind="diagnosis_report",
+                                                   version=1)))
+    assert "Were depressive symptoms excluded?" not in version_1
