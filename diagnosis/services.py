@@ -92,6 +92,22 @@ def _completeness_problems(report, lines, case):
     return problems
 
 
+def check_sendable(case: Case, actor: User, *, values: dict, lines: list[plan.Line] | None):
+    """Raise what sending would refuse for the fields of ``values`` (those a form could clean:
+    it may lack some) and ``lines`` (None when they could not be read), saving nothing: the page
+    says every problem at once instead of the field errors first and the rest on the next
+    post."""
+    report, _old_lines = selectors.working_copy(case, actor)
+    for name, value in values.items():
+        setattr(report, name, value)
+    report.question = selectors.open_question(case)
+    problems = _completeness_problems(report, lines or [], case)
+    if lines is None:
+        problems = [(field, message) for field, message in problems if field is not None]
+    if problems:
+        raise ReportRefused(problems)
+
+
 def save_report(case: Case, actor: User, *, values: dict, lines: list[plan.Line],
                 submit: bool = False, expected_version: int | None = None) -> DiagnosisReport:
     """Save the BTP's draft (``values``: report fields; ``lines``: botp.plan.Line objects); with

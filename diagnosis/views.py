@@ -180,7 +180,11 @@ def report_form(request, reference):
         saved = pages.submit(request, [form, request_form], lambda: services.save_report(
             case, request.user, values=form.values(), lines=request_form.lines(),
             submit=submitting, expected_version=posted.cleaned_data["version"]),
-            invalid=_("The report was not saved: please correct what is marked."))
+            invalid=_("The report was not saved: please correct what is marked."),
+            checks=(lambda: services.check_sendable(
+                case, request.user, values=getattr(form, "cleaned_data", {}),
+                lines=request_form.lines() if request_form.is_valid() else None))
+            if submitting else None)
         if saved and submitting:
             messages.success(request, _(
                 "Version %(version)s of the diagnosis report and the treatment request were "

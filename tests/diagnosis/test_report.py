@@ -315,3 +315,21 @@ def test_the_next_version_opens_with_the_request_sent_before(client, world, diag
     form = response.context["request_form"]
     assert form["planned_work_related"].value() == 3
     assert form[f"isp_individual-{Approach.COGNITIVE_EMOTIONAL}"].value() == world.isp.pk
+
+
+@pytest.mark.django_db
+def test_a_refused_report_lists_every_problem_at_once(client, world, diagnosis_case):
+    from django.urls import reverse
+
+    client.force_login(world.btp.user)
+    url = reverse("diagnosis:report", args=[diagnosis_case.reference])
+    response = client.post(url, {"version": diagnosis_case.version, "action": "submit",
+                                 "bat_total": "5.5", "anamnesis": "Nurse, tired."})
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    # The score out of range, and, in the same answer, what sending still needs.
+    assert "less than or equal to 5" in summary
+    assert "Needed to send the report." in summary
+    assert "Record the diagnosis session(s) held" in summary
+    assert 'value="Nurse, tired."' in html or "Nurse, tired.</textarea>" in html
