@@ -94,7 +94,8 @@ def profession_problem(session_type, provider, approach=""):
     return None
 
 
-def _validate(locked, session_type, status, date, duration_minutes, session_format):
+def _validate(locked, session_type, status, date, duration_minutes, session_format,
+              starts_at=None, place=""):
     errors = {}
     if status not in STATUSES_FOR_PHASE[session_type.phase]:
         errors["status"] = _("This status is not possible for this session.")
@@ -112,6 +113,12 @@ def _validate(locked, session_type, status, date, duration_minutes, session_form
         errors["duration_minutes"] = problem
     if session_format not in SessionFormat.values:
         errors["format"] = _("Choose individual or group.")
+    if status == SessionStatus.PLANNED and "status" not in errors:
+        # The participant is told when and where (their home page shows the next session).
+        if starts_at is None:
+            errors["starts_at"] = _("Give the time of the planned session.")
+        if not place.strip():
+            errors["place"] = _("Say where the planned session takes place.")
     if errors:
         raise ValidationError(errors)
 
@@ -126,8 +133,10 @@ def _check_caps(locked, session_type, *, replacing=None):
 
 def record(case: Case, actor: User, *, type_code: str, date: datetime.date | None,
            duration_minutes: int | None, status: str,
-           session_format: str = SessionFormat.INDIVIDUAL, approach: str = "") -> Session:
-    """Record a session ``actor`` gave on ``case``; return it.
+           session_format: str = SessionFormat.INDIVIDUAL, approach: str = "",
+           starts_at: datetime.time | None = None, place: str = "") -> Session:
+    """Record a session ``actor`` gave on ``case`` (a planned one with its time and place);
+    return it.
 
     Raises ValidationError for bad input, a cap or a treatment session the plan does not give
     ``actor``, and the workflow's errors when the case is not open for this phase or the actor
@@ -145,13 +154,14 @@ def record(case: Case, actor: User, *, type_code: str, date: datetime.date | Non
         if plan.governs(session_type):
             plan.check_session(locked, session_type, provider=provider, approach=approach,
                                status=status)
-        _validate(locked, session_type, status, date, duration_minutes, session_format)
+        _validate(locked, session_type, status, date, duration_minutes, session_format,
+                  starts_at, place)
         if status == SessionStatus.HELD:
             _check_caps(locked, session_type)
         session = Session.objects.create(
             case=locked, session_type=session_type, provider=provider, approach=approach,
             date=date, duration_minutes=duration_minutes, format=session_format,
-            status=status, recorded_by=actor,
+            status=status, recorded_by=actor, starts_at=starts_at, place=place.strip(),
         )
         audit.record(actor, AuditEntry.Kind.CHANGE,
                      f"session recorded: {session_type.code} {status}", case=locked)
@@ -170,7 +180,8 @@ def change(session: Session, actor: User, *, status: str, date: datetime.date | 
             raise workflow.TransitionForbidden(_("Only who gave a session can change it."))
         date = date or session.date
         duration_minutes = duration_minutes or session.duration_minutes
-        _validate(locked, session.session_type, status, date, duration_minutes, session.format)
+        _validate(locked, session.session_type, status, date, duration_minutes, session.format,
+                  session.starts_at, session.place)
         if plan.governs(session.session_type) and status != session.status:
             plan.check_session(locked, session.session_type, provider=session.provider,
                                approach=session.approach, status=status, replacing=session)

@@ -246,9 +246,12 @@ def give(world):
 
     def make(case, code, *, who=None, status=SessionStatus.HELD, approach="", days=0,
              minutes=60):
+        planned = status == SessionStatus.PLANNED
         return treatment.record_session(
             case, who or world.btp.user, type_code=code, approach=approach, status=status,
             duration_minutes=minutes, date=datetime.date.today() + datetime.timedelta(days=days),
+            starts_at=datetime.time(14, 30) if planned else None,
+            place="Practice, Demostraat 1, Antwerpen" if planned else "",
         )
 
     return make

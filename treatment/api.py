@@ -34,7 +34,8 @@ class SessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = ["id", "case", "session_type", "session_type_name", "phase", "approach",
-                  "date", "duration_minutes", "format", "status", "provider", "recorded_at"]
+                  "date", "starts_at", "place", "duration_minutes", "format", "status",
+                  "provider", "recorded_at"]
 
 
 class SessionRecordSerializer(serializers.Serializer):
@@ -54,6 +55,12 @@ class SessionRecordSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=SessionStatus.choices)
     format = serializers.ChoiceField(choices=SessionFormat.choices, required=False,
                                      default=SessionFormat.INDIVIDUAL)
+    starts_at = serializers.TimeField(
+        required=False, allow_null=True, default=None,
+        help_text=gettext_lazy("When a planned session starts (required when planned)."))
+    place = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300,
+        help_text=gettext_lazy("Where a planned session takes place (required when planned)."))
 
     def validate_duration_minutes(self, value):
         # Read when the request comes, not when this class is made: one setting holds them.
@@ -80,7 +87,8 @@ def record(case, user, data):
     return services.record_session(case, user, type_code=session_type.code,
                                    approach=data["approach"], date=data["date"],
                                    duration_minutes=data["duration_minutes"],
-                                   status=data["status"], session_format=data["format"])
+                                   status=data["status"], session_format=data["format"],
+                                   starts_at=data["starts_at"], place=data["place"])
 
 
 class SessionFilter(ByCase):

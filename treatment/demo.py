@@ -11,9 +11,12 @@ from treatment import services
 
 
 def _give(case, user, code, *, status=SessionStatus.HELD, days=0, approach=""):
+    planned = status == SessionStatus.PLANNED
     return services.record_session(
         case, user, type_code=code, approach=approach, status=status, duration_minutes=60,
         date=timezone.localdate() + datetime.timedelta(days=days),
+        starts_at=datetime.time(10, 0) if planned else None,
+        place=f"{user.provider.address}, {user.provider.city}" if planned else "",
     )
 
 

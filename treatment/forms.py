@@ -26,6 +26,14 @@ class TreatmentSessionForm(PortalForm):
                                        initial=SessionFormat.INDIVIDUAL)
     status = forms.ChoiceField(label=_("Status"), choices=SessionStatus.choices,
                                initial=SessionStatus.HELD)
+    starts_at = forms.TimeField(
+        label=_("Time"), required=False,
+        help_text=_("For a planned session: when it starts."),
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}))
+    place = forms.CharField(
+        label=_("Place"), required=False, max_length=300,
+        help_text=_("For a planned session: where it takes place (address, room, or "
+                    "“video call”)."))
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)

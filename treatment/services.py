@@ -57,7 +57,8 @@ def amend_plan(case: Case, btp_user: User, *, lines: list[plan.Line], reason: st
 def record_session(case: Case, actor: User, *, type_code: str, date: datetime.date,
                    duration_minutes: int, status: str,
                    session_format: str = SessionFormat.INDIVIDUAL,
-                   approach: str = "") -> Session:
+                   approach: str = "", starts_at: datetime.time | None = None,
+                   place: str = "") -> Session:
     session_type = case.programme.session_types.filter(code=type_code).first()
     if session_type is not None and session_type.given_by == GivenBy.WORKPLACE:
         raise ValidationError(_("Record the workplace meeting on its own form."))
@@ -65,7 +66,8 @@ def record_session(case: Case, actor: User, *, type_code: str, date: datetime.da
         raise ValidationError(_("This is not a treatment session."))
     return sessions.record(case, actor, type_code=type_code, date=date,
                            duration_minutes=duration_minutes, status=status,
-                           session_format=session_format, approach=approach)
+                           session_format=session_format, approach=approach,
+                           starts_at=starts_at, place=place)
 
 
 def change_session(session: Session, actor: User, *, status: str,

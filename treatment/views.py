@@ -83,7 +83,8 @@ def record_session(request, reference):
         return services.record_session(
             case, request.user, type_code=code, approach=approach, date=data["date"],
             duration_minutes=data["duration_minutes"], status=data["status"],
-            session_format=data["session_format"])
+            session_format=data["session_format"], starts_at=data["starts_at"],
+            place=data["place"])
 
     recorded = pages.submit(request, form, record,
                             invalid=_("The session was not recorded: please correct the form."))

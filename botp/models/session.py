@@ -37,6 +37,9 @@ class Session(models.Model):
     approach = models.CharField(_("approach"), max_length=32, choices=Approach.choices,
                                 blank=True)
     date = models.DateField(_("date"))
+    # A planned session says when and where it takes place (botp.sessions requires both).
+    starts_at = models.TimeField(_("time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     format = models.CharField(_("format"), max_length=16, choices=SessionFormat.choices,
                               default=SessionFormat.INDIVIDUAL)

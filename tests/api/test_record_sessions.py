@@ -121,6 +121,7 @@ def test_treatment_sessions_follow_the_plan(world, token_client, treated):
     assert "The treatment plan has no “Career change counselling” sessions" in \
         not_planned.json()["detail"]
     planned = isp.post(URL, posted(treated, "individual", days_ago=-2, status="planned",
+                                   starts_at="14:30", place="Practice, Liège",
                                    approach=Approach.COGNITIVE_EMOTIONAL, format="group"),
                        format="json")
     assert planned.status_code == 201, planned.content

@@ -44,6 +44,11 @@ def test_treatment_to_completion(live_server, browser, shoot):
     page.get_by_label("Date").fill((today + datetime.timedelta(days=7)).isoformat())
     page.get_by_label("Status").select_option("planned")
     page.get_by_role("button", name="Record the session").click()
+    # A planned session says when and where: the participant is told.
+    expect(page.locator(".error-summary")).to_contain_text("Give the time of the planned")
+    page.get_by_label("Time").fill("14:30")
+    page.get_by_label("Place").fill("Praktijk Maes, Kerkstraat 4, Antwerpen")
+    page.get_by_role("button", name="Record the session").click()
     expect(page.locator(".messages")).to_contain_text("Session recorded")
     page.context.close()
 

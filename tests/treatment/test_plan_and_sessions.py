@@ -317,3 +317,29 @@ def test_reading_the_plan_writes_nothing_but_the_audit_trail(client, world, trea
               if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes and all("botp_auditentry" in sql for sql in writes), writes
     assert not TreatmentPlan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_planned_session_has_a_time_and_a_place_the_participant_sees(client, world, treated,
+                                                                      give):
+    from django.urls import reverse
+
+    from treatment import services
+
+    when = datetime.date.today() + datetime.timedelta(days=5)
+    with pytest.raises(ValidationError) as refused:
+        services.record_session(treated, world.btp.user, type_code="follow_up", date=when,
+                                duration_minutes=60, status=SessionStatus.PLANNED)
+    assert set(refused.value.message_dict) == {"starts_at", "place"}
+    planned = services.record_session(
+        treated, world.btp.user, type_code="follow_up", date=when, duration_minutes=60,
+        status=SessionStatus.PLANNED, starts_at=datetime.time(9, 15),
+        place="Kerkstraat 4, Antwerpen")
+    assert (planned.starts_at, planned.place) == (datetime.time(9, 15), "Kerkstraat 4, Antwerpen")
+    # A held session needs neither.
+    give(treated, "follow_up")
+
+    client.force_login(treated.participant.user)
+    home = client.get(reverse("dashboard")).content.decode()
+    assert "9:15" in home or "09:15" in home
+    assert "Kerkstraat 4, Antwerpen" in home
