@@ -67,8 +67,11 @@ class ScreeningRequestForm(PortalModelForm):
             + [(OTHER_SECTOR, _("Other sector"))]
         )
         self.fields["consent"].label = consent_text()
-        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel",
+                                                  "inputmode": "tel"})
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        # On a phone, the keyboard with digits: the separators are optional.
+        self.fields["niss"].widget.attrs["inputmode"] = "numeric"
         if self.instance.pk:
             self.initial.setdefault("niss", self.instance.niss)
             self.initial.setdefault("signals", self.instance.signals)

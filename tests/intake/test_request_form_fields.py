@@ -116,3 +116,12 @@ def test_the_warning_reads_the_programmes_own_maximum(referrer_client, form_data
     response = post_new(referrer_client, form_data(action="draft", sick_leave_since=_since(12)))
     page = referrer_client.get(response["Location"]).content.decode()
     assert "for 12 days: more than the 10 days" in page
+
+
+def test_the_form_asks_a_phone_for_the_right_keyboard():
+    from intake.forms import ScreeningRequestForm
+
+    form = ScreeningRequestForm()
+    assert form.fields["niss"].widget.attrs["inputmode"] == "numeric"
+    assert form.fields["phone"].widget.attrs["type"] == "tel"
+    assert 'inputmode="numeric"' in str(form["niss"])
