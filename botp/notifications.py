@@ -178,7 +178,7 @@ def _deliver_event(message, mailer):
         # which can name a diagnostic decision.
         "stage": case.referrer_stage.label if audience == Audience.REFERRER else None,
         "participant": audience == Audience.PARTICIPANT,
-        "programme": case.programme.name,
+        "programme": case.programme,  # named in the recipient's language, at rendering
         "link": case_link(case),
     }
     template = "botp/email/case_event"
@@ -210,7 +210,7 @@ def _deliver_duration_alert(message, mailer):
         "reference": alert.case.reference,
         "overdue": alert.kind == DurationAlert.Kind.OVERDUE,
         "deadline": alert.deadline,
-        "programme": alert.case.programme.name,
+        "programme": alert.case.programme,
         "link": case_link(alert.case),
     }
     mailer.send(mail.compose(message, to=to, language=language,

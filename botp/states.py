@@ -66,7 +66,7 @@ STATES = {
                         starts_waves=[Trigger.COMPLETED]),
     S.CLOSED: _state(2, RS.CLOSED, final=True, also_told=[R.PARTICIPANT],
                      starts_waves=[Trigger.COMPLETED]),
-    S.WITHDRAWN: _state(None, RS.CLOSED, final=True, also_told=[R.BTP, R.FEDRIS_ADMIN],
+    S.WITHDRAWN: _state(None, RS.CLOSED, final=True, also_told=[R.BTP, R.ISP, R.FEDRIS_ADMIN],
                         starts_waves=[Trigger.COMPLETED]),
 }
 

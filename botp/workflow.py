@@ -28,6 +28,7 @@ from botp.models import (
     Provider,
     Referral,
     RequestChannel,
+    Session,
     SessionPhase,
     SessionStatus,
 )
@@ -106,6 +107,13 @@ def declined_btps(case):
 
 def _set_btp(case, actor, payload):
     case.btp_id = payload["btp"]
+
+
+def _cancel_planned_sessions(case, actor, payload):
+    # Leaving ends what was planned: the sessions no longer show as coming to anyone, and the
+    # providers, told of the withdrawal, need not cancel them one by one.
+    payload["sessions_cancelled"] = Session.objects.filter(
+        case=case, status=SessionStatus.PLANNED).update(status=SessionStatus.CANCELLED)
 
 
 def _clear_btp(case, actor, payload):
@@ -219,7 +227,7 @@ TRANSITIONS = {t.action: t for t in [
     # Why someone leaves the programme is often about their health: not for administrators.
     _t(Step.WITHDRAW, _("Withdraw from the programme"),
        states.OPEN, S.WITHDRAWN, [R.PARTICIPANT, R.FEDRIS_ADMIN],
-       guards=[_require_reason], clinical=True),
+       guards=[_require_reason], effects=[_cancel_planned_sessions], clinical=True),
 ]}
 
 
@@ -406,6 +414,7 @@ def perform(case, action, actor, *, payload=None, expected_version=None):
 STEP_TITLES = {
     Step.AMEND_PLAN: _("Treatment plan amended"),
     Step.UNDO_BTP_CHOICE: _("Choice of BTP undone"),
+    Step.DECLINE_CASE: _("The BTP declined the case"),
 }
 
 

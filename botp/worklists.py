@@ -282,6 +282,10 @@ PARTICIPANT_STEPS = {
     S.WITHDRAWN: _("You left the programme."),
 }
 
+# When the BTP the participant chose declined, the choice starts again: say so.
+DECLINED = _("The provider you chose cannot take your case. Please choose another one from "
+             "the list: they will do the diagnosis with you.")
+
 STAGES = [(1, _("Request")), (2, _("Diagnosis")), (3, _("Treatment")), (4, _("End"))]
 
 
@@ -325,10 +329,15 @@ def progress(user, case, todos):
     in_plan = (sum(line.planned_sessions for line in plan.plan_lines(treatment_plan))
                if treatment_plan else 0)
     current = meaning.stage
+    explanation = PARTICIPANT_STEPS.get(case.state, "")
+    if case.state == S.AWAITING_BTP_CHOICE and (
+            case.events.order_by("-at", "-pk").values_list("action", flat=True).first()
+            == Step.DECLINE_CASE):
+        explanation = DECLINED
     return Progress(
         case=case,
         todos=[todo for todo in todos if todo.case is None or todo.case.pk == case.pk],
-        explanation=PARTICIPANT_STEPS.get(case.state, ""),
+        explanation=explanation,
         stages=[(number, label, "done" if current and number < current
                  else "current" if number == current else "")
                 for number, label in STAGES],

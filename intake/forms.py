@@ -23,7 +23,7 @@ REQUIRED_ON_SUBMIT = [
 class ScreeningRequestForm(PortalModelForm):
     niss = forms.CharField(
         label=_("National register number (NISS)"), max_length=20, required=False,
-        help_text=_("11 digits, e.g. 85.07.14-123.45. Bis numbers are accepted."),
+        help_text=_("11 digits, e.g. 85.07.14-123.30. Bis numbers are accepted."),
     )
     sector_choice = forms.ChoiceField(label=_("Sector"), required=False)
     signals = forms.MultipleChoiceField(

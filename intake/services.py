@@ -125,12 +125,13 @@ def decide(screening: ScreeningRequest, admin: User, *, decision: str, reason_co
     """Approve or declare not eligible; a failed check can be overridden only with a reason."""
     checks = eligibility.checks(screening)
     failed = [c.code for c in checks if not c.passed]
+    explained = " ".join(str(c.explanation) for c in checks if not c.passed)
     payload = {"checks": {c.code: c.passed for c in checks}}
     if decision == Decision.APPROVE:
         if failed and not override_reason.strip():
             raise ValidationError(
-                _("A check failed (%(checks)s): approving needs a written reason for the "
-                  "override.") % {"checks": ", ".join(failed)},
+                _("A check failed: %(checks)s Approving needs a written reason for the "
+                  "override.") % {"checks": explained},
                 code="override_reason_required",
             )
         if override_reason.strip():

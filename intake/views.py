@@ -80,7 +80,9 @@ def _form_key(request):
 
 
 def _initial(user):
-    return {"programme": selectors.default_programme(), "language": user.language}
+    # No language is chosen for the worker: the referrer's own is often not the worker's, and a
+    # letter in the wrong language is worse than a question on the form.
+    return {"programme": selectors.default_programme()}
 
 
 @login_required

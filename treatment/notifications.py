@@ -37,7 +37,7 @@ def _deliver(message, mailer):
     case = consent.case
     context = {
         "reference": case.reference,
-        "programme": case.programme.name,
+        "programme": case.programme,  # named in the recipient's language, at rendering
         "purpose": Consent.Purpose(consent.purpose).label,
         "meeting": meeting,
         "link": settings.PORTAL_BASE_URL + reverse("treatment:meeting",

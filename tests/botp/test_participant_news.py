@@ -87,3 +87,23 @@ def test_professionals_keep_the_case_e_mail(world):
     outbox.deliver_due()
     [message] = mail.outbox
     assert "There is news on case" in message.body and "accepted your file" not in message.body
+
+
+@pytest.mark.django_db
+def test_an_email_names_the_programme_in_its_readers_language_not_the_actors(
+        world, django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.utils import translation
+
+    from botp.models import CaseState
+    from diagnosis import services
+
+    case = world.case(CaseState.AWAITING_BTP_CHOICE)
+    world.btp.user.language = "nl"
+    world.btp.user.save()
+    mail.outbox.clear()
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        services.choose_btp(case, world.participant, btp=world.btp.pk)
+    message = next(m for m in mail.outbox if world.btp.user.email in m.to)
+    assert case.programme.name_nl in message.body
+    assert case.programme.name_fr not in message.body

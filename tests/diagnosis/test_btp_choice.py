@@ -264,3 +264,15 @@ def test_the_btp_released_by_an_undo_is_told_in_plain_words_without_a_link(
     assert "no longer asked" in message.subject
     assert "taken back their request" in message.body
     assert "/cases/" not in message.body
+
+
+@pytest.mark.django_db
+def test_after_a_decline_the_participant_is_told_why_the_choice_starts_again(client, world,
+                                                                           awaiting):
+    services.choose_btp(awaiting, world.participant, btp=world.btp.pk)
+    workflow.perform(awaiting, "decline_case", world.btp.user, payload={"reason": "Full"})
+    client.force_login(world.participant)
+    home = client.get(reverse("dashboard")).content.decode()
+    assert "The provider you chose cannot take your case" in home
+    page = client.get(reverse("case_detail", args=[awaiting.reference])).content.decode()
+    assert "The BTP declined the case" in page

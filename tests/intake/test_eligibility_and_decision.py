@@ -178,6 +178,11 @@ def test_a_failed_check_without_override_is_explained_on_the_page(submit, world,
                            {"decision": "approve", "version": 1})
     assert response.status_code == 400
     assert "needs a written reason for the override" in response.content.decode()
+    # The check is said in words, not by its internal code.
+    client.cookies["django_language"] = "nl"
+    page = client.post(reverse("intake:review", args=[screening.pk]),
+                       {"decision": "approve", "version": 1}).content.decode()
+    assert "70 dagen" in page and "(sick_leave)" not in page
 
 
 def test_the_queue_is_oldest_first_filtered_and_explained(submit, world, client, programmes):

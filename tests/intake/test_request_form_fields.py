@@ -125,3 +125,27 @@ def test_the_form_asks_a_phone_for_the_right_keyboard():
     assert form.fields["niss"].widget.attrs["inputmode"] == "numeric"
     assert form.fields["phone"].widget.attrs["type"] == "tel"
     assert 'inputmode="numeric"' in str(form["niss"])
+
+
+def test_the_workers_language_is_asked_not_taken_from_the_referrer(client, world, form_data):
+    from django.urls import reverse
+
+    world.referrer.language = "nl"
+    world.referrer.save()
+    client.force_login(world.referrer)
+    page = client.get(reverse("intake:new")).content.decode()
+    language = page.split('id="id_language"')[1].split("</select>")[0]
+    assert '<option value="" selected>' in language and language.count("selected") == 1
+    response = client.post(reverse("intake:new"), form_data(language=""))
+    assert response.status_code == 400
+
+
+def test_the_national_number_in_the_help_text_is_a_valid_one():
+    import re
+
+    from botp import nationalnumber
+    from intake.forms import ScreeningRequestForm
+
+    example = re.search(r"\d\d\.\d\d\.\d\d-\d{3}\.\d\d",
+                        str(ScreeningRequestForm().fields["niss"].help_text)).group()
+    nationalnumber.validate(example)  # raises if a person copying it would be refused

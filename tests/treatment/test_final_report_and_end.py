@@ -145,3 +145,26 @@ def test_the_participants_page_offers_withdrawal(client, world, treated):
     assert reverse("case_leave", args=[treated.reference]) in page
     leave = client.get(reverse("case_leave", args=[treated.reference])).content.decode()
     assert "Yes, leave the programme" in leave
+
+
+@pytest.mark.django_db
+def test_leaving_cancels_the_planned_sessions_and_tells_every_provider(
+        world, treated, give, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from botp import workflow
+    from botp.models import SessionStatus
+
+    treated.isps.add(world.isp)
+    planned = give(treated, "follow_up", status=SessionStatus.PLANNED, days=4)
+    held = give(treated, "follow_up")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        event = workflow.perform(treated, "withdraw", treated.participant.user,
+                                 payload={"reason": "Moving abroad"})
+    planned.refresh_from_db()
+    held.refresh_from_db()
+    assert (planned.status, held.status) == (SessionStatus.CANCELLED, SessionStatus.HELD)
+    assert event.payload["sessions_cancelled"] == 1
+    told = {address for message in mail.outbox for address in message.to}
+    assert {world.btp.user.email, world.isp.user.email} <= told

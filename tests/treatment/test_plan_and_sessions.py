@@ -343,3 +343,7 @@ def test_a_planned_session_has_a_time_and_a_place_the_participant_sees(client, w
     home = client.get(reverse("dashboard")).content.decode()
     assert "9:15" in home or "09:15" in home
     assert "Kerkstraat 4, Antwerpen" in home
+    # The providers see them in the case's sessions too.
+    client.force_login(world.btp.user)
+    page = client.get(reverse("treatment:overview", args=[treated.reference])).content.decode()
+    assert "Kerkstraat 4, Antwerpen" in page and ("9:15" in page or "09:15" in page)
