@@ -135,7 +135,8 @@ class DiagnosisReportForm(PortalModelForm):
             })
         for name, field in self.fields.items():
             field.label = field.label[:1].upper() + field.label[1:]
-            if name in services.REQUIRED_SCORES + services.REQUIRED_TEXT + ["answer"]:
+            if name in (services.REQUIRED_SCORES + services.REQUIRED_TEXT
+                        + ["answer", "burnout_present", "differential_diagnoses"]):
                 field.label = f"{field.label} *"
 
     def values(self):
