@@ -61,10 +61,6 @@ def record_change(subject, what, changes):
     )
 
 
-def record_clinical_view(actor, case, what):
-    return record(actor, AuditEntry.Kind.VIEW, what, case=case)
-
-
 def record_views(actor, entries):
     """View entries for ``entries``, (case, what) pairs such as a page of objects read through
     the API, in one insert; the same pair is recorded once."""

@@ -332,9 +332,6 @@ class SessionLinesForm(PortalForm):
                  "held": held if kind == "total" else 0}
                 for kind, cap, used in caps.totals(self.case.programme, self._shown_counts())]
 
-    def group_used(self, session_type):
-        return self._shown_counts().get(session_type, 0)
-
     def _rows_as_lines(self):
         chosen = {
             row["key"]: self.cleaned_data.get(f"isp_{row['key']}")

@@ -51,13 +51,17 @@ def _role(role):
             for pk in User.objects.filter(role=role, is_active=True).values_list("pk", flat=True)]
 
 
-def _asked_btp(event):
-    """The BTP of the case, or the one a step just released (kept in the event's payload)."""
+def _btp_of(event):
+    """The BTP of the event's case, or the one the step just released (its payload keeps
+    them): who the BTP relation means for this event."""
     if event.case.btp_id:
-        return _btp(event.case)
-    released = Provider.objects.select_related("user").filter(
-        pk=event.payload.get("btp")).first()
-    return _user(released.user) if released else []
+        return event.case.btp
+    return Provider.objects.select_related("user").filter(pk=event.payload.get("btp")).first()
+
+
+def _asked_btp(event):
+    btp = _btp_of(event)
+    return _user(btp.user) if btp else []
 
 
 def _people(relation, event):
@@ -100,6 +104,8 @@ PARTICIPANT_NEWS = {
 # botp/email/professional/<name>); other steps read as the general case e-mail.
 BTP_NEWS = {
     Step.REQUEST_INFORMATION: "more_information",
+    # Released before they answered: they no longer see the case, so no link.
+    Step.UNDO_BTP_CHOICE: "btp_released",
 }
 
 # Stage apps say, per step, where an e-mail about it sends the case's BTP (a page of theirs
@@ -120,7 +126,7 @@ def register_urgency(step, is_urgent):
 
 
 def _to_the_btp(event, payload):
-    btp = event.case.btp
+    btp = _btp_of(event)
     return btp is not None and payload.get("user") == btp.user_id
 
 
@@ -187,9 +193,6 @@ def _deliver_event(message, mailer):
         context["asked_via"] = event.asked_via_label
     elif audience == Audience.PARTICIPANT and event.action in PARTICIPANT_NEWS:
         template = f"botp/email/participant/{PARTICIPANT_NEWS[event.action]}"
-    elif event.action == Step.UNDO_BTP_CHOICE:
-        # The BTP released no longer sees the case: no link to it.
-        template = "botp/email/professional/btp_released"
     elif _to_the_btp(event, message.payload) and event.action in BTP_NEWS:
         # The BTP is told what is asked of them and where, never the psychologist's words.
         template = f"botp/email/professional/{BTP_NEWS[event.action]}"

@@ -135,8 +135,7 @@ class DiagnosisReportForm(PortalModelForm):
             })
         for name, field in self.fields.items():
             field.label = field.label[:1].upper() + field.label[1:]
-            if name in (services.REQUIRED_SCORES + services.REQUIRED_TEXT
-                        + ["answer", "burnout_present", "differential_diagnoses"]):
+            if name in services.NEEDED_TO_SEND:
                 field.label = f"{field.label} *"
 
     def values(self):

@@ -77,7 +77,7 @@ def stage_2_sessions(user: User, case: Case) -> QuerySet[Session]:
 def diagnosis_sessions(case: Case) -> QuerySet[Session]:
     """The diagnosis sessions a report rests on (for those who read the report)."""
     return (case.sessions.filter(session_type__phase=SessionPhase.DIAGNOSIS)
-            .select_related("session_type"))
+            .select_related("session_type", "provider__user"))
 
 
 # --- The diagnosis report and treatment request -----------------------------------------------

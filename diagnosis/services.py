@@ -58,6 +58,10 @@ def record_session(case: Case, actor: User, *, phase: str, date: datetime.date,
 
 REQUIRED_SCORES = selectors.SCORE_FIELDS
 REQUIRED_TEXT = ["anamnesis", "work_factors", "conclusion"]
+# Every field a report cannot be sent without (the answer: while a question is open), as
+# _completeness_problems checks them; the form marks these.
+NEEDED_TO_SEND = REQUIRED_SCORES + REQUIRED_TEXT + [
+    "burnout_present", "differential_diagnoses", "answer"]
 
 
 def _completeness_problems(report, lines, case):
@@ -92,15 +96,24 @@ def _completeness_problems(report, lines, case):
     return problems
 
 
+def _fill(report, values, question):
+    """``report`` with ``values`` and the open ``question`` it answers. The version sent after
+    a request for more information answers it; without an open request there is nothing to
+    answer, whatever was posted."""
+    for name, value in values.items():
+        setattr(report, name, value)
+    report.question = question
+    if question is None:
+        report.answer = ""
+
+
 def check_sendable(case: Case, actor: User, *, values: dict, lines: list[plan.Line] | None):
     """Raise what sending would refuse for the fields of ``values`` (those a form could clean:
     it may lack some) and ``lines`` (None when they could not be read), saving nothing: the page
     says every problem at once instead of the field errors first and the rest on the next
     post."""
     report, _old_lines = selectors.working_copy(case, actor)
-    for name, value in values.items():
-        setattr(report, name, value)
-    report.question = selectors.open_question(case)
+    _fill(report, values, selectors.open_question(case))
     problems = _completeness_problems(report, lines or [], case)
     if lines is None:
         problems = [(field, message) for field, message in problems if field is not None]
@@ -124,14 +137,7 @@ def save_report(case: Case, actor: User, *, values: dict, lines: list[plan.Line]
         report, _old_lines = selectors.working_copy(locked, actor)
         if report.pk is not None:
             report = DiagnosisReport.objects.select_for_update().get(pk=report.pk)
-        for name, value in values.items():
-            setattr(report, name, value)
-        # The version sent after a request for more information answers it; without an open
-        # request there is nothing to answer, whatever was posted.
-        question = selectors.open_question(locked)
-        report.question = question
-        if question is None:
-            report.answer = ""
+        _fill(report, values, selectors.open_question(locked))
         problems = [(None, message) for message in plan.request_problems(locked, lines)]
         if submit:
             problems += _completeness_problems(report, lines, locked)

@@ -286,6 +286,6 @@ def assignment(request, reference):
     case = pages.case_for_page(request, reference, Action.VIEW_OWN_ASSIGNMENT,
                                what="treatment request (own part)")
     report = selectors.latest_submitted(case)
-    lines = policy.own_part(request.user, case, report.request_lines.select_related(
-        "session_type", "provider")) if report else []
+    lines = policy.own_part(request.user, case,
+                            selectors.request_lines(report)) if report else []
     return render(request, "diagnosis/assignment.html", {"case": case, "lines": lines})

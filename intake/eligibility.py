@@ -60,7 +60,9 @@ class Check:
 
 def sector_check(request):
     programme = request.programme
-    if request.sector_id and programme.eligible_sectors.filter(pk=request.sector_id).exists():
+    # .all(), not .filter(): the review queue prefetches the sectors, one query for all rows.
+    covered_ids = {sector.pk for sector in programme.eligible_sectors.all()}
+    if request.sector_id and request.sector_id in covered_ids:
         return Check("sector", True, _("Sector “%(sector)s” is covered by the programme.")
                      % {"sector": request.sector.name})
     named = request.sector.name if request.sector_id else (request.sector_other or _("other"))
@@ -70,12 +72,17 @@ def sector_check(request):
                  % {"sector": named, "covered": covered})
 
 
+def over_sick_leave_limit(programme, days):
+    """Whether ``days`` of sick leave at the request are more than ``programme`` takes."""
+    return days > programme.max_sick_leave_days
+
+
 def sick_leave_check(request):
     maximum = request.programme.max_sick_leave_days
     days = request.sick_leave_days
     if request.work_status == "at_work":
         return Check("sick_leave", True, _("The worker is still at work."))
-    if days <= maximum:
+    if not over_sick_leave_limit(request.programme, days):
         return Check("sick_leave", True,
                      _("%(days)s days of sick leave at submission: within the maximum of "
                        "%(maximum)s.") % {"days": days, "maximum": maximum})

@@ -7,6 +7,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from botp import nationalnumber
 from botp.forms import DateInput, PortalForm, PortalModelForm
 from botp.models import Programme, Sector
+from intake import eligibility, selectors
 from intake.consent import consent_text
 from intake.eligibility import Reason
 from intake.models import ScreeningRequest, Signal, WorkStatus
@@ -167,7 +168,7 @@ class ScreeningRequestForm(PortalModelForm):
             return chosen
         if chosen:
             return Programme.objects.filter(pk=getattr(chosen, "pk", chosen)).first()
-        return Programme.objects.filter(active=True, is_default=True).first()
+        return selectors.default_programme()
 
     def eligibility_rules(self):
         """Each active programme's rules as the form states them: its sectors and the
@@ -188,7 +189,7 @@ class ScreeningRequestForm(PortalModelForm):
         if not since or programme is None:
             return ""
         days = (timezone.localdate() - since).days
-        if days <= programme.max_sick_leave_days:
+        if not eligibility.over_sick_leave_limit(programme, days):
             return ""
         return _("The worker has been on sick leave for %(days)s days: more than the "
                  "%(maximum)s days the programme “%(programme)s” takes at the request. You can "
