@@ -35,9 +35,9 @@ test: $(STAMP) check-libs
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-# Regenerate and compile the nl/fr/en catalogues (needs gettext).
+# Regenerate and compile the nl/fr/de/en catalogues (needs gettext).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l nl -l fr -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l nl -l fr -l de -l en --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: $(STAMP)

@@ -250,7 +250,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BOTP Fedris"
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
+# Fedris deals with people in the three national languages; English for everyone else.
+LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["botp.formats"]
 TIME_ZONE = "Europe/Brussels"

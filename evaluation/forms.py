@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 
+from botp.instruments import text_in
 from evaluation.survey import shown
 
-
-def text_in(texts, language):
-    return texts.get(language) or texts.get("nl") or next(iter(texts.values()), "")
+__all__ = ["Question", "page_questions", "text_in"]
 
 
 @dataclass

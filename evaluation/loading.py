@@ -50,11 +50,16 @@ def load_instruments(paths=None):
             if loaded is not None:
                 report.unchanged.append(label)
                 continue
-            name = definition["name"]
             Instrument.objects.create(
                 code=definition["code"], version=definition["version"],
-                name_nl=name["nl"], name_fr=name["fr"], name_en=name["en"],
-                definition=definition, sha256=digest,
+                definition=definition, sha256=digest, **_names(definition["name"]),
             )
             report.created.append(label)
     return report
+
+
+def _names(name):
+    """The instrument's name in each language the model has a column for."""
+    columns = {f.name for f in Instrument._meta.get_fields()}
+    return {f"name_{language}": name[language] for language in instruments.LANGUAGES
+            if f"name_{language}" in columns}

@@ -9,7 +9,7 @@ only then is the score rounded half up to the subscale's precision and placed in
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from botp.instruments import as_decimal, missing_rule_of, option_value, precision_of
+from botp.instruments import as_decimal, missing_rule_of, option_value, precision_of, text_in
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _score_subscale(definition, subscale, items, scales, reverse, answers, langu
     band = _band_for(subscale, result)
     label = None
     if band is not None:
-        label = band["label"].get(language[:2]) or band["label"]["nl"]
+        label = text_in(band["label"], language)
     return SubscaleScore(
         subscale["id"], result, answered, missing,
         band=band["code"] if band else None, band_label=label,

@@ -21,7 +21,10 @@ import yaml
 from botp.models import Wave
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent
-LANGUAGES = ("nl", "fr", "en")
+LANGUAGES = ("nl", "fr", "de", "en")
+# A version loaded before a language was added has no text in it: German readers of such a
+# version read the French (East Belgium's second language), everyone else the Dutch.
+FALLBACK = {"de": "fr"}
 ITEM_TYPES = ("choice", "number", "text")
 METHODS = ("sum", "mean")
 # Which missing-answer rules make sense for which method: a sum over fewer items is not
@@ -152,10 +155,15 @@ def band_of(code, subscale_id, value, language):
     ranges = subscale.get("bands", {}).get("ranges", [])
     for rank, band in enumerate(ranges):
         if as_decimal(band["from"]) <= as_decimal(value) <= as_decimal(band["to"]):
-            labels = band["label"]
-            return Band(band["code"], labels.get(language[:2]) or labels["nl"], rank,
-                        len(ranges))
+            return Band(band["code"], text_in(band["label"], language), rank, len(ranges))
     return None
+
+
+def text_in(texts, language):
+    """The text of ``texts`` (one per language) in ``language``, else in its fallback."""
+    language = (language or "nl")[:2]
+    return (texts.get(language) or texts.get(FALLBACK.get(language, "nl")) or texts.get("nl")
+            or next(iter(texts.values()), ""))
 
 
 def shipped(code):

@@ -28,8 +28,11 @@ PROFESSIONAL_ROLES = {
 
 
 class Language(models.TextChoices):
+    """The languages the portal speaks: Belgium's three national ones, and English."""
+
     NL = "nl", _("Dutch")
     FR = "fr", _("French")
+    DE = "de", _("German")
     EN = "en", _("English")
 
 

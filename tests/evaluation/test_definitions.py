@@ -8,7 +8,7 @@ from botp.instruments import read, validate
 
 
 def text(word):
-    return {"nl": f"{word} (nl)", "fr": f"{word} (fr)", "en": f"{word} (en)"}
+    return {"nl": f"{word} (nl)", "fr": f"{word} (fr)", "de": f"{word} (de)", "en": f"{word} (en)"}
 
 
 def band(code, low, high):
@@ -61,7 +61,7 @@ def test_the_base_definition_is_valid(definition):
     assert validate(definition) == []
 
 
-@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+@pytest.mark.parametrize("language", ["nl", "fr", "de", "en"])
 @pytest.mark.parametrize(
     ("where", "reach"),
     [
@@ -85,7 +85,7 @@ def test_refuses_an_empty_translation(definition):
 
 def test_refuses_a_text_given_as_a_single_string(definition):
     definition["items"][0]["text"] = "Only English"
-    assert "item i1 text must give a text in nl, fr, en" in validate(definition)
+    assert "item i1 text must give a text in nl, fr, de, en" in validate(definition)
 
 
 def test_refuses_an_item_in_no_subscale(definition):

@@ -30,10 +30,10 @@ def test_shipped_files_load_and_load_again_without_change(capsys):
     call_command("load_instruments")
     first = {(i.code, i.version): (i.pk, i.sha256, i.loaded_at) for i in Instrument.objects.all()}
     assert {code for code, _ in first} == SHIPPED
-    assert "Loaded dass21 v1" in capsys.readouterr().out
+    assert "Loaded dass21 v2" in capsys.readouterr().out
 
     call_command("load_instruments")
-    assert "Unchanged dass21 v1" in capsys.readouterr().out
+    assert "Unchanged dass21 v2" in capsys.readouterr().out
     again = {(i.code, i.version): (i.pk, i.sha256, i.loaded_at) for i in Instrument.objects.all()}
     assert again == first
 
@@ -43,6 +43,8 @@ def test_shipped_files_load_and_load_again_without_change(capsys):
     assert dass.definition == read(path)[0]
     assert (dass.name_nl, dass.name_en) == (
         "Depressie Angst Stress Schalen (DASS-21)", "Depression Anxiety Stress Scales (DASS-21)")
+    if hasattr(dass, "name_de"):  # the column comes with the programmes' German names
+        assert dass.name_de == "Depressions-Angst-Stress-Skalen (DASS-21)"
 
 
 def write(tmp_path, definition, name="mini.yaml"):
@@ -54,7 +56,7 @@ def write(tmp_path, definition, name="mini.yaml"):
 @pytest.fixture
 def mini():
     def text(word):
-        return {"nl": word, "fr": word, "en": word}
+        return {"nl": word, "fr": word, "de": word, "en": word}
 
     return {
         "code": "mini", "version": 1, "name": text("Mini"), "licence": "Free", "source": "Here",
@@ -71,6 +73,14 @@ def test_an_invalid_file_is_refused_with_its_problems(tmp_path, mini):
     with pytest.raises(CommandError) as refused:
         call_command("load_instruments", str(path))
     assert "mini.yaml: item q1 text has no fr translation" in str(refused.value)
+    assert not Instrument.objects.exists()
+
+
+def test_a_file_without_german_is_refused(tmp_path, mini):
+    del mini["name"]["de"]
+    with pytest.raises(CommandError) as refused:
+        call_command("load_instruments", str(write(tmp_path, mini)))
+    assert "mini.yaml: name has no de translation" in str(refused.value)
     assert not Instrument.objects.exists()
 
 

@@ -194,6 +194,39 @@ def test_the_survey_speaks_the_participants_language(client, invited):
 
 
 @pytest.mark.django_db
+def test_a_german_speaking_participant_answers_in_german(client, invited):
+    invitation, path = invited
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(language="de")
+    page = client.get(path + "?page=1").content.decode()
+    assert "Wie ist Ihre derzeitige Beschäftigungssituation?" in page
+    assert "Ich arbeite Vollzeit" in page and 'lang="de-BE"' in page
+
+
+@pytest.mark.django_db
+def test_a_version_loaded_before_german_shows_german_readers_the_french(client, invited):
+    invitation, path = invited
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(language="de")
+    first = survey.pages(invitation)[0].instrument
+    for texts in _texts_of(first.definition):
+        texts.pop("de", None)
+    first.save(update_fields=["definition"])
+    page = client.get(path + "?page=1").content.decode()
+    assert "Quelle est votre situation professionnelle actuelle" in page
+
+
+def _texts_of(node):
+    """Every {language: text} mapping of a definition."""
+    if isinstance(node, dict):
+        if "nl" in node and "en" in node:
+            yield node
+        for value in node.values():
+            yield from _texts_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _texts_of(value)
+
+
+@pytest.mark.django_db
 def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world, invited, api):
     from botp.models import CaseState
 
@@ -296,6 +329,7 @@ def test_a_second_part_numbers_its_questions_on_from_the_first(client, invited):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language, band, name", [
     ("fr", "(Modéré)", "Échelles de dépression"), ("nl", "(Matig)", "Depressie"),
+    ("de", "(Mäßig)", "Depressions-Angst-Stress-Skalen"),
     ("en", "(Moderate)", "Depression Anxiety Stress Scales")])
 def test_scores_show_their_band_and_questionnaire_in_the_readers_language(
         client, world, invited, language, band, name):
