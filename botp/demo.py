@@ -68,6 +68,8 @@ PROVIDERS = [
      ["fr", "en"], "WBR", "1300", "Wavre"),
     ("provider09", "Eva", "Michel", False, True, Profession.CLINICAL_PSYCHOLOGIST,
      ["fr", "de"], "WLX", "6700", "Arlon"),
+    ("provider10", "Jonas", "Kessler", True, True, Profession.CLINICAL_PSYCHOLOGIST,
+     ["de", "fr"], "WLG", "4700", "Eupen"),
 ]
 
 # Demo-only participants without an account, one case each, named after the state it reaches.
@@ -225,8 +227,7 @@ def seed(*, cohort=True):
     providers = {}
     for (local, first, last, is_btp, is_isp, profession, languages, province, postcode,
          city) in PROVIDERS:
-        user = users.get(local) or _account(local, first, last, Role.PROVIDER, languages[0]
-                                            if languages[0] in ("nl", "fr", "en") else "fr")
+        user = users.get(local) or _account(local, first, last, Role.PROVIDER, languages[0])
         provider, _ = Provider.objects.get_or_create(
             user=user,
             defaults={
