@@ -162,6 +162,13 @@ def download_name(document):
     return f"{document.case.reference}-{kind}-v{document.version}.pdf"
 
 
+def attachment_name(document):
+    """The name of the PDF attached to an e-mail: in the language it is written in, which is
+    the e-mail's too."""
+    with translation.override(document.language):
+        return download_name(document)
+
+
 def response(document):
     """The PDF for the browser to show (or save) under its name in the reader's language."""
     return FileResponse(io.BytesIO(read(document)), content_type="application/pdf",

@@ -56,7 +56,8 @@ def _deliver_letter(message, mailer):
     }
     email = mail.compose(message, to=to, language=language,
                          template="intake/email/not_eligible", context=context)
-    email.attach(document.filename, documents.read(document), "application/pdf")
+    email.attach(documents.attachment_name(document), documents.read(document),
+                 "application/pdf")
     mailer.send(email)
 
 

@@ -353,6 +353,7 @@ def test_rendering_needs_a_registered_kind(world, treated):
 @pytest.mark.parametrize("language, letterhead, signs", [
     ("fr", "Agence fédérale des risques professionnels", "Psychologue, Fedris"),
     ("nl", "Federaal agentschap voor beroepsrisico's", "Psycholoog, Fedris"),
+    ("de", "Föderalagentur für Berufsrisiken", "Psychologe, Fedris"),
     ("en", "Federal Agency for Occupational Risks", "Psychologist, Fedris")])
 def test_a_letter_has_fedris_letterhead_and_is_signed_by_the_psychologist(
         world, diagnosis_case, submitted, pdf_text, django_capture_on_commit_callbacks,
@@ -383,6 +384,7 @@ def test_a_report_is_signed_by_its_author_with_their_profession(
 @pytest.mark.parametrize("language, name", [
     ("fr", "-lettre-de-decision-sur-le-diagnostic-v1.pdf"),
     ("nl", "-brief-met-de-beslissing-over-de-diagnose-v1.pdf"),
+    ("de", "-entscheidungsschreiben-zur-diagnose-v1.pdf"),
     ("en", "-diagnosis-decision-letter-v1.pdf")])
 def test_a_download_is_named_in_the_readers_language(client, world, every_document, language,
                                                      name):

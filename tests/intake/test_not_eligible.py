@@ -169,7 +169,7 @@ def test_the_letter_is_in_the_requests_language(submit, refuse, language, headin
     assert heading in text and programme in text
     message = to_worker()
     [(filename, content, mimetype)] = message.attachments
-    assert (filename, mimetype) == (letter.filename, "application/pdf")
+    assert (filename, mimetype) == (documents.attachment_name(letter), "application/pdf")
     assert content == documents.read(letter)
 
 
@@ -334,3 +334,25 @@ def test_the_request_list_and_a_request_not_refused_show_no_reason(submit, refus
     assert "Outcome: not eligible" not in page and "Request incomplete" not in page
     page = client.get(reverse("intake:detail", args=[refused.pk])).content.decode()
     assert "Outcome: not eligible" in page and "Request incomplete or not verifiable" in page
+
+
+def test_a_german_speaking_worker_gets_the_letter_and_the_e_mail_in_german(submit, refuse):
+    from django.utils import translation
+
+    screening = submit(language="de")
+    refuse(screening, "sick_leave")
+    letter = letter_of(screening)
+    assert letter.language == "de"
+    text = pdf_text(documents.read(letter))
+    with translation.override("de"):
+        programme = screening.case.programme.name
+    for expected in ("Föderalagentur für Berufsrisiken", "Ihr Antrag ist nicht teilnahmeberechtigt",
+                     f"die Bedingungen für das {programme} nicht", "Mit freundlichen Grüßen",
+                     "Vertraulich — Berufsgeheimnis", "Beide können Ihnen helfen"):
+        assert expected in text, expected
+    message = to_worker()
+    assert "kann nicht angenommen werden" in message.subject
+    assert "Sie müssen nichts weiter tun" in message.body
+    [(filename, _content, _mimetype)] = message.attachments
+    assert filename == (f"{screening.case.reference}-"
+                        "entscheidungsschreiben-zur-teilnahmeberechtigung-v1.pdf")
