@@ -108,6 +108,7 @@ def test_demo_mode_does_not_force_two_factor(client, settings):
 @pytest.mark.parametrize("language, expected", [
     ("nl", "Mijn screeningsaanvragen"),
     ("fr", "Mes demandes de dépistage"),
+    ("de", "Meine Screening-Anträge"),
     ("en", "My screening requests"),
 ])
 def test_the_language_switch_translates_the_pages(client, language, expected):
@@ -190,6 +191,16 @@ def test_a_signed_in_user_reads_the_portal_in_their_own_language(client):
     client.logout()  # (which also forgets the cookies)
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr-BE").content.decode()
     assert 'lang="fr-BE"' in page
+
+
+@pytest.mark.django_db
+def test_an_account_in_german_reads_the_portal_in_german(client):
+    client.force_login(UserFactory(role="referrer", language="de"))
+    del client.cookies["django_language"]  # no choice made with the switcher
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="fr-BE").content.decode()
+    assert 'lang="de-BE"' in page and "Meine Screening-Anträge" in page
+    # The switcher offers German, named in German, and marks it as the one in use.
+    assert '<option value="de" lang="de" selected>Deutsch</option>' in page
 
 
 @pytest.mark.django_db

@@ -181,6 +181,23 @@ def test_the_database_refuses_to_re_point_a_provider_record(postgres_only, seede
 
 
 @pytest.mark.django_db
+def test_a_german_speaking_provider_is_invited_in_german_and_listed_as_speaking_it(
+        client, as_admin, django_capture_on_commit_callbacks):
+    provider, message = invite_provider(as_admin, "jonas.kessler@example.org",
+                                        django_capture_on_commit_callbacks, language="de",
+                                        languages=["de", "fr"], province="WLG",
+                                        postcode="4700", city="Eupen")
+    assert provider.languages == ["de", "fr"]
+    assert "7 Tage" in message.body and "7 days" not in message.body
+    client.logout()
+    response = client.post(invitation_path(message), {"password1": PASSWORD,
+                                                      "password2": PASSWORD})
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert provider.user.language == "de"
+
+
+@pytest.mark.django_db
 def test_a_provider_invited_in_the_back_office_makes_their_own_account(
         client, as_admin, admin, django_capture_on_commit_callbacks):
     provider, message = invite_provider(as_admin, "nina.vos@example.org",

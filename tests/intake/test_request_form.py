@@ -156,6 +156,15 @@ def test_text_fields_have_maximum_lengths(referrer_client, form_data):
     field_error(response, "signals_other", "at most 2000 characters")
 
 
+def test_a_request_for_a_german_speaking_worker_keeps_their_language(referrer_client,
+                                                                     form_data):
+    page = referrer_client.get(reverse("intake:new")).content.decode()
+    assert '<option value="de">' in page
+    post_new(referrer_client, form_data(language="de"))
+    screening = ScreeningRequest.objects.get()
+    assert screening.language == "de" and screening.case.participant.language == "de"
+
+
 def test_errors_are_shown_at_the_field_in_the_users_language(client, world, form_data):
     client.force_login(world.referrer)
     client.cookies["django_language"] = "fr"
