@@ -198,7 +198,7 @@ def test_the_report_needs_purpose_and_content(world, treated, consent):
     given = consent(treated, TRANSMISSION, [{"role": "occupational_physician", "name": "Dr X"}])
     with pytest.raises(ValidationError) as refused:
         services.write_transmission_report(treated, world.btp.user, consent_id=given.pk,
-                                           language="de", purpose=" ", content="")
+                                           language="es", purpose=" ", content="")
     assert set(refused.value.error_dict) == {"language", "purpose", "content"}
     assert not DataTransmissionReport.objects.exists()
 
