@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from botp.admin import ReadOnlyAdmin
+from botp.instruments import LANGUAGES
 
 from .models import Instrument
 
@@ -11,5 +12,8 @@ class InstrumentAdmin(ReadOnlyAdmin):
 
     list_display = ["code", "version", "name_en", "loaded_at"]
     list_filter = ["code"]
-    readonly_fields = ["code", "version", "name_nl", "name_fr", "name_en", "definition",
-                       "sha256", "loaded_at"]
+    # A name in each language the model has a column for (German comes with the programmes').
+    readonly_fields = ["code", "version",
+                       *[f"name_{language}" for language in LANGUAGES
+                         if any(f.name == f"name_{language}" for f in Instrument._meta.fields)],
+                       "definition", "sha256", "loaded_at"]
