@@ -91,7 +91,9 @@ def check_letter(shots):
     assert "http" not in message.body and "log in" not in message.body.lower()
     assert SIGNALS_OTHER not in message.body and EXPLANATION not in message.body
     [(filename, pdf, mimetype)] = message.attachments
-    assert mimetype == "application/pdf" and filename.endswith("-eligibility-decision-v1.pdf")
+    # Named in the letter's language (English here), as the download is.
+    assert mimetype == "application/pdf"
+    assert filename.endswith("-eligibility-decision-letter-v1.pdf")
     path = os.path.join(shots, "ineligible-letter.pdf")
     with open(path, "wb") as stream:
         stream.write(pdf)
