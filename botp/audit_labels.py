@@ -40,6 +40,7 @@ FIXED = {
     "survey scores": gettext_lazy("Survey scores read"),
     "survey status": gettext_lazy("Survey status read"),
     "pseudonymised export": gettext_lazy("Pseudonymised export downloaded"),
+    "re-integration monitor aggregates": gettext_lazy("Re-integration monitor aggregates read"),
 }
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from evaluation import views
+from evaluation.monitor import urls as monitor_urls
 
 app_name = "evaluation"
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("cases/<reference:reference>/", views.case_waves, name="case_waves"),
     path("outcomes/", views.dashboard, name="outcomes"),
     path("outcomes/export.csv", views.export_csv, name="export"),
+    *monitor_urls.urlpatterns,
 ]
