@@ -41,6 +41,8 @@ FIXED = {
     "survey status": gettext_lazy("Survey status read"),
     "pseudonymised export": gettext_lazy("Pseudonymised export downloaded"),
     "re-integration monitor aggregates": gettext_lazy("Re-integration monitor aggregates read"),
+    "stakeholder campaigns": gettext_lazy("Stakeholder campaigns read"),
+    "stakeholder campaign results": gettext_lazy("Stakeholder campaign results read"),
 }
 
 

@@ -176,6 +176,12 @@ class Score(models.Model):
 
 
 # The re-integration monitor and the stakeholder campaigns keep their models in their modules.
+from evaluation.campaigns.models import (  # noqa: E402,F401
+    Campaign,
+    CampaignAnswer,
+    CampaignRecipient,
+    CampaignResponse,
+)
 from evaluation.monitor.models import (  # noqa: E402,F401
     MonitorAnswer,
     MonitorContact,

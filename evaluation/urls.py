@@ -1,6 +1,7 @@
 from django.urls import path
 
 from evaluation import views
+from evaluation.campaigns import urls as campaign_urls
 from evaluation.monitor import urls as monitor_urls
 
 app_name = "evaluation"
@@ -11,4 +12,5 @@ urlpatterns = [
     path("outcomes/", views.dashboard, name="outcomes"),
     path("outcomes/export.csv", views.export_csv, name="export"),
     *monitor_urls.urlpatterns,
+    *campaign_urls.urlpatterns,
 ]

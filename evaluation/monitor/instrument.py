@@ -24,18 +24,18 @@ DIRECTIONS = ("higher_is_better", "higher_is_worse")
 STRENGTH, ATTENTION = "strength", "attention"
 
 
-def _known_languages_only(value):
+def known_languages_only(value):
     """``value`` with texts in languages the shared check does not know left out."""
     if isinstance(value, dict):
         if set(value) and set(value) <= set(LANGUAGES):
             return {k: v for k, v in value.items() if k in instruments.LANGUAGES}
-        return {k: _known_languages_only(v) for k, v in value.items()}
+        return {k: known_languages_only(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_known_languages_only(v) for v in value]
+        return [known_languages_only(v) for v in value]
     return value
 
 
-def _check_texts(value, where, problems):
+def check_texts(value, where, problems):
     if isinstance(value, dict) and {"nl", "fr", "en"} <= set(value):
         for language in LANGUAGES:
             if not isinstance(value.get(language), str) or not value[language].strip():
@@ -43,10 +43,10 @@ def _check_texts(value, where, problems):
         return
     if isinstance(value, dict):
         for key, inner in value.items():
-            _check_texts(inner, f"{where}.{key}", problems)
+            check_texts(inner, f"{where}.{key}", problems)
     elif isinstance(value, list):
         for index, inner in enumerate(value):
-            _check_texts(inner, f"{where}[{index}]", problems)
+            check_texts(inner, f"{where}[{index}]", problems)
 
 
 def validate(definition):
@@ -54,8 +54,8 @@ def validate(definition):
     if not isinstance(definition, dict):
         return ["the file must be a mapping"]
     core = {k: v for k, v in definition.items() if k in instruments.TOP_LEVEL_KEYS}
-    problems = instruments.validate(_known_languages_only(core))
-    _check_texts(definition, "fabrm", problems)
+    problems = instruments.validate(known_languages_only(core))
+    check_texts(definition, "fabrm", problems)
     feedback = definition.get("feedback")
     if not isinstance(feedback, dict):
         return problems + ["feedback is missing: the monitor gives feedback on every factor"]
@@ -103,21 +103,27 @@ def read(path=PATH):
     return definition, digest
 
 
-@transaction.atomic
 def current():
     """The version people answer now: the file's, loaded once (a changed file needs a new
     version, as for every questionnaire)."""
-    definition, digest = read()
-    loaded = Instrument.objects.filter(code=CODE, version=definition["version"]).first()
+    return store(*read())
+
+
+@transaction.atomic
+def store(definition, digest):
+    """The Instrument row of ``definition``, loaded now if it was not; a different file under a
+    loaded version is refused."""
+    code, version = definition["code"], definition["version"]
+    loaded = Instrument.objects.filter(code=code, version=version).first()
     if loaded is not None:
         if loaded.sha256 != digest:
             raise instruments.DefinitionError([
-                f"fabrm.yaml: version {definition['version']} is already loaded from a "
-                f"different file; bump version to load the change"])
+                f"{code}: version {version} is already loaded from a different file; bump "
+                f"version to load the change"])
         return loaded
     name = definition["name"]
-    return Instrument.objects.create(code=CODE, version=definition["version"],
-                                     name_nl=name["nl"], name_fr=name["fr"], name_en=name["en"],
+    return Instrument.objects.create(code=code, version=version, name_nl=name["nl"],
+                                     name_fr=name["fr"], name_en=name["en"],
                                      definition=definition, sha256=digest)
 
 
