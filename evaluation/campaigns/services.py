@@ -60,9 +60,12 @@ def send(*, by, title, questionnaire, audiences, programme, external, external_l
         title=title, questionnaire=questionnaires.load(questionnaire), programme=programme,
         audiences=sorted(set(audiences) | ({Audience.EXTERNAL} if external else set())),
         closes_on=closes_on, created_by=by)
-    for audience in audiences:
-        for user in _users(audience, programme).filter(is_active=True):
+    invited = set()
+    # In the order of Audience: someone who is both BTP and ISP is asked once, as a BTP.
+    for audience in [a for a in Audience.values if a in audiences]:
+        for user in _users(audience, programme).filter(is_active=True).exclude(pk__in=invited):
             _new_recipient(campaign, audience, user=user, language=user.language)
+            invited.add(user.pk)
     for address in external:
         _new_recipient(campaign, Audience.EXTERNAL, email=address, language=external_language)
     return campaign
