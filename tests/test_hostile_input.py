@@ -43,8 +43,8 @@ from botp.models import Case, Consent, OutboxMessage, Participant, Role
 from evaluation import links, survey, waves
 from evaluation.campaigns import services as campaign_services
 from evaluation.campaigns.models import Campaign
-from evaluation.monitor import services as monitor
 from evaluation.models import Answer
+from evaluation.monitor import services as monitor
 from intake import activation
 
 EXAMPLES = int(os.environ.get("BOTP_HOSTILE_EXAMPLES", "8"))

@@ -33,7 +33,8 @@ class CampaignForm(forms.Form):
         label=_("Language of the external invitations"),
         choices=[("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))])
     closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(
-        attrs={"type": "date"}), help_text=_("The answers are shown once it has closed."))
+        attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The answers are shown once it has closed."))
 
     def __init__(self, *args, language="en", **kwargs):
         super().__init__(*args, **kwargs)
