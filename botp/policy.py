@@ -358,7 +358,7 @@ def require_capability(user, capability):
 # researchers) only a superuser invites. Participants get their account from their approval.
 INVITED_BY_ADMINISTRATORS = {Role.REFERRER, Role.PROVIDER}
 INVITED_BY_SUPERUSERS = INVITED_BY_ADMINISTRATORS | {
-    Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER,
+    Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER, Role.WELLBEING_OFFICER,
 }
 
 

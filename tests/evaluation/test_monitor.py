@@ -294,3 +294,21 @@ def test_answers_are_kept_apart_from_the_address(db):
     assert not [f for f in MonitorAnswer._meta.get_fields() if f.name == "email"]
     assert MonitorContact.objects.get(person=person).email == "someone@example.org"
     assert instruments.LANGUAGES  # the shared check still runs on the file
+
+
+def test_a_superuser_invites_a_wellbeing_officer_and_names_their_organisation(db):
+    from botp import invitations, policy
+
+    superuser = UserFactory(role=Role.FEDRIS_ADMIN, is_staff=True, is_superuser=True)
+    administrator = UserFactory(role=Role.FEDRIS_ADMIN, is_staff=True)
+    assert policy.may_invite(superuser, Role.WELLBEING_OFFICER)
+    assert not policy.may_invite(administrator, Role.WELLBEING_OFFICER)
+    invitations.invite(superuser, email="officer@example.org", role=Role.WELLBEING_OFFICER,
+                       first_name="Wim", last_name="Wouters", language="nl")
+    officer = UserFactory(role=Role.WELLBEING_OFFICER)
+    assert policy.monitor_organisations(officer) == []  # until an organisation is named
+    WellbeingOfficer.objects.create(user=officer, organisation=FederalOrganisation.FINANCE)
+    officer.refresh_from_db()
+    assert policy.monitor_organisations(officer) == ["finance"]
+    assert not policy.has_capability(officer, policy.Capability.SEE_CASES)
+    assert not policy.visible_cases(officer).exists()
