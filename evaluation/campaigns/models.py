@@ -11,6 +11,8 @@ from botp import keys
 class Audience(models.TextChoices):
     BTP = "btp", _("BTPs")
     ISP = "isp", _("ISPs")
+    # Referrers who are prevention advisors for psychosocial aspects, apart from the others.
+    PREVENTION_ADVISOR = "prevention_advisor", _("Prevention advisors (referrers)")
     REFERRER = "referrer", _("Referrers")
     EXTERNAL = "external", _("External addresses (prevention advisors, social partners …)")
 
@@ -47,7 +49,7 @@ class CampaignRecipient(models.Model):
     answered is all it says of their answers."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
-    audience = models.CharField(max_length=16, choices=Audience.choices)
+    audience = models.CharField(max_length=24, choices=Audience.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
                              blank=True, related_name="+")
     email_encrypted = models.BinaryField(null=True, editable=False)
@@ -81,7 +83,7 @@ class CampaignResponse(models.Model):
     Sent on the day only (no time), so the order of arrival does not tell who answered."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
-    audience = models.CharField(max_length=16, choices=Audience.choices)
+    audience = models.CharField(max_length=24, choices=Audience.choices)
     sent_on = models.DateField(default=timezone.localdate)
 
     def __str__(self):

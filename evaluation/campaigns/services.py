@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from botp import links, outbox, text
-from botp.models import Provider, Role, User
+from botp.models import Provider, ReferrerKind, Role, User
 from evaluation.campaigns import questionnaires
 from evaluation.campaigns.models import (
     Audience,
@@ -31,8 +31,10 @@ def _users(audience, programme):
         if programme is not None:
             providers = providers.filter(programmes=programme)
         return User.objects.filter(pk__in=providers.values("user_id"))
-    if audience == Audience.REFERRER:
+    if audience in (Audience.REFERRER, Audience.PREVENTION_ADVISOR):
         referrers = User.objects.filter(role=Role.REFERRER, is_active=True)
+        if audience == Audience.PREVENTION_ADVISOR:
+            referrers = referrers.filter(referrer__kind=ReferrerKind.PREVENTION_ADVISOR)
         if programme is not None:
             referrers = referrers.filter(referred_cases__programme=programme)
         return referrers.distinct()
@@ -61,7 +63,8 @@ def send(*, by, title, questionnaire, audiences, programme, external, external_l
         audiences=sorted(set(audiences) | ({Audience.EXTERNAL} if external else set())),
         closes_on=closes_on, created_by=by)
     invited = set()
-    # In the order of Audience: someone who is both BTP and ISP is asked once, as a BTP.
+    # In the order of Audience: someone who is both BTP and ISP is asked once, as a BTP; a
+    # prevention advisor once, as such, when both they and the referrers are asked.
     for audience in [a for a in Audience.values if a in audiences]:
         for user in _users(audience, programme).filter(is_active=True).exclude(pk__in=invited):
             _new_recipient(campaign, audience, user=user, language=user.language)

@@ -184,3 +184,20 @@ def test_referrers_and_isps_by_programme(world):
     assert {world.isp.user.pk, world.other_isp.user.pk} <= users
     assert world.btp.user.pk not in users
     assert UserFactory(role=Role.REFERRER).pk not in users
+
+
+def test_prevention_advisors_are_a_group_of_their_own(world):
+    from botp.models import ReferrerKind
+    from tests.factories import ReferrerFactory
+
+    advisor = ReferrerFactory(kind=ReferrerKind.PREVENTION_ADVISOR).user
+    campaign = services.send(by=world.admin, title="t", questionnaire="network_process",
+                             audiences=["referrer", "prevention_advisor"], programme=None,
+                             external=[], external_language="nl",
+                             closes_on=timezone.localdate())
+    assert campaign.recipients.get(user=advisor).audience == "prevention_advisor"
+    assert campaign.recipients.get(user=world.referrer).audience == "referrer"
+    only = services.send(by=world.admin, title="t", questionnaire="network_process",
+                         audiences=["prevention_advisor"], programme=None, external=[],
+                         external_language="nl", closes_on=timezone.localdate())
+    assert list(only.recipients.values_list("user", flat=True)) == [advisor.pk]
