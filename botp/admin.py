@@ -35,6 +35,7 @@ from botp.models import (
     SpokenLanguage,
     SurveyWaveSchedule,
     User,
+    WellbeingOfficer,
 )
 
 # The back office logs in through allauth, so two-factor authentication applies here too.
@@ -364,6 +365,41 @@ class ReferrerAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
             kwargs["queryset"] = User.objects.filter(role=Role.REFERRER, referrer__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(WellbeingOfficer)
+class WellbeingOfficerAdmin(admin.ModelAdmin):
+    """A wellbeing officer's organisation, added once they have accepted their invitation: the
+    re-integration monitor's aggregates they see are that organisation's."""
+
+    form = PortalModelForm
+    list_display = ["user", "organisation"]
+    list_filter = ["organisation"]
+
+    # Like inviting them: only a superuser decides which organisation an officer sees.
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(role=Role.WELLBEING_OFFICER,
+                                                     wellbeing_officer__isnull=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

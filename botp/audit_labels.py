@@ -40,6 +40,9 @@ FIXED = {
     "survey scores": gettext_lazy("Survey scores read"),
     "survey status": gettext_lazy("Survey status read"),
     "pseudonymised export": gettext_lazy("Pseudonymised export downloaded"),
+    "re-integration monitor aggregates": gettext_lazy("Re-integration monitor aggregates read"),
+    "stakeholder campaigns": gettext_lazy("Stakeholder campaigns read"),
+    "stakeholder campaign results": gettext_lazy("Stakeholder campaign results read"),
 }
 
 

@@ -13,6 +13,7 @@ from django.utils.module_loading import module_has_submodule
 from botp import nationalnumber, workflow
 from botp.models import (
     CaseState,
+    FederalOrganisation,
     Participant,
     Profession,
     Programme,
@@ -21,6 +22,7 @@ from botp.models import (
     ReferrerKind,
     Role,
     User,
+    WellbeingOfficer,
 )
 from botp.programmes import load_programmes
 from botp.steps import Step
@@ -39,6 +41,7 @@ ACCOUNTS = [
     ("participant", "Tom", "Willems", Role.PARTICIPANT, "nl"),
     ("participant2", "Julie", "Leroy", Role.PARTICIPANT, "fr"),
     ("researcher", "Lena", "Vermeulen", Role.RESEARCHER, "en"),
+    ("wellbeing", "Karin", "Hermans", Role.WELLBEING_OFFICER, "nl"),
 ]
 
 # The directory: e-mail local part, names, BTP, ISP, profession, languages, province, postcode,
@@ -219,6 +222,8 @@ def seed(*, cohort=True):
     users = {local: _account(local, first, last, role, lang)
              for local, first, last, role, lang in ACCOUNTS}
     users["admin"].groups.add(_administrators_group())
+    WellbeingOfficer.objects.get_or_create(
+        user=users["wellbeing"], defaults={"organisation": FederalOrganisation.FINANCE})
     Referrer.objects.get_or_create(
         user=users["referrer"],
         defaults={"kind": ReferrerKind.GP, "organisation": "Huisartsenpraktijk De Linde",

@@ -260,6 +260,7 @@ ROLE_RELATIONS = {
     Role.PROVIDER: {R.BTP, R.ISP},
     Role.PARTICIPANT: {R.PARTICIPANT},
     Role.RESEARCHER: set(),
+    Role.WELLBEING_OFFICER: set(),
 }
 
 
@@ -305,6 +306,11 @@ class Capability(StrEnum):
     SEE_CASES = "see_cases"
     # Filter a list of cases by their detailed stage (a participant has one or two cases).
     FILTER_CASES = "filter_cases"
+    # The re-integration monitor's (FA-BRM) aggregates by organisation and period; which
+    # organisations, see monitor_organisations. Nobody reads one person's answers.
+    VIEW_MONITOR_AGGREGATES = "view_monitor_aggregates"
+    # Stakeholder evaluation campaigns: build, send, follow the response and the aggregates.
+    MANAGE_CAMPAIGNS = "manage_campaigns"
 
 
 CAPABILITIES = {
@@ -319,11 +325,26 @@ CAPABILITIES = {
     Capability.SEE_CASES: {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.REFERRER,
                            Role.PROVIDER, Role.PARTICIPANT},
     Capability.FILTER_CASES: {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.PROVIDER},
+    Capability.VIEW_MONITOR_AGGREGATES: {Role.RESEARCHER, Role.WELLBEING_OFFICER},
+    Capability.MANAGE_CAMPAIGNS: {Role.FEDRIS_ADMIN},
 }
 
 
 def has_capability(user, capability):
     return user.is_authenticated and user.is_active and user.role in CAPABILITIES[capability]
+
+
+def monitor_organisations(user):
+    """The organisations whose monitor aggregates ``user`` may see: every one for researchers,
+    a wellbeing officer's own only (none while their account names none)."""
+    from botp.models import FederalOrganisation
+
+    if not has_capability(user, Capability.VIEW_MONITOR_AGGREGATES):
+        return []
+    if user.role == Role.WELLBEING_OFFICER:
+        officer = getattr(user, "wellbeing_officer", None)
+        return [officer.organisation] if officer is not None else []
+    return list(FederalOrganisation.values)
 
 
 def require_capability(user, capability):
@@ -337,7 +358,7 @@ def require_capability(user, capability):
 # researchers) only a superuser invites. Participants get their account from their approval.
 INVITED_BY_ADMINISTRATORS = {Role.REFERRER, Role.PROVIDER}
 INVITED_BY_SUPERUSERS = INVITED_BY_ADMINISTRATORS | {
-    Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER,
+    Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.RESEARCHER, Role.WELLBEING_OFFICER,
 }
 
 

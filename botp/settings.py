@@ -322,6 +322,8 @@ CELERY_BEAT_SCHEDULE = {
                         "schedule": crontab(hour=6, minute=15)},
     "reconcile-survey-waves": {"task": "evaluation.tasks.reconcile_waves",
                                "schedule": crontab(hour=9, minute=0)},
+    "monitor-follow-ups": {"task": "evaluation.monitor.tasks.invite_follow_ups",
+                           "schedule": crontab(hour=9, minute=30)},
 }
 
 # The outbox (botp/outbox.py): how long a worker holds a message it is delivering, how many

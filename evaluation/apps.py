@@ -9,6 +9,8 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from botp import prefill
         from evaluation import api, case_sections, invitations, signals  # noqa: F401  (they register)
+        from evaluation.campaigns import delivery as campaign_delivery  # noqa: F401
+        from evaluation.monitor import delivery, offer  # noqa: F401  (they register)
         from evaluation.prefill import pretest_scores
 
         prefill.register("pretest_scores", pretest_scores)

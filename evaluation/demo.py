@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from botp.models import Case, CaseState
 from evaluation import selectors, survey, waves
+from evaluation.campaigns import demo as campaign_demo
 from evaluation.loading import load_instruments
+from evaluation.monitor import demo as monitor_demo
 
 # How far each wave's answers lean toward the healthy end of each scale (0 = as at pre-test).
 IMPROVEMENT = {"pre": 0.0, "post1": 0.35, "post2": 0.45}
@@ -55,6 +57,8 @@ def _answer_survey(invitation, rng):
 
 def seed(users):
     load_instruments()
+    monitor_demo.seed(users)
+    campaign_demo.seed(users)
     rng = random.Random(2026)
     cohort = Case.objects.filter(state=CaseState.COMPLETED,
                                  participant__first_name="Cohort").order_by("pk")

@@ -173,3 +173,19 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.invitation} {self.instrument.code}.{self.subscale} = {self.value}"
+
+
+# The re-integration monitor and the stakeholder campaigns keep their models in their modules.
+from evaluation.campaigns.models import (  # noqa: E402,F401
+    Campaign,
+    CampaignAnswer,
+    CampaignRecipient,
+    CampaignResponse,
+)
+from evaluation.monitor.models import (  # noqa: E402,F401
+    MonitorAnswer,
+    MonitorContact,
+    MonitorPerson,
+    MonitorResponse,
+    MonitorScore,
+)

@@ -23,3 +23,4 @@ def reconcile_waves():
     for invitation in open_ones.iterator(chunk_size=500):
         with transaction.atomic():
             invitations.remind_if_due(invitation)
+from evaluation.monitor.tasks import invite_follow_ups  # noqa: E402,F401  (beat finds it here)

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from evaluation import views
+from evaluation.campaigns import urls as campaign_urls
+from evaluation.monitor import urls as monitor_urls
 
 app_name = "evaluation"
 
@@ -9,4 +11,6 @@ urlpatterns = [
     path("cases/<reference:reference>/", views.case_waves, name="case_waves"),
     path("outcomes/", views.dashboard, name="outcomes"),
     path("outcomes/export.csv", views.export_csv, name="export"),
+    *monitor_urls.urlpatterns,
+    *campaign_urls.urlpatterns,
 ]

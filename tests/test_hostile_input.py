@@ -41,7 +41,10 @@ from hypothesis import strategies as st
 from botp import consents, demo, invitations, text
 from botp.models import Case, Consent, OutboxMessage, Participant, Role
 from evaluation import links, survey, waves
+from evaluation.campaigns import services as campaign_services
+from evaluation.campaigns.models import Campaign
 from evaluation.models import Answer
+from evaluation.monitor import services as monitor
 from intake import activation
 
 EXAMPLES = int(os.environ.get("BOTP_HOSTILE_EXAMPLES", "8"))
@@ -50,7 +53,7 @@ SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, database=None, dead
                     suppress_health_check=list(HealthCheck))
 
 ROLES = ["referrer", "admin", "psychologist", "btp", "btp2", "isp", "participant",
-         "participant2", "researcher"]
+         "participant2", "researcher", "wellbeing"]
 # Not the portal's own pages: the back office is Django's admin, the API has its own property
 # test (tests/api/test_schema_fuzzing.py), static files are files.
 NOT_CRAWLED = ("/backoffice/", "/api/", "/static/")
@@ -321,6 +324,24 @@ def portal(db):
         *(f"{survey_link}?page={number}"
           for number in range(1, len(survey.pages(invitation)) + 1)),
     ]
+    # The re-integration monitor's private link and a stakeholder campaign's link.
+    person, monitor_token = monitor.start(organisation="finance", language="nl")
+    campaign = Campaign.objects.filter(closed_at__isnull=True).first()
+    recipient = campaign.recipients.first()
+    anonymous += [
+        "/evaluation/monitor/", f"/evaluation/monitor/{monitor_token}/",
+        f"/evaluation/monitor/{monitor_token}/answer/",
+        *(f"/evaluation/monitor/{monitor_token}/answer/?page={n}" for n in (2, 3, 4)),
+        f"/evaluation/campaign/{campaign_services.token_for(recipient)}/",
+    ]
+    # A measurement sent, for its feedback page.
+    sent, sent_token = monitor.start(organisation="justice", language="nl")
+    response = sent.responses.get()
+    monitor.save_page(response, {item["id"]: "3" for item in response.instrument.definition[
+        "items"]}, response.instrument.definition["items"])
+    monitor.submit(response)
+    anonymous += [f"/evaluation/monitor/{sent_token}/baseline/",
+                  f"/evaluation/monitor/{sent_token}/baseline/pdf/"]
     return users, anonymous
 
 

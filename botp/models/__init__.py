@@ -18,6 +18,7 @@ from .people import (
     BTP_PROFESSIONS,
     ISP_PROFESSIONS,
     PROFESSIONAL_ROLES,
+    FederalOrganisation,
     Language,
     Participant,
     Profession,
@@ -28,6 +29,7 @@ from .people import (
     Role,
     SpokenLanguage,
     User,
+    WellbeingOfficer,
 )
 from .plan import (
     PlanAmendment,
@@ -54,7 +56,7 @@ __all__ = [
     "CaseEvent", "CaseState", "DurationAlert", "FrozenOnceSubmitted", "Referral",
     "BTP_PROFESSIONS", "ISP_PROFESSIONS", "PROFESSIONAL_ROLES", "Language", "Participant",
     "Profession", "Province", "Provider", "Referrer", "ReferrerKind", "Role", "SpokenLanguage",
-    "User",
+    "User", "FederalOrganisation", "WellbeingOfficer",
     "Approach", "GivenBy", "Programme", "Sector", "SessionPhase", "SessionType",
     "SurveyWaveSchedule", "Wave",
     "Session", "SessionFormat", "SessionStatus",

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     PROVIDER = "provider", _("Care provider (BTP / ISP)")
     PARTICIPANT = "participant", _("Participant")
     RESEARCHER = "researcher", _("Researcher")
+    WELLBEING_OFFICER = "wellbeing_officer", _("Wellbeing officer")
 
 
 # Roles whose accounts reach health data or decide on cases: they must use two-factor
@@ -24,6 +25,7 @@ PROFESSIONAL_ROLES = {
     Role.FEDRIS_PSYCHOLOGIST,
     Role.PROVIDER,
     Role.RESEARCHER,
+    Role.WELLBEING_OFFICER,
 }
 
 
@@ -110,6 +112,7 @@ HOME_TITLES = {
     Role.PROVIDER: _("Needs your action"),
     Role.PARTICIPANT: _("My case"),
     Role.RESEARCHER: _("Evaluation"),
+    Role.WELLBEING_OFFICER: _("Re-integration monitor"),
 }
 
 
@@ -306,3 +309,43 @@ class Participant(models.Model):
     def with_niss(cls, value):
         """Participants with this NISS, found by keyed hash (the number itself is never queried)."""
         return cls.objects.filter(niss_hash=nationalnumber.keyed_hash(value))
+
+
+class FederalOrganisation(models.TextChoices):
+    """The organisations of the federal administration whose civil servants the re-integration
+    monitor (FA-BRM) asks: its aggregates are by organisation."""
+
+    CHANCELLERY = "chancellery", _("FPS Chancellery of the Prime Minister")
+    BOSA = "bosa", _("FPS Policy and Support (BOSA)")
+    FOREIGN_AFFAIRS = "foreign_affairs", _("FPS Foreign Affairs")
+    HOME_AFFAIRS = "home_affairs", _("FPS Home Affairs")
+    FINANCE = "finance", _("FPS Finance")
+    MOBILITY = "mobility", _("FPS Mobility and Transport")
+    EMPLOYMENT = "employment", _("FPS Employment, Labour and Social Dialogue")
+    SOCIAL_SECURITY = "social_security", _("FPS Social Security")
+    HEALTH = "health", _("FPS Health, Food Chain Safety and Environment")
+    JUSTICE = "justice", _("FPS Justice")
+    ECONOMY = "economy", _("FPS Economy")
+    DEFENCE = "defence", _("Defence")
+    OTHER = "other", _("Another federal organisation")
+
+
+class WellbeingOfficer(models.Model):
+    """An organisation's wellbeing officer: sees the re-integration monitor's aggregates for
+    their own organisation, nothing else."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="wellbeing_officer")
+    organisation = models.CharField(_("organisation"), max_length=32,
+                                    choices=FederalOrganisation.choices)
+
+    class Meta:
+        verbose_name = _("wellbeing officer")
+        verbose_name_plural = _("wellbeing officers")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_organisation_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.user.role != Role.WELLBEING_OFFICER:
+            raise PermissionError("a wellbeing officer's record belongs to such an account")
+        super().save(*args, **kwargs)

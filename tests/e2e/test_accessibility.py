@@ -8,6 +8,10 @@ from django.core import mail
 
 from botp import demo, invitations
 from botp.models import Case, CaseState, Role
+from evaluation.campaigns import services as campaign_services
+from evaluation.campaigns.models import Campaign, CampaignRecipient
+from evaluation.monitor import services as monitor
+from evaluation.monitor.models import MonitorResponse
 from tests.e2e.journeys import log_in
 
 
@@ -27,7 +31,9 @@ def pages_by_role(users):
         "admin": ["/dashboard/", f"/dashboard/?q={treated}&state=in_treatment&clock=near",
                   "/intake/review/",
                   f"/intake/review/{waiting.screening_request.pk}/", f"/cases/{treated}/",
-                  f"/diagnosis/cases/{choosing}/choose-btp/"],
+                  f"/diagnosis/cases/{choosing}/choose-btp/", "/evaluation/campaigns/",
+                  *(f"/evaluation/campaigns/{pk}/"
+                    for pk in Campaign.objects.values_list("pk", flat=True))],
         "psychologist": ["/dashboard/", "/diagnosis/review/", f"/diagnosis/review/{review}/",
                          f"/diagnosis/cases/{review}/report/v1/",
                          f"/cases/{treated}/", f"/cases/{treated}/audit/",
@@ -44,7 +50,8 @@ def pages_by_role(users):
         "participant": ["/dashboard/", f"/treatment/cases/{treated}/mine/",
                         f"/cases/{treated}/leave/"],
         "participant2": ["/dashboard/"],
-        "researcher": ["/evaluation/outcomes/"],
+        "researcher": ["/evaluation/outcomes/", "/evaluation/monitor/aggregates/"],
+        "wellbeing": ["/dashboard/", "/evaluation/monitor/aggregates/"],
     }
 
 
@@ -103,6 +110,26 @@ def test_the_portal_passes_axe(live_server, browser):
     page.locator("button[value=next]").click()
     page.wait_for_load_state()
     audit(page, "survey, refused")
+    context.close()
+
+    # The re-integration monitor without an account: its start, a private link with a
+    # measurement open and one with the feedback; and a stakeholder campaign's link.
+    context = browser.new_context(locale="fr-BE")
+    page = context.new_page()
+    visit(page, "/evaluation/monitor/")
+    _person, token = monitor.start(organisation="finance", language="fr")
+    visit(page, f"/evaluation/monitor/{token}/")
+    visit(page, f"/evaluation/monitor/{token}/answer/")
+    page.locator("button[value=next]").click()
+    page.wait_for_load_state()
+    audit(page, "monitor, refused")
+    sent = MonitorResponse.objects.filter(completed_at__isnull=False).select_related("person")
+    sent = sent.first()
+    visit(page, f"/evaluation/monitor/{monitor.token_for(sent.person)}/")
+    visit(page, f"/evaluation/monitor/{monitor.token_for(sent.person)}/{sent.measurement}/")
+    recipient = CampaignRecipient.objects.filter(responded=False,
+                                                 campaign__closed_at__isnull=True).first()
+    visit(page, f"/evaluation/campaign/{campaign_services.token_for(recipient)}/")
     context.close()
 
     assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
