@@ -6,7 +6,7 @@ version, as for every questionnaire."""
 from pathlib import Path
 
 from botp import instruments
-from evaluation.monitor.instrument import check_texts, known_languages_only, store
+from evaluation.monitor.instrument import check_texts, store
 
 FOLDER = Path(__file__).resolve().parent / "questionnaires"
 
@@ -14,7 +14,7 @@ FOLDER = Path(__file__).resolve().parent / "questionnaires"
 def validate(definition):
     if not isinstance(definition, dict):
         return ["the file must be a mapping"]
-    problems = instruments.validate(known_languages_only(definition))
+    problems = instruments.validate(definition)
     check_texts(definition, definition.get("code", "questionnaire"), problems)
     if "scoring" in definition:
         problems.append("a campaign questionnaire is not scored: its answers are counted")

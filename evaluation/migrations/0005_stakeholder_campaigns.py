@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('botp', '0018_wellbeing_officer_role'),
+        ('botp', '0019_wellbeing_officer_role'),
         ('evaluation', '0004_reintegration_monitor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -4,8 +4,8 @@ checked here: per factor the direction, the cut-off of a point of attention, the
 whom to turn to; the overall result's levels. The RE-BOrn authors' originals drop in as a new
 version of the file; nothing else changes.
 
-Its texts carry German too, which the portal's other questionnaires do not have yet: the
-shared check is given the languages it knows, this one asks for German as well.
+The shared check covers the questionnaire's core; the feedback section's texts are checked here
+in every language the portal speaks.
 """
 
 from decimal import Decimal
@@ -19,25 +19,13 @@ from evaluation.models import Instrument
 
 PATH = Path(__file__).resolve().parent.parent / "instruments" / "fabrm.yaml"
 CODE = "fabrm"
-LANGUAGES = ("nl", "fr", "de", "en")
 DIRECTIONS = ("higher_is_better", "higher_is_worse")
 STRENGTH, ATTENTION = "strength", "attention"
 
 
-def known_languages_only(value):
-    """``value`` with texts in languages the shared check does not know left out."""
-    if isinstance(value, dict):
-        if set(value) and set(value) <= set(LANGUAGES):
-            return {k: v for k, v in value.items() if k in instruments.LANGUAGES}
-        return {k: known_languages_only(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [known_languages_only(v) for v in value]
-    return value
-
-
 def check_texts(value, where, problems):
     if isinstance(value, dict) and {"nl", "fr", "en"} <= set(value):
-        for language in LANGUAGES:
+        for language in instruments.LANGUAGES:
             if not isinstance(value.get(language), str) or not value[language].strip():
                 problems.append(f"{where} has no {language} text")
         return
@@ -54,7 +42,7 @@ def validate(definition):
     if not isinstance(definition, dict):
         return ["the file must be a mapping"]
     core = {k: v for k, v in definition.items() if k in instruments.TOP_LEVEL_KEYS}
-    problems = instruments.validate(known_languages_only(core))
+    problems = instruments.validate(core)
     check_texts(definition, "fabrm", problems)
     feedback = definition.get("feedback")
     if not isinstance(feedback, dict):
