@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from botp import invitations, nationalnumber, policy
+from botp import invitations, nationalnumber, policy, registration
 from botp.forms import PortalModelForm
 from botp.models import (
     ApiToken,
@@ -275,6 +275,22 @@ class ProviderForm(PortalModelForm):
         label=_("languages spoken"), choices=SpokenLanguage.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Typed as written on the provider's papers (1-23456-78-901); kept as digits, checked by
+    # the model (botp.registration).
+    riziv_number = forms.CharField(
+        label=_("INAMI/RIZIV number"), required=False, max_length=20,
+        help_text=Provider._meta.get_field("riziv_number").help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    commission_number = forms.CharField(
+        label=_("Psychologists' Commission registration"), required=False, max_length=20,
+        help_text=Provider._meta.get_field("commission_number").help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+
+    def clean_riziv_number(self):
+        return registration.compact(self.cleaned_data["riziv_number"])
+
+    def clean_commission_number(self):
+        return registration.compact(self.cleaned_data["commission_number"])
 
     class Meta:
         model = Provider
