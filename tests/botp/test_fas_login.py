@@ -232,3 +232,20 @@ def test_a_signed_userinfo_with_a_foreign_key_is_refused(client, crafted):
     assert response.status_code == 403
     assert "could not be verified" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_demo_command_says_what_the_local_provider_must_claim(settings):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    number = valid_niss()
+    participant_with_account(number)
+    out = io.StringIO()
+    call_command("fas_demo_person", "sofie.participant@example.org", stdout=out)
+    claims = json.loads(out.getvalue())
+    assert claims["egovNRN"] == number and claims["acr"] == settings.FAS_ACR
+    settings.DEMO_MODE = False
+    with pytest.raises(Exception, match="Only in demo mode"):
+        call_command("fas_demo_person", "sofie.participant@example.org", stdout=out)
