@@ -249,3 +249,44 @@ def test_the_demo_command_says_what_the_local_provider_must_claim(settings):
     settings.DEMO_MODE = False
     with pytest.raises(Exception, match="Only in demo mode"):
         call_command("fas_demo_person", "sofie.participant@example.org", stdout=out)
+
+
+def test_a_professional_with_totp_is_not_asked_for_a_code_after_fas(client, mock_fas,
+                                                                    settings, admin):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    settings.DEMO_MODE = False
+    number = valid_niss()
+    user = invited_provider(admin, number)
+    TOTP.activate(user, generate_totp_secret())
+    fas_servers.set_person(mock_fas, "sub-totp", fas_servers.fas_claims(number, language="en"))
+
+    response = fas_servers.log_in(client, "sub-totp")
+
+    assert response.status_code == 302 and "/2fa/" not in response["Location"]
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_an_administrator_invites_with_the_national_number_and_only_its_hash_is_kept(
+        client, demo_admin):
+    number = valid_niss()
+    response = client.post("/backoffice/botp/invitation/add/", {
+        "email": "gp.invited@example.org", "first_name": "Lies", "last_name": "Claes",
+        "language": "nl", "role": "referrer", "national_number": number})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from botp.models import Invitation
+
+    invitation = Invitation.objects.get(email="gp.invited@example.org")
+    assert invitation.niss_hash == nationalnumber.keyed_hash(number)
+    assert number not in str(list(Invitation.objects.values_list()))
+    # The trail says the hash changed, never its value.
+    assert not AuditEntry.objects.filter(changes__icontains=invitation.niss_hash).exists()
+    # One number, one professional account.
+    user = invitations.accept(invitations.token_for(invitation.nonce),
+                              password="a-long-password-42")
+    assert user.niss_hash == invitation.niss_hash
+    again = client.post("/backoffice/botp/invitation/add/", {
+        "email": "someone.else@example.org", "first_name": "X", "last_name": "Y",
+        "language": "nl", "role": "referrer", "national_number": number})
+    assert again.status_code == 200
+    assert "An account with this national register number exists." in again.content.decode()
