@@ -3,11 +3,13 @@ Authentication Service's page (here oidc-provider-mock on the loopback, with FAS
 back, for the demo's participant; and a person the portal does not know."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from botp import demo
 from botp.models import Case, Participant
 from tests import fas_servers
+from tests.e2e.test_accessibility import violations
 from tests.factories import valid_niss
 
 
@@ -25,6 +27,7 @@ def through_fas(browser, live_server, sub, shoot=None):
     page.goto(f"{live_server.url}/accounts/login/")
     if shoot is not None:
         shoot(page, "fas-login-page")
+        assert violations(Axe(), page) == []
     page.get_by_role("button", name="Log in with itsme or eID").click()
     # FAS' own page: the person proves who they are there (the mock asks for a subject).
     page.locator("input[name=sub]").fill(sub)
@@ -62,6 +65,7 @@ def test_an_unknown_person_is_told_how_to_get_access(live_server, browser, shoot
         "No account opens with this identity")
     expect(page.locator("main")).to_contain_text("No account has been made.")
     shoot(page, "fas-unknown")
+    assert violations(Axe(), page) == []
     page.get_by_role("link", name="Log in with e-mail and password").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
     page.context.close()
