@@ -40,6 +40,16 @@ class AccountAdapter(DefaultAccountAdapter):
         outbox.enqueue("account_email", f"account_email:{uuid.uuid4()}",
                        payload={"sealed": seal(composed)})
 
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        if sociallogin is not None and sociallogin.account.provider == "fas":
+            from botp.fas import linking
+
+            # Recorded once the login is complete (every stage passed), not when it starts.
+            linking.record_login(user, sociallogin.account.extra_data.get("acr"))
+        return response
+
     def get_login_stages(self):
         # After a login through FAS (two factors already), allauth's TOTP step is skipped.
         return ["botp.accounts.SkipAfterFas" if path == "allauth.mfa.stages.AuthenticateStage"
@@ -130,7 +140,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         sociallogin.user = outcome.user
         claims = sociallogin.account.extra_data
         linking.follow_language(request, outcome.user, claims.get("prefLanguage"))
-        linking.record_login(outcome.user, claims.get("acr"))
 
     def on_authentication_error(self, request, provider, error=None, exception=None,
                                 extra_context=None):
