@@ -290,3 +290,14 @@ def test_an_administrator_invites_with_the_national_number_and_only_its_hash_is_
         "language": "nl", "role": "referrer", "national_number": number})
     assert again.status_code == 200
     assert "An account with this national register number exists." in again.content.decode()
+
+
+def test_fas_logins_and_refusals_are_read_on_the_account_audit_trail(client, world):
+    from botp.fas import linking
+
+    linking.record_login(world.participant, fas_servers.LEVEL_450)
+    linking.record_refusal("unknown")
+    client.force_login(world.psychologist)
+    page = client.get(reverse("account_audit")).content.decode()
+    assert "login through FAS (Level450)" in page
+    assert "login through FAS refused: unknown" in page
