@@ -97,6 +97,8 @@ class CraftedFas:
         self.userinfo_as_jwt = False
         # A signed userinfo, signed with a key the issuer does not publish.
         self.spoil_userinfo = False
+        # The claims the userinfo gives, when not those of the ID token.
+        self.userinfo_claims = None
         self._codes = {}
 
     def _jwk(self):
@@ -160,8 +162,8 @@ class CraftedFas:
                                         "id_token": self.id_token(nonce)}),
                             content_type="application/json")
         if path == "/userinfo":
-            userinfo = {"sub": "fas-subject", **{k: v for k, v in self.claims.items()
-                                                 if k != "acr"}}
+            given = self.claims if self.userinfo_claims is None else self.userinfo_claims
+            userinfo = {"sub": "fas-subject", **{k: v for k, v in given.items() if k != "acr"}}
             if self.userinfo_as_jwt:
                 key = self.other_key if self.spoil_userinfo else None
                 return Response(self._sign({**userinfo, "iss": self.base, "aud": CLIENT_ID},

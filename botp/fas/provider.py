@@ -81,7 +81,7 @@ class FasProvider(OpenIDConnectProvider):
         return nationalnumber.keyed_hash(national_number(data))
 
     def extract_common_fields(self, data):
-        userinfo = data.get("userinfo") or {}
+        userinfo = {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
         return {"first_name": userinfo.get("givenName") or "",
                 "last_name": userinfo.get("surname") or ""}
 
@@ -94,15 +94,17 @@ class FasProvider(OpenIDConnectProvider):
         login = super().sociallogin_from_response(request, response)
         # Nothing of the person's identity stays on the login (it may be kept in the
         # session): the uid is the number's keyed hash, and these claims only.
-        claims = {**(response.get("id_token") or {}), **(response.get("userinfo") or {})}
+        claims = {**(response.get("userinfo") or {}), **(response.get("id_token") or {})}
         login.account.extra_data = {name: claims[name] for name in KEPT_CLAIMS
                                     if isinstance(claims.get(name), str)}
         return login
 
 
 def national_number(data):
-    """The valid national register number FAS gave (egovNRN), or Refused."""
-    number = (data.get("userinfo") or {}).get("egovNRN")
+    """The valid national register number FAS gave (egovNRN, in the userinfo or else in the
+    ID token), or Refused."""
+    number = ((data.get("userinfo") or {}).get("egovNRN")
+              or (data.get("id_token") or {}).get("egovNRN"))
     try:
         return nationalnumber.validate(number if isinstance(number, str) else "")
     except ValidationError as error:

@@ -301,3 +301,22 @@ def test_fas_logins_and_refusals_are_read_on_the_account_audit_trail(client, wor
     page = client.get(reverse("account_audit")).content.decode()
     assert "login through FAS (Level450)" in page
     assert "login through FAS refused: unknown" in page
+
+
+def test_the_national_number_may_come_in_the_id_token_only(client, crafted):
+    number = valid_niss()
+    user = participant_with_account(number)
+    crafted.claims = fas_servers.fas_claims(number)
+    crafted.userinfo_claims = {"givenName": "Sofie", "prefLanguage": "fr"}
+    response = fas_servers.crafted_log_in(client)
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_no_national_number_at_all_is_refused(client, crafted):
+    participant_with_account(valid_niss())
+    crafted.claims = {"givenName": "Sofie", "acr": fas_servers.LEVEL_450}
+    response = fas_servers.crafted_log_in(client)
+    assert response.status_code == 403
+    assert "did not give your national register number" in response.content.decode()
+    assert "_auth_user_id" not in client.session
