@@ -56,6 +56,8 @@ def invite(invited_by: User, *, email: str, role: str, first_name: str, last_nam
     (or its ``niss_hash``, when sent again) the account will also open through the Federal
     Authentication Service; only the number's keyed hash is kept."""
     email = User.objects.normalize_email(email).strip().lower()
+    if not policy.may_invite(invited_by, role):
+        raise PermissionDenied
     if national_number:
         niss_hash = nationalnumber.keyed_hash(nationalnumber.validate(national_number))
     if niss_hash and User.objects.filter(niss_hash=niss_hash).exists():
@@ -63,8 +65,6 @@ def invite(invited_by: User, *, email: str, role: str, first_name: str, last_nam
         # to guess between two.
         raise ValidationError({"national_number": _(
             "An account with this national register number exists.")})
-    if not policy.may_invite(invited_by, role):
-        raise PermissionDenied
     if (role == Role.PROVIDER) != (provider is not None):
         raise ValidationError(_("A care provider is invited from their provider record."))
     if User.objects.filter(email__iexact=email).exists():
