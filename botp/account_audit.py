@@ -36,15 +36,17 @@ class Tracked:
 TRACKED = {
     "botp.User": Tracked(
         ("email", "first_name", "last_name", "role", "language", "is_active", "is_staff",
-         "is_superuser"), secret=("password",), many=("groups", "user_permissions")),
+         "is_superuser"), secret=("password", "niss_hash"), many=("groups", "user_permissions")),
     "botp.Provider": Tracked(
         ("user", "is_btp", "is_isp", "profession", "languages", "province", "postcode", "city",
-         "address", "phone", "accredited_on", "training_completed", "active"),
+         "address", "phone", "accredited_on", "accreditation_expires_on",
+         "accreditation_reference", "riziv_number", "commission_number", "training_completed",
+         "active"),
         many=("programmes",)),
     "botp.Referrer": Tracked(("user", "kind", "riziv_number", "organisation", "phone")),
     "botp.Invitation": Tracked(
         ("email", "first_name", "last_name", "language", "role", "provider", "invited_by",
-         "expires_at", "accepted_at", "revoked_at", "user")),
+         "expires_at", "accepted_at", "revoked_at", "user"), secret=("niss_hash",)),
     "botp.ApiToken": Tracked(("user", "name", "expires_at"), secret=("digest",)),
     "auth.Group": Tracked(("name",), many=("permissions",)),
     "account.EmailAddress": Tracked(("user", "email", "verified", "primary")),

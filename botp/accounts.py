@@ -3,8 +3,12 @@ import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.stages import AuthenticateStage
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +39,21 @@ class AccountAdapter(DefaultAccountAdapter):
         })
         outbox.enqueue("account_email", f"account_email:{uuid.uuid4()}",
                        payload={"sealed": seal(composed)})
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        if sociallogin is not None and sociallogin.account.provider == "fas":
+            from botp.fas import linking
+
+            # Recorded once the login is complete (every stage passed), not when it starts.
+            linking.record_login(user, sociallogin.account.extra_data.get("acr"))
+        return response
+
+    def get_login_stages(self):
+        # After a login through FAS (two factors already), allauth's TOTP step is skipped.
+        return ["botp.accounts.SkipAfterFas" if path == "allauth.mfa.stages.AuthenticateStage"
+                else path for path in super().get_login_stages()]
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth keys the per-account limit of failed logins by the request's host as well,
@@ -70,3 +89,68 @@ def _forget(message, result):
 
 outbox.register("account_email", label=_("Account e-mail (password reset, address check)"),
                 deliver=_deliver_sealed, delivered=_forget)
+
+
+# --- Logging in through the Federal Authentication Service (botp.fas) -------------------------
+
+
+def logged_in_through_fas(request, user=None):
+    """Whether this session's login (of ``user``, by default the request's) went through
+    FAS. The FAS provider accepts only logins at the configured assurance level (itsme or the
+    eID: something the person has and a PIN or biometric), so such a login is two factors."""
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    return any(record.get("method") == "socialaccount" and record.get("provider") == "fas"
+               for record in get_authentication_records(request, user or request.user))
+
+
+class SkipAfterFas(AuthenticateStage):
+    """allauth's TOTP step, not asked again after a login through FAS."""
+
+    def _should_handle(self, request):
+        if logged_in_through_fas(request, self.login.user):
+            return False
+        return super()._should_handle(request)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Only FAS, and only to accounts that exist: linked by the national number's keyed hash,
+    never by e-mail, and no sign-up."""
+
+    def is_open_for_signup(self, request, sociallogin):
+        return False
+
+    def is_auto_signup_allowed(self, request, sociallogin):
+        return False
+
+    def pre_social_login(self, request, sociallogin):
+        from botp.fas import linking
+
+        process = sociallogin.state.get("process")
+        if sociallogin.account.provider != "fas" or process not in (None, "login"):
+            # Connecting FAS to an account signed in otherwise would be the person choosing
+            # which account their number opens: Fedris records it, through the invitation.
+            linking.record_refusal("connect")
+            raise ImmediateHttpResponse(_refused(request, "connect"))
+        outcome = linking.find(sociallogin.account.uid)
+        if outcome.user is None:
+            linking.record_refusal(outcome.reason)
+            raise ImmediateHttpResponse(render(
+                request, "fas/no_account.html", {"reason": outcome.reason}, status=403))
+        sociallogin.user = outcome.user
+        claims = sociallogin.account.extra_data
+        linking.follow_language(request, outcome.user, claims.get("prefLanguage"))
+
+    def on_authentication_error(self, request, provider, error=None, exception=None,
+                                extra_context=None):
+        from botp.fas import linking
+        from botp.fas.tokens import Refused
+
+        reason = exception.reason if isinstance(exception, Refused) else (
+            "cancelled" if error == "cancelled" else "failed")
+        linking.record_refusal(reason)
+        raise ImmediateHttpResponse(_refused(request, reason))
+
+
+def _refused(request, reason):
+    return render(request, "fas/refused.html", {"reason": reason}, status=403)

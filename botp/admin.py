@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from botp import invitations, policy
+from botp import invitations, nationalnumber, policy, registration
 from botp.forms import PortalModelForm
 from botp.models import (
     ApiToken,
@@ -119,7 +119,33 @@ class UserAdmin(BaseUserAdmin):
         raise PermissionDenied
 
 
+class NationalNumberField(forms.CharField):
+    """The invited person's national register number, optional: with it, their account also
+    opens through the Federal Authentication Service (itsme, eID). Only its keyed hash is
+    kept."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("national register number (optional)"), required=False, max_length=20,
+            help_text=_("With it, the person can also log in with itsme or their eID "
+                        "through the Federal Authentication Service. Only a keyed hash of "
+                        "the number is kept."),
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        number = nationalnumber.validate(value)
+        if User.objects.filter(niss_hash=nationalnumber.keyed_hash(number)).exists():
+            raise ValidationError(_("An account with this national register number exists."))
+        return number
+
+
 class InvitationForm(PortalModelForm):
+    national_number = NationalNumberField()
+
     class Meta:
         model = Invitation
         fields = ["email", "first_name", "last_name", "language", "role"]
@@ -148,7 +174,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["email", "first_name", "last_name", "language", "role"]
+            return ["email", "first_name", "last_name", "language", "role", "national_number"]
         return self.readonly_fields
 
     def get_readonly_fields(self, request, obj=None):
@@ -177,6 +203,7 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        # The form has checked the number; a number taken meanwhile is refused by invite().
         invitation = invitations.invite(request.user, **form.cleaned_data)
         # The admin goes on with the object it built: make it the one recorded.
         obj.__dict__.update({k: v for k, v in invitation.__dict__.items() if k != "_state"})
@@ -249,12 +276,29 @@ class ProviderForm(PortalModelForm):
         label=_("languages spoken"), choices=SpokenLanguage.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Typed as written on the provider's papers (1-23456-78-901); kept as digits, checked by
+    # the model (botp.registration).
+    riziv_number = forms.CharField(
+        label=_("INAMI/RIZIV number"), required=False, max_length=20,
+        help_text=Provider._meta.get_field("riziv_number").help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    commission_number = forms.CharField(
+        label=_("Psychologists' Commission registration"), required=False, max_length=20,
+        help_text=Provider._meta.get_field("commission_number").help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+
+    def clean_riziv_number(self):
+        return registration.compact(self.cleaned_data["riziv_number"])
+
+    def clean_commission_number(self):
+        return registration.compact(self.cleaned_data["commission_number"])
 
     class Meta:
         model = Provider
-        fields = ["is_btp", "is_isp", "profession", "programmes", "accredited_on",
-                  "training_completed", "active", "languages", "province", "postcode", "city",
-                  "address", "phone"]
+        fields = ["is_btp", "is_isp", "profession", "programmes", "riziv_number",
+                  "commission_number", "accredited_on", "accreditation_expires_on",
+                  "accreditation_reference", "training_completed", "active", "languages",
+                  "province", "postcode", "city", "address", "phone"]
 
 
 class NewProviderForm(ProviderForm):
@@ -269,6 +313,7 @@ class NewProviderForm(ProviderForm):
     last_name = forms.CharField(label=_("last name"), max_length=150)
     language = forms.ChoiceField(label=_("language of the invitation and the portal"),
                                  choices=Language.choices)
+    national_number = NationalNumberField()
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -279,7 +324,10 @@ class NewProviderForm(ProviderForm):
 
 PROVIDER_FIELDSETS = [
     (None, {"fields": ["is_btp", "is_isp", "profession", "programmes"]}),
-    (_("Accreditation"), {"fields": ["accredited_on", "training_completed", "active"]}),
+    (_("Registration"), {"fields": ["riziv_number", "commission_number"]}),
+    (_("Accreditation"), {"fields": ["accredited_on", "accreditation_expires_on",
+                                     "accreditation_reference", "training_completed",
+                                     "active"]}),
     (_("Practice"), {"fields": ["languages", "province", "postcode", "city", "address",
                                 "phone"]}),
 ]
@@ -292,12 +340,14 @@ class ProviderAdmin(admin.ModelAdmin):
     invitation. A record's account is made by that invitation and never changes."""
 
     form = ProviderForm
-    list_display = ["__str__", "account", "is_btp", "is_isp", "profession", "province",
-                    "postcode", "accredited_on", "training_completed", "active"]
+    list_display = ["__str__", "account", "is_btp", "is_isp", "profession", "registration",
+                    "province", "postcode", "accredited_on", "accreditation_expires_on",
+                    "training_completed", "active"]
     list_filter = ["is_btp", "is_isp", "profession", "province", "active", "training_completed",
                    "programmes"]
     search_fields = ["user__email", "user__last_name", "invitations__email",
-                     "invitations__last_name", "postcode", "city"]
+                     "invitations__last_name", "postcode", "city", "riziv_number",
+                     "commission_number", "accreditation_reference"]
     list_select_related = ["user"]
     filter_horizontal = ["programmes"]
     actions = ["send_invitation_again"]
@@ -309,12 +359,16 @@ class ProviderAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(_("Invitation"), {"fields": ["email", "first_name", "last_name",
-                                                  "language"]})] + PROVIDER_FIELDSETS
+            invitation = ["email", "first_name", "last_name", "language", "national_number"]
+            return [(_("Invitation"), {"fields": invitation})] + PROVIDER_FIELDSETS
         return [(_("Account"), {"fields": ["account"]})] + PROVIDER_FIELDSETS
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["account"]
+
+    @admin.display(description=_("registration"))
+    def registration(self, obj):
+        return "; ".join(f"{label} {number}" for label, number in obj.registrations()) or "—"
 
     @admin.display(description=_("account"))
     def account(self, obj):
@@ -335,7 +389,8 @@ class ProviderAdmin(admin.ModelAdmin):
             data = form.cleaned_data
             invitations.invite(request.user, email=data["email"], role=Role.PROVIDER,
                                first_name=data["first_name"], last_name=data["last_name"],
-                               language=data["language"], provider=obj)
+                               language=data["language"], provider=obj,
+                               national_number=data.get("national_number", ""))
             self.message_user(request, _(
                 "An invitation is on its way to %(email)s: the provider chooses their own "
                 "password, and the account is linked to this record then."

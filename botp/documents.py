@@ -77,7 +77,12 @@ def signed_by(user, title=None):
     if title is None and referrer is not None:
         title = referrer.get_kind_display()
     registration = ""
-    if referrer is not None and referrer.riziv_number:
+    if provider is not None:
+        # Every registration the provider holds: INAMI/RIZIV, the Psychologists' Commission,
+        # Fedris' accreditation (botp.registration).
+        registration = "; ".join(f"{label} {number}"
+                                 for label, number in provider.registrations())
+    elif referrer is not None and referrer.riziv_number:
         registration = _("RIZIV/INAMI number %(number)s") % {"number": referrer.riziv_number}
     return {"name": user.get_full_name() if user is not None else "Fedris",
             "title": title or "", "registration": registration}

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from botp import audit, links, mail, outbox, policy
+from botp import audit, links, mail, nationalnumber, outbox, policy
 from botp.links import LinkProblem  # codes here: invalid, expired, used, revoked, email_taken
 from botp.models import Invitation, Provider, Role, User
 
@@ -48,13 +48,23 @@ def _pending(queryset):
 
 
 def invite(invited_by: User, *, email: str, role: str, first_name: str, last_name: str,
-           language: str, provider: Provider | None = None) -> Invitation:
+           language: str, provider: Provider | None = None, national_number: str = "",
+           niss_hash: str = "") -> Invitation:
     """Invite ``email`` to an account of ``role`` (for a provider: to ``provider``'s record);
     the e-mail goes once the caller's transaction commits. Earlier pending invitations to the
-    same address or for the same record stop working."""
+    same address or for the same record stop working. With the person's ``national_number``
+    (or its ``niss_hash``, when sent again) the account will also open through the Federal
+    Authentication Service; only the number's keyed hash is kept."""
     email = User.objects.normalize_email(email).strip().lower()
     if not policy.may_invite(invited_by, role):
         raise PermissionDenied
+    if national_number:
+        niss_hash = nationalnumber.keyed_hash(nationalnumber.validate(national_number))
+    if niss_hash and User.objects.filter(niss_hash=niss_hash).exists():
+        # One national number, one professional account: a login through FAS must not have
+        # to guess between two.
+        raise ValidationError({"national_number": _(
+            "An account with this national register number exists.")})
     if (role == Role.PROVIDER) != (provider is not None):
         raise ValidationError(_("A care provider is invited from their provider record."))
     if User.objects.filter(email__iexact=email).exists():
@@ -75,6 +85,7 @@ def invite(invited_by: User, *, email: str, role: str, first_name: str, last_nam
         invitation = Invitation.objects.create(
             email=email, role=role, first_name=first_name.strip(), last_name=last_name.strip(),
             language=language, provider=provider, invited_by=invited_by, created_at=now,
+            niss_hash=niss_hash,
             expires_at=now + VALID_FOR, nonce=nonce, token_hash=links.hash_of(token_for(nonce)),
         )
         outbox.enqueue("invitation", f"invitation:{invitation.pk}",
@@ -88,7 +99,8 @@ def resend(invitation: Invitation, by: User) -> Invitation:
         raise ValidationError(_("This invitation has been accepted."))
     return invite(by, email=invitation.email, role=invitation.role,
                   first_name=invitation.first_name, last_name=invitation.last_name,
-                  language=invitation.language, provider=invitation.provider)
+                  language=invitation.language, provider=invitation.provider,
+                  niss_hash=invitation.niss_hash)
 
 
 def revoke(invitation: Invitation, by: User) -> bool:
@@ -138,7 +150,7 @@ def accept(token: str, *, password: str) -> User:
                 raise LinkProblem("used")
         user = User(email=invitation.email, role=invitation.role,
                     first_name=invitation.first_name, last_name=invitation.last_name,
-                    language=invitation.language,
+                    language=invitation.language, niss_hash=invitation.niss_hash,
                     is_staff=invitation.role == Role.FEDRIS_ADMIN)
         user.set_password(password)
         # The person acts for themselves from here: the trail says so.

@@ -36,7 +36,8 @@ class PreferredLanguageMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """Outside demo mode, professionals and staff must set up TOTP before anything else."""
+    """Outside demo mode, professionals and staff must set up TOTP before anything else,
+    unless they logged in through FAS (itsme, eID: two factors already)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,6 +50,7 @@ class RequireTwoFactorMiddleware:
             and user.needs_two_factor
             and not request.path.startswith(_OPEN_PREFIXES)
             and not _has_totp(user)
+            and not logged_in_through_fas(request)
         ):
             if request.path.startswith("/api/"):
                 # The API answers in JSON; a token (set up by Fedris) is not a session.
@@ -58,6 +60,12 @@ class RequireTwoFactorMiddleware:
                 )}, status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def logged_in_through_fas(request):
+    from botp.accounts import logged_in_through_fas
+
+    return logged_in_through_fas(request)
 
 
 def _has_totp(user):

@@ -127,12 +127,14 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "botp",
+    "botp.fas",
     "intake",
     "diagnosis",
     "treatment",
@@ -246,6 +248,39 @@ if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+",
 if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
     raise ImproperlyConfigured("Set BOTP_TRUSTED_PROXY_COUNT or BOTP_CLIENT_IP_HEADER, not both")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BOTP] "
+
+# Logging in through the Federal Authentication Service (FAS: itsme, eID), an OpenID Connect
+# provider (botp/fas). Off unless FAS_ISSUER is set. FAS_ACR is the assurance level asked
+# and the lowest accepted; the portal counts a FAS login as two factors, so levels below 400
+# (those that include a user name and password alone) are refused here.
+FAS_ISSUER = os.environ.get("FAS_ISSUER", "").strip().rstrip("/")
+FAS_CLIENT_ID = os.environ.get("FAS_CLIENT_ID", "").strip()
+FAS_CLIENT_SECRET = env_secret("FAS_CLIENT_SECRET")
+FAS_ACR = os.environ.get("FAS_ACR", "urn:be:fedict:iam:fas:citizen:Level400").strip()
+FAS_LOWEST_LEVEL = 400
+if FAS_ISSUER:
+    level = re.search(r":Level(\d{3})$", FAS_ACR)
+    if not level or int(level.group(1)) < FAS_LOWEST_LEVEL:
+        raise ImproperlyConfigured(
+            f"FAS_ACR must be a FAS assurance level of at least Level{FAS_LOWEST_LEVEL} "
+            f"(e.g. urn:be:fedict:iam:fas:citizen:Level450), not {FAS_ACR!r}")
+    if not (FAS_CLIENT_ID and FAS_CLIENT_SECRET):
+        raise ImproperlyConfigured("FAS_ISSUER needs FAS_CLIENT_ID and FAS_CLIENT_SECRET")
+    if PRODUCTION and not FAS_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured("FAS_ISSUER must be an https:// address in production")
+SOCIALACCOUNT_PROVIDERS = {"fas": {"APPS": [{
+    "provider_id": "fas", "name": "FAS", "client_id": FAS_CLIENT_ID,
+    "secret": FAS_CLIENT_SECRET,
+    "settings": {"server_url": FAS_ISSUER, "acr_values": FAS_ACR},
+}]}} if FAS_ISSUER else {}
+SOCIALACCOUNT_ADAPTER = "botp.accounts.SocialAccountAdapter"
+# Nobody is made, linked by e-mail or asked to sign up through FAS (botp.fas.linking), and its
+# tokens are not kept.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BOTP Fedris"
 
@@ -346,6 +381,9 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
 # errors, not a programme rule (no programme limits a session's length). Forms, API and
 # botp/sessions.py all read it here.
 SESSION_MINUTES = (10, 480)
+
+# How many days before a provider's Fedris accreditation ends administrators see it as a to-do.
+ACCREDITATION_WARNING_DAYS = env_int("ACCREDITATION_WARNING_DAYS", 60, minimum=1)
 
 # The evaluation shows and exports aggregates of no fewer people than this.
 BOTP_MIN_GROUP_SIZE = env_int("BOTP_MIN_GROUP_SIZE", 10, minimum=1)

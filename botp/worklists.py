@@ -19,15 +19,16 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 from botp import duration, nationalnumber, plan, policy, states, workflow
-from botp.models import Case, CaseState, OutboxMessage, SessionStatus
+from botp.models import Case, CaseState, OutboxMessage, Provider, Role, SessionStatus
 from botp.policy import Action
 from botp.policy import Relation as R
 from botp.steps import Step
@@ -208,6 +209,28 @@ def failed_deliveries(user, cases):
             note=_("%(count)s not delivered, %(failed)s of them failed for good")
             % {"count": count, "failed": failed},
             flag=_("Delivery failed") if failed else "",
+        )
+
+
+@source(R.FEDRIS_ADMIN)
+def accreditations_ending(user, cases):
+    """Providers whose Fedris accreditation ends soon (or has ended): renew it, or the
+    provider leaves the directory on that day."""
+    if not policy.may_invite(user, Role.PROVIDER):
+        return
+    today = timezone.localdate()
+    ending = first(Provider.objects.accreditation_ending(
+        settings.ACCREDITATION_WARNING_DAYS, today).select_related("user")
+        .order_by("accreditation_expires_on", "pk"))
+    for provider in ending:
+        ended = provider.accreditation_expires_on < today
+        yield Todo(
+            _("Renew or end the accreditation of %(provider)s") % {"provider": provider},
+            reverse("admin:botp_provider_change", args=[provider.pk]),
+            rank=HIGH if ended else NORMAL, kind="accreditation",
+            note=(_("Ended on %(date)s") if ended else _("Valid until %(date)s"))
+            % {"date": formats.date_format(provider.accreditation_expires_on)},
+            flag=_("Accreditation ended") if ended else "",
         )
 
 

@@ -38,6 +38,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # The person's national register number as its keyed hash only (botp.nationalnumber),
+    # when Fedris knows it: the account made will then open through the Federal
+    # Authentication Service (itsme, eID) as well.
+    niss_hash = models.CharField(max_length=64, blank=True, editable=False)
     # The account made when the invitation was accepted.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                              blank=True, related_name="+", verbose_name=_("account"))

@@ -1,7 +1,11 @@
 """The people of the programme and the role each account holds."""
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from botp import nationalnumber
@@ -68,6 +72,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.NL
     )
+    # A professional's national register number, only as its keyed hash (botp.nationalnumber),
+    # recorded by the invitation: what a login through the Federal Authentication Service
+    # (botp.fas) is matched with. Empty: no login through FAS.
+    niss_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -154,6 +162,12 @@ BTP_PROFESSIONS = {
     Profession.PHYSICIAN, Profession.OCCUPATIONAL_PSYCHOLOGIST, Profession.CLINICAL_PSYCHOLOGIST,
 }
 ISP_PROFESSIONS = {Profession.CLINICAL_PSYCHOLOGIST, Profession.PHYSIOTHERAPIST}
+# Who holds which registration: an INAMI/RIZIV number for the health professions INAMI/RIZIV
+# knows, a registration with the Psychologists' Commission for psychologists.
+RIZIV_PROFESSIONS = {
+    Profession.PHYSICIAN, Profession.CLINICAL_PSYCHOLOGIST, Profession.PHYSIOTHERAPIST,
+}
+COMMISSION_PROFESSIONS = {Profession.OCCUPATIONAL_PSYCHOLOGIST, Profession.CLINICAL_PSYCHOLOGIST}
 
 
 class SpokenLanguage(models.TextChoices):
@@ -181,9 +195,21 @@ class Province(models.TextChoices):
 
 class ProviderQuerySet(models.QuerySet):
     def accredited(self):
-        # A provider whose invitation is not accepted yet has no account to work with.
-        return self.filter(active=True, accredited_on__isnull=False, training_completed=True,
-                           user__isnull=False, user__is_active=True)
+        # A provider whose invitation is not accepted yet has no account to work with; one
+        # whose accreditation has ended is not accredited any more.
+        return self.filter(
+            Q(accreditation_expires_on__isnull=True)
+            | Q(accreditation_expires_on__gte=timezone.localdate()),
+            active=True, accredited_on__isnull=False, training_completed=True,
+            user__isnull=False, user__is_active=True)
+
+    def accreditation_ending(self, within_days, today=None):
+        """Active providers whose accreditation ends within ``within_days`` days (or has
+        ended): Fedris renews it or takes them out of the directory."""
+        today = today or timezone.localdate()
+        return self.filter(active=True, accreditation_expires_on__isnull=False,
+                           accreditation_expires_on__lte=today
+                           + datetime.timedelta(days=within_days))
 
     def btps(self):
         return self.accredited().filter(is_btp=True)
@@ -213,6 +239,19 @@ class Provider(models.Model):
     address = models.CharField(_("practice address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     accredited_on = models.DateField(_("accredited on"), null=True, blank=True)
+    accreditation_expires_on = models.DateField(
+        _("accreditation valid until"), null=True, blank=True,
+        help_text=_("Administrators see a to-do when it comes near."))
+    accreditation_reference = models.CharField(
+        _("Fedris accreditation reference"), max_length=30, blank=True)
+    riziv_number = models.CharField(
+        _("INAMI/RIZIV number"), max_length=11, blank=True,
+        help_text=_("Physicians, clinical psychologists and physiotherapists: 11 digits, "
+                    "e.g. 1-23456-78-901."))
+    commission_number = models.CharField(
+        _("Psychologists' Commission registration"), max_length=10, blank=True,
+        help_text=_("Psychologists: the number of their registration with the Psychologists' "
+                    "Commission."))
     training_completed = models.BooleanField(_("Fedris training completed"), default=False)
     active = models.BooleanField(_("active"), default=True)
     programmes = models.ManyToManyField(
@@ -254,6 +293,7 @@ class Provider(models.Model):
             )
         elif self.is_isp and self.profession not in ISP_PROFESSIONS:
             errors["profession"] = _("An ISP is a clinical psychologist or a physiotherapist.")
+        errors.update(self._registration_errors())
         unknown = set(self.languages or []) - set(SpokenLanguage.values)
         if not self.languages or unknown:
             errors["languages"] = _("Choose at least one language the sessions can be held in.")
@@ -262,9 +302,66 @@ class Provider(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _registration_errors(self):
+        """Check and write in their compact form the registration numbers and the
+        accreditation's dates (botp.registration)."""
+        from django.core.exceptions import ValidationError
+
+        from botp import registration
+
+        errors = {}
+        checks = [("riziv_number", registration.validate_riziv, RIZIV_PROFESSIONS,
+                   _("Only physicians, clinical psychologists and physiotherapists have an "
+                     "INAMI/RIZIV number.")),
+                  ("commission_number", registration.validate_commission,
+                   COMMISSION_PROFESSIONS,
+                   _("Only psychologists are registered with the Psychologists' "
+                     "Commission."))]
+        for name, validate, professions, wrong_profession in checks:
+            value = getattr(self, name)
+            if not value:
+                continue
+            if self.profession not in professions:
+                errors[name] = wrong_profession
+                continue
+            try:
+                setattr(self, name, validate(value))
+            except ValidationError as error:
+                errors[name] = error.messages
+        if self.accreditation_reference:
+            try:
+                self.accreditation_reference = registration.validate_accreditation(
+                    self.accreditation_reference)
+            except ValidationError as error:
+                errors["accreditation_reference"] = error.messages
+        if self.accreditation_expires_on and not self.accredited_on:
+            errors["accredited_on"] = _("An accreditation that ends has a start date.")
+        elif (self.accreditation_expires_on and self.accredited_on
+              and self.accreditation_expires_on <= self.accredited_on):
+            errors["accreditation_expires_on"] = _(
+                "The accreditation ends after the day it starts.")
+        return errors
+
+    def registrations(self):
+        """The provider's registration numbers as a report shows them, in the reader's
+        language: [(label, number)]."""
+        from botp import registration
+
+        shown = []
+        if self.riziv_number:
+            shown.append((_("INAMI/RIZIV number"),
+                          registration.format_riziv(self.riziv_number)))
+        if self.commission_number:
+            shown.append((_("Psychologists' Commission registration"), self.commission_number))
+        if self.accreditation_reference:
+            shown.append((_("Fedris accreditation"), self.accreditation_reference))
+        return shown
+
     @property
     def is_accredited(self):
-        return self.active and self.training_completed and self.accredited_on is not None
+        return (self.active and self.training_completed and self.accredited_on is not None
+                and (self.accreditation_expires_on is None
+                     or self.accreditation_expires_on >= timezone.localdate()))
 
     def get_languages_display(self):
         labels = dict(SpokenLanguage.choices)
