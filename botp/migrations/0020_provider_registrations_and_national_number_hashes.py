@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('botp', '0017_session_time_and_place'),
+        ('botp', '0019_wellbeing_officer_role'),
     ]
 
     operations = [
