@@ -307,7 +307,7 @@ def lock_for(actor, activity, case, *, expected_version=None):
 def _lock(case):
     return (
         Case.objects.select_for_update()
-        .select_related("participant", "programme")
+        .select_related("participant", "programme", "programme_version")
         .get(pk=case.pk)
     )
 

@@ -38,8 +38,10 @@ from .plan import (
 )
 from .programme import (
     Approach,
+    EmployerKind,
     GivenBy,
     Programme,
+    ProgrammeVersion,
     Sector,
     SessionPhase,
     SessionType,
@@ -55,7 +57,8 @@ __all__ = [
     "BTP_PROFESSIONS", "ISP_PROFESSIONS", "PROFESSIONAL_ROLES", "Language", "Participant",
     "Profession", "Province", "Provider", "Referrer", "ReferrerKind", "Role", "SpokenLanguage",
     "User",
-    "Approach", "GivenBy", "Programme", "Sector", "SessionPhase", "SessionType",
+    "Approach", "EmployerKind", "GivenBy", "Programme", "ProgrammeVersion", "Sector",
+    "SessionPhase", "SessionType",
     "SurveyWaveSchedule", "Wave",
     "Session", "SessionFormat", "SessionStatus",
     "TRANSMISSION_RECIPIENTS", "Consent", "WorkplaceRole", "Document", "DocumentKind",
