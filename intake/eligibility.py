@@ -121,8 +121,20 @@ def sick_leave_check(request, rules):
     if request.work_status == "at_work":
         return Check("sick_leave", True, _("The worker is still at work."))
     day, days = request.signed_on, request.sick_leave_days
+    over = over_sick_leave_limit(rules, request.sick_leave_since, day)
+    if not rules.sick_leave_months and not rules.worker_signs_request:
+        # Judged in days at the sending of the request (the pilot and the FA-BOTP).
+        maximum = rules.max_sick_leave_days
+        if not over:
+            return Check("sick_leave", True,
+                         _("%(days)s days of sick leave at submission: within the maximum of "
+                           "%(maximum)s.") % {"days": days, "maximum": maximum})
+        if not exception_applies(rules, request):
+            return Check("sick_leave", False,
+                         _("%(days)s days of sick leave at submission: more than the maximum "
+                           "of %(maximum)s.") % {"days": days, "maximum": maximum})
     facts = {"days": days, "date": day.strftime("%d/%m/%Y"), "limit": limit_words(rules)}
-    if not over_sick_leave_limit(rules, request.sick_leave_since, day):
+    if not over:
         return Check("sick_leave", True,
                      _("%(days)s days of sick leave on %(date)s, the day the request counts as "
                        "signed: within the limit of %(limit)s.") % facts)

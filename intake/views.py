@@ -190,7 +190,7 @@ def sign_request(request, token):
     except signature.LinkProblem as problem:
         return render(request, "intake/sign_problem.html", {"problem": problem.code},
                       status=410 if problem.code in ("used", "expired") else 404)
-    form = WorkerSignatureForm(request.POST or None)
+    form = WorkerSignatureForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
