@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from botp import invitations, policy, programme_rules
-from botp.forms import PortalForm, PortalModelForm
+from botp.forms import DateInput, PortalForm, PortalModelForm
 from botp.models import (
     ApiToken,
     AuditEntry,
@@ -387,7 +387,7 @@ class WaveInline(admin.TabularInline):
 
 class PublishVersionForm(PortalForm):
     valid_from = forms.DateField(
-        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Valid from"), widget=DateInput(),
         help_text=_("Requests sent from this day run under the new version; requests sent "
                     "before keep theirs."))
     change_note = forms.CharField(
@@ -419,6 +419,8 @@ class VersionInline(admin.TabularInline):
 
     @admin.display(description=_("Changes"))
     def changes(self, version):
+        if version.number == 1:
+            return _("The programme's first rules.")
         return format_html_join(
             "", "<div>{}: {} → {}</div>",
             ((change.label, _shown(change.before), _shown(change.after))
@@ -508,8 +510,8 @@ def _notes(programme):
     """The programme's notes on what the public sources leave open, in the reader's
     language."""
     language = (get_language() or "nl")[:2]
-    return [(str(programme_rules.LABELS.get(key.split(".")[0], key)) + (
-        f": {key.split('.', 1)[1]}" if "." in key else ""),
+    names = programme_rules.type_names(programme)
+    return [(programme_rules.label(key, names),
              texts.get(language) or texts.get("en") or texts.get("nl", ""))
             for key, texts in (programme.notes or {}).items()]
 

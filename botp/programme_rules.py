@@ -43,6 +43,7 @@ LABELS = {
     "tariffs": gettext_lazy("Tariff (euro)"),
     "waves": gettext_lazy("Survey wave"),
     "notes": gettext_lazy("Note"),
+    "providers": gettext_lazy("Providers"),
 }
 
 
@@ -207,15 +208,23 @@ def _flatten(rules):
     return flat
 
 
-def _label(key, sub):
-    base = str(LABELS.get(key, key))
-    return f"{base}: {sub}" if sub else base
+def label(key, names=None):
+    """How the back office names rule ``key`` ("caps.individual": "Maximum sessions:
+    Individual session"), with ``names`` {session type code: name}."""
+    base, _dot, sub = key.partition(".")
+    text = str(LABELS.get(base, base))
+    return f"{text}: {(names or {}).get(sub, sub)}" if sub else text
 
 
-def diff(before, after):
+def type_names(programme):
+    return {t.code: t.name for t in programme.session_types.all()}
+
+
+def diff(before, after, names=None):
     """The rules that differ between two snapshots, each a Change (before None: new)."""
     old, new = _flatten(before or {}), _flatten(after)
-    return [Change(f"{k}.{s}" if s else k, _label(k, s), old.get((k, s)), new.get((k, s)))
+    return [Change(f"{k}.{s}" if s else k, label(f"{k}.{s}" if s else k, names),
+                   old.get((k, s)), new.get((k, s)))
             for (k, s) in sorted(set(old) | set(new), key=lambda pair: (pair[0], pair[1]))
             if old.get((k, s)) != new.get((k, s))]
 
@@ -223,7 +232,7 @@ def diff(before, after):
 def pending_changes(programme):
     """What publishing ``programme`` now would change, against its latest version."""
     latest = programme.versions.order_by("-number").first()
-    return diff(latest.rules if latest else None, snapshot(programme))
+    return diff(latest.rules if latest else None, snapshot(programme), type_names(programme))
 
 
 def publish(programme, user, *, valid_from, change_note):
@@ -274,8 +283,10 @@ def publish_first(programme, valid_from):
 
 
 def version_changes(version):
-    """What ``version`` changed against the one before it."""
+    """What ``version`` changed against the one before it ([] for a first version)."""
     before = version.programme.versions.filter(number__lt=version.number).order_by(
         "-number").first()
-    return diff(before.rules if before else None, version.rules)
+    if before is None:
+        return []
+    return diff(before.rules, version.rules, type_names(version.programme))
 

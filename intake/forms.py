@@ -207,7 +207,7 @@ class ScreeningRequestForm(PortalModelForm):
             found.append({
                 "programme": programme, "max_days": rules.max_sick_leave_days,
                 "limit": eligibility.limit_words(rules), "version": rules.version,
-                "exception": rules.sick_leave_exception,
+                "exception": rules.sick_leave_exception, "months": rules.sick_leave_months,
                 "worker_signs": rules.worker_signs_request,
                 "sectors": [sectors[code] for code in sorted(rules.sector_codes)
                             if code in sectors]})

@@ -73,7 +73,9 @@ def request_form(request, pk=None):
                                   "marked below."))
         status = 400
     else:
-        form = ScreeningRequestForm(instance=instance, initial=_initial(request.user))
+        # A draft shows its own programme; a new request the preselected one.
+        form = ScreeningRequestForm(instance=instance,
+                                    initial=None if instance else _initial(request.user))
         status = 200
     return render(request, "intake/request_form.html", {
         "form": form,
