@@ -137,15 +137,15 @@ def sick_leave_check(request, rules):
     if not over:
         return Check("sick_leave", True,
                      _("%(days)s days of sick leave on %(date)s, the day the request counts as "
-                       "signed: within the limit of %(limit)s.") % facts)
+                       "signed: within the limit (%(limit)s).") % facts)
     if exception_applies(rules, request):
         return Check("sick_leave", True,
-                     _("%(days)s days of sick leave on %(date)s: longer than %(limit)s, but "
-                       "accepted: according to the request, the incapacity is not for burnout "
+                     _("%(days)s days of sick leave on %(date)s: over the limit (%(limit)s), "
+                       "but accepted: according to the request, the incapacity is not for burnout "
                        "and the worker does adapted work with the agreement of the mutuality's "
                        "advisory physician.") % facts)
     text = _("%(days)s days of sick leave on %(date)s, the day the request counts as signed: "
-             "longer than the limit of %(limit)s.") % facts
+             "over the limit (%(limit)s).") % facts
     if rules.sick_leave_exception:
         text = "{} {}".format(text, _(
             "The exception (incapacity not for burnout, and adapted work agreed by the "
