@@ -117,3 +117,13 @@ def test_the_form_states_each_programmes_rules_in_force(referrer_client):
     page = referrer_client.get(reverse("intake:new")).content.decode()
     assert "on sick leave for less than 2 months on the day the request is signed" in page
     assert "The worker signs the request too" in page
+
+
+def test_the_referrer_sees_whether_the_worker_has_signed(referrer_client, send_2024):
+    screening = send_2024()
+    url = reverse("intake:detail", args=[screening.pk])
+    assert "Not yet: the worker received an e-mail" in referrer_client.get(url).content.decode()
+    link = SignatureLink.objects.get(request=screening)
+    signature.sign(signature.token_for(link.nonce), confirmed=True)
+    page = referrer_client.get(url).content.decode()
+    assert "Not yet" not in page and "confirmation text 2026-12" in page
