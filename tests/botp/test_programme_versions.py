@@ -336,3 +336,18 @@ def test_the_back_office_shows_the_changes_and_publishes_them(client, world, pro
     assert version.rules["duration_warning_days"] == 45 and version.created_by == superuser
     history = client.get(reverse("admin:botp_programme_change", args=[botp.pk])).content
     assert "Warn six weeks ahead." in history.decode()
+
+
+def test_a_version_reads_in_the_back_office_with_its_changes(client, world, programmes):
+    from tests.factories import UserFactory
+
+    version = publish_lower_caps(programmes["botp"], world.admin)
+    client.force_login(UserFactory(role=world.admin.role, is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:botp_programmeversion_change", args=[version.pk]))
+    assert page.status_code == 200
+    assert "Maximum sessions: Individual session: 7 → 5" in page.content.decode()
+    listing = client.get(reverse("admin:botp_programmeversion_changelist"))
+    assert reverse("admin:botp_programmeversion_change", args=[version.pk]) in (
+        listing.content.decode())
+    assert client.post(reverse("admin:botp_programmeversion_change", args=[version.pk]),
+                       {}).status_code == 403
