@@ -396,35 +396,13 @@ class PublishVersionForm(PortalForm):
         help_text=_("Kept with the version and shown with its list of changes."))
 
 
-class VersionInline(admin.TabularInline):
-    """The published versions: what each changed, who published it and when. Published once:
-    a change is a new version (the programme's "Publish" page)."""
-
-    model = ProgrammeVersion
-    extra = 0
-    verbose_name_plural = _("published versions")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    fields = ["number", "valid_from", "created_by", "created_at", "change_note", "changes"]
-    readonly_fields = fields
-    can_delete = False
-
-    @admin.display(description=_("Changes"))
-    def changes(self, version):
-        if version.number == 1:
-            return _("The programme's first rules.")
-        return format_html_join(
-            "", "<div>{}: {} → {}</div>",
-            ((change.label, _shown(change.before), _shown(change.after))
-             for change in programme_rules.version_changes(version)[:40]))
+def _changes_html(version):
+    if version.number == 1:
+        return _("The programme's first rules.")
+    return format_html_join(
+        "", "<div>{}: {} → {}</div>",
+        ((change.label, _shown(change.before), _shown(change.after))
+         for change in programme_rules.version_changes(version)))
 
 
 def _shown(value):
@@ -443,7 +421,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     form = PortalModelForm
     list_display = ["code", "name_en", "max_total_sessions", "max_duration_months",
                     "version_in_force", "active"]
-    inlines = [SessionTypeInline, WaveInline, VersionInline]
+    inlines = [SessionTypeInline, WaveInline]
     change_form_template = "admin/botp/programme/change_form.html"
 
     @admin.display(description=_("Version in force"))
@@ -467,6 +445,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
         extra = dict(extra_context or {})
         if programme is not None:
             extra["pending_changes"] = programme_rules.pending_changes(programme)
+            # The published versions: what each changed, who published it, when and why.
+            extra["versions"] = [(version, _changes_html(version)) for version in
+                                 programme.versions.select_related("created_by")
+                                 .order_by("-number")]
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def publish_view(self, request, pk):
@@ -524,7 +506,9 @@ class ProgrammeVersionAdmin(ReadOnlyAdmin):
               "changes"]
     readonly_fields = fields
 
-    changes = VersionInline.changes
+    @admin.display(description=_("Changes"))
+    def changes(self, version):
+        return _changes_html(version)
 
 
 admin.site.register(Sector, form=PortalModelForm)

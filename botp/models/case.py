@@ -196,6 +196,7 @@ class Case(models.Model):
             Case.objects.filter(pk=self.pk).update(reference=self.reference)
 
     def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_rules", None)  # read again with the version
         with changing_state():
             super().refresh_from_db(*args, **kwargs)
 
