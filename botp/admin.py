@@ -14,12 +14,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from botp import invitations, nationalnumber, policy, registration
-from botp.forms import PortalModelForm
+from botp import invitations, nationalnumber, policy, programme_rules, registration
+from botp.forms import DateInput, PortalForm, PortalModelForm
 from botp.models import (
     ApiToken,
     AuditEntry,
@@ -27,6 +32,7 @@ from botp.models import (
     Invitation,
     Language,
     Programme,
+    ProgrammeVersion,
     Provider,
     Referrer,
     Role,
@@ -470,11 +476,130 @@ class WaveInline(admin.TabularInline):
     extra = 0
 
 
+class PublishVersionForm(PortalForm):
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=DateInput(),
+        help_text=_("Requests sent from this day run under the new version; requests sent "
+                    "before keep theirs."))
+    change_note = forms.CharField(
+        label=_("What changes and why"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the version and shown with its list of changes."))
+
+
+def _changes_html(version):
+    if version.number == 1:
+        return _("The programme's first rules.")
+    return format_html_join(
+        "", "<div>{}: {} → {}</div>",
+        ((change.label, _shown(change.before), _shown(change.after))
+         for change in programme_rules.version_changes(version)))
+
+
+def _shown(value):
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    return str(value)
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    """A programme's rows are its draft: nothing a case uses changes until the changes are
+    published as a new version from a date (botp.programme_rules)."""
+
     form = PortalModelForm
-    list_display = ["code", "name_en", "max_total_sessions", "max_duration_months", "active"]
+    list_display = ["code", "name_en", "max_total_sessions", "max_duration_months",
+                    "version_in_force", "active"]
     inlines = [SessionTypeInline, WaveInline]
+    change_form_template = "admin/botp/programme/change_form.html"
+
+    @admin.display(description=_("Version in force"))
+    def version_in_force(self, programme):
+        version = programme_rules.in_force_version(programme)
+        return version.number if version else "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:  # a new programme's rules, as entered, are its version 1 from today
+            programme_rules.publish_first(form.instance, timezone.localdate())
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view),
+                 name="botp_programme_publish"),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        programme = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if programme is not None:
+            extra["pending_changes"] = programme_rules.pending_changes(programme)
+            # The published versions: what each changed, who published it, when and why.
+            extra["versions"] = [(version, _changes_html(version)) for version in
+                                 programme.versions.select_related("created_by")
+                                 .order_by("-number")]
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def publish_view(self, request, pk):
+        programme = self.get_object(request, str(pk))
+        if programme is None:
+            raise Http404
+        if not self.has_change_permission(request, programme):
+            raise PermissionDenied
+        form = PublishVersionForm(request.POST or None,
+                                  initial={"valid_from": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                version = programme_rules.publish(
+                    programme, request.user, valid_from=form.cleaned_data["valid_from"],
+                    change_note=form.cleaned_data["change_note"])
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                self.message_user(request, _("Version %(number)s of “%(programme)s” is "
+                                             "published, in force from %(date)s.") % {
+                    "number": version.number, "programme": programme.name,
+                    "date": version.valid_from.strftime("%d/%m/%Y")}, messages.SUCCESS)
+                return redirect("admin:botp_programme_change", programme.pk)
+        in_force = programme_rules.in_force(programme)
+        return TemplateResponse(request, "admin/botp/programme/publish.html", {
+            **self.admin_site.each_context(request), "opts": self.opts,
+            "programme": programme, "form": form,
+            "changes": programme_rules.pending_changes(programme),
+            "in_force": in_force.version if in_force else None,
+            "notes": _notes(programme),
+            "title": _("Publish a new version of “%(programme)s”") % {
+                "programme": programme.name},
+        })
+
+
+def _notes(programme):
+    """The programme's notes on what the public sources leave open, in the reader's
+    language."""
+    language = (get_language() or "nl")[:2]
+    names = programme_rules.type_names(programme)
+    return [(programme_rules.label(key, names),
+             texts.get(language) or texts.get("en") or texts.get("nl", ""))
+            for key, texts in (programme.notes or {}).items()]
+
+
+@admin.register(ProgrammeVersion)
+class ProgrammeVersionAdmin(ReadOnlyAdmin):
+    list_display = ["programme", "number", "valid_from", "created_by", "created_at"]
+    list_filter = ["programme"]
+    fields = ["programme", "number", "valid_from", "created_by", "created_at", "change_note",
+              "changes"]
+    readonly_fields = fields
+
+    @admin.display(description=_("Changes"))
+    def changes(self, version):
+        return _changes_html(version)
 
 
 admin.site.register(Sector, form=PortalModelForm)

@@ -8,6 +8,7 @@ from importlib import import_module
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 from botp import nationalnumber, workflow
@@ -88,6 +89,23 @@ EXTRA_CASES = [
     (CaseState.COMPLETED, "Arne", "Pauwels", "nl", "btp2"),
     (CaseState.WITHDRAWN, "Lucas", "Dumont", "fr", "btp"),
 ]
+
+# Cases of the other programmes: programme, state, first, last, language, BTP. The programme
+# since 2024 gets a version 2 after its first cases: they keep version 1 (OTHER_AFTER_V2 runs
+# under version 2).
+OTHER_PROGRAMME_CASES = [
+    ("fa-botp", CaseState.IN_TREATMENT, "Pieter", "Claes", "nl", "btp"),
+    ("fa-botp", CaseState.AWAITING_BTP_CHOICE, "Sophie", "Dubois", "fr", None),
+    ("prevention-2024", CaseState.IN_DIAGNOSIS, "Lotte", "Vermeulen", "nl", "btp"),
+    ("prevention-2024", CaseState.AWAITING_BTP_CHOICE, "Marie", "Lambert", "fr", None),
+]
+OTHER_AFTER_V2 = [
+    ("prevention-2024", CaseState.REQUESTED, "Lukas", "Schmitz", "nl", None),
+]
+DEMO_VERSION_2 = {
+    "duration_warning_days": 90,
+    "note": "Demo: warn three months before the end of the 2-year path, not two.",
+}
 
 # A cohort of completed cases, so the evaluation's outcome dashboard has something to show.
 COHORT_SIZE = 24
@@ -199,7 +217,7 @@ ADMINISTRATOR_PERMISSIONS = [
     for model in ("provider", "referrer", "programme", "sector", "sessiontype",
                   "surveywaveschedule", "user", "invitation")
     for action in ("add", "change", "view")
-]
+] + [("programmeversion", "view")]
 
 
 def _administrators_group():
@@ -258,6 +276,7 @@ def seed(*, cohort=True):
         participant = _participant(serial, first, last, language)
         _open_case(botp, participant, referrer, state, actors,
                    providers[btp] if btp else None, steps)
+    _other_programmes(programmes, users, referrer, actors, providers, steps)
     for index in range(COHORT_SIZE if cohort else 0):
         participant = _participant(50 + index, "Cohort", COHORT_NAMES[index],
                                    "fr" if index % 3 == 0 else "nl")
@@ -268,6 +287,26 @@ def seed(*, cohort=True):
         if hasattr(module, "seed"):
             module.seed(users)
     return users
+
+
+def _other_programmes(programmes, users, referrer, actors, providers, steps):
+    """Cases in the FA-BOTP and the programme since 2024, the latter with two versions."""
+    from botp import programme_rules
+
+    for serial, (code, state, first, last, language, btp) in enumerate(
+            OTHER_PROGRAMME_CASES, start=40):
+        _open_case(programmes[code], _participant(serial, first, last, language), referrer,
+                   state, actors, providers[btp] if btp else None, steps)
+    prevention = programmes["prevention-2024"]
+    if prevention.versions.count() == 1:
+        prevention.duration_warning_days = DEMO_VERSION_2["duration_warning_days"]
+        prevention.save()
+        programme_rules.publish(prevention, users["admin"], valid_from=timezone.localdate(),
+                                change_note=DEMO_VERSION_2["note"])
+    for serial, (code, state, first, last, language, btp) in enumerate(
+            OTHER_AFTER_V2, start=48):
+        _open_case(programmes[code], _participant(serial, first, last, language), referrer,
+                   state, actors, providers[btp] if btp else None, steps)
 
 
 def seed_volume(count):

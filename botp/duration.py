@@ -1,5 +1,6 @@
-"""The programme's maximum duration (9 months for the Fedris BOTP), counted from the approval
-of the request: warn before it, flag a case past it."""
+"""The programme's maximum duration (9 months for the Fedris BOTP, 2 years since 2024), as the
+case's programme version sets it, counted from the approval of the request: warn before it,
+flag a case past it."""
 
 import calendar
 import datetime
@@ -10,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from botp import notifications, states
-from botp.models import DurationAlert, Programme
+from botp.models import DurationAlert, ProgrammeVersion
 
 
 def add_months(day, months):
@@ -25,7 +26,7 @@ def deadline(case):
     """The last day of the programme for ``case``, or None before its approval."""
     if case.approved_at is None:
         return None
-    return add_months(timezone.localdate(case.approved_at), case.programme.max_duration_months)
+    return add_months(timezone.localdate(case.approved_at), case.rules.max_duration_months)
 
 
 def due_kind(case, today):
@@ -35,7 +36,7 @@ def due_kind(case, today):
         return None
     if today > end:
         return DurationAlert.Kind.OVERDUE
-    if today >= end - datetime.timedelta(days=case.programme.duration_warning_days):
+    if today >= end - datetime.timedelta(days=case.rules.duration_warning_days):
         return DurationAlert.Kind.NEAR
     return None
 
@@ -97,13 +98,13 @@ def clock(case, today=None):
     if end is None:
         return None
     today = today or timezone.localdate()
-    return Clock(end, (end - today).days, case.programme.duration_warning_days)
+    return Clock(end, (end - today).days, case.rules.duration_warning_days)
 
 
-def _last_approval_day(programme, last_deadline):
-    """The latest approval day whose deadline falls on or before ``last_deadline``: deadlines
-    grow with the approval day, so every earlier approval's does too."""
-    months = programme.max_duration_months
+def _last_approval_day(months, last_deadline):
+    """The latest approval day whose deadline falls on or before ``last_deadline`` for a
+    duration of ``months``: deadlines grow with the approval day, so every earlier approval's
+    does too."""
     day = add_months(last_deadline, -months)
     while add_months(day + datetime.timedelta(days=1), months) <= last_deadline:
         day += datetime.timedelta(days=1)
@@ -116,13 +117,16 @@ def _start_of(day):
 
 def due(cases, *, overdue_only=False, today=None):
     """Of ``cases``, those whose clock runs and that are near (or, with ``overdue_only``, past)
-    their programme's maximum duration, as a queryset: one condition per programme, worked
-    out from the date, so the database does the counting."""
+    their programme version's maximum duration, as a queryset: one condition per version,
+    worked out from the date, so the database does the counting."""
+    from botp import programme_rules
+
     today = today or timezone.localdate()
     condition = Q(pk__in=[])
-    for programme in Programme.objects.filter(pk__in=cases.values("programme")):
+    for version in ProgrammeVersion.objects.filter(pk__in=cases.values("programme_version")):
+        rules = programme_rules.for_version(version)
         last = (today - datetime.timedelta(days=1) if overdue_only
-                else today + datetime.timedelta(days=programme.duration_warning_days))
-        condition |= Q(programme=programme, approved_at__lt=_start_of(
-            _last_approval_day(programme, last) + datetime.timedelta(days=1)))
+                else today + datetime.timedelta(days=rules.duration_warning_days))
+        condition |= Q(programme_version=version, approved_at__lt=_start_of(
+            _last_approval_day(rules.max_duration_months, last) + datetime.timedelta(days=1)))
     return cases.filter(condition, state__in=states.CLOCK_RUNS, approved_at__isnull=False)

@@ -237,7 +237,7 @@ class SessionLinesForm(PortalForm):
         self.case = case
         self.rows = []
         existing = {(line.session_type.pk, line.approach): line for line in lines}
-        for session_type, approach in plan.slots(case.programme):
+        for session_type, approach in plan.slots(case):
             key = f"{session_type.code}-{approach}" if approach else session_type.code
             line = existing.get((session_type.pk, approach))
             planned = forms.IntegerField(
@@ -330,7 +330,7 @@ class SessionLinesForm(PortalForm):
         held = sum(n for t, n in self.held_diagnosis().items() if t.counts_toward_total)
         return [{"kind": kind, "cap": cap, "used": used,
                  "held": held if kind == "total" else 0}
-                for kind, cap, used in caps.totals(self.case.programme, self._shown_counts())]
+                for kind, cap, used in caps.totals(self.case, self._shown_counts())]
 
     def _rows_as_lines(self):
         chosen = {

@@ -205,7 +205,7 @@ def _deliver_event(message, mailer):
 
 
 def _deliver_duration_alert(message, mailer):
-    alert = DurationAlert.objects.select_related("case__programme").get(
+    alert = DurationAlert.objects.select_related("case__programme", "case__programme_version").get(
         pk=message.payload["alert"])
     to, language = address_of(message.payload)
     message.recipient = to

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from botp import caps, sessions
+from botp import caps, programme_rules, sessions
 from botp.models import (
     Case,
     GivenBy,
@@ -63,10 +63,13 @@ def _write(model, lines, **owner):
 # --- Which lines may stand ----------------------------------------------------------------------
 
 
-def slots(programme):
-    """The (session type, approach) pairs a request or plan has a line for, in order."""
+def slots(case):
+    """The (session type, approach) pairs a request or plan of ``case`` has a line for, in
+    order; each type carries the cap of the case's programme version."""
     found = []
-    for session_type in programme.session_types.filter(phase=SessionPhase.TREATMENT):
+    for session_type in programme_rules.of(case).session_types():
+        if session_type.phase != SessionPhase.TREATMENT:
+            continue
         for approach, _label in session_type.approach_choices or [("", "")]:
             found.append((session_type, approach))
     return found
@@ -116,7 +119,7 @@ def cap_problems(case, lines):
     for session_type, held in sessions.held_counts(case).items():
         if session_type.phase == SessionPhase.DIAGNOSIS:
             planned[session_type] = held
-    return caps.problems(case.programme, planned)
+    return caps.problems(case, planned)
 
 
 # --- The treatment request ----------------------------------------------------------------------

@@ -126,7 +126,7 @@ def _validate(locked, session_type, status, date, duration_minutes, session_form
 def _check_caps(locked, session_type, *, replacing=None):
     counts = held_counts(locked, exclude=replacing)
     counts[session_type] += 1
-    found = caps.problems(locked.programme, counts, only=session_type)
+    found = caps.problems(locked, counts, only=session_type)
     if found:
         raise ValidationError(found, code="cap")
 

@@ -33,7 +33,7 @@ def check_durations():
     past it. Safe to run twice: each alert is recorded, and mailed, once."""
     cases = Case.objects.filter(
         state__in=states.CLOCK_RUNS, approved_at__isnull=False
-    ).select_related("programme", "btp__user")
+    ).select_related("programme", "programme_version", "btp__user")
     return len(duration.raise_alerts(cases))
 
 

@@ -59,7 +59,7 @@ def dashboard(request):
         return _participant_home(request)
     form = DashboardFilterForm(request.GET or None)
     cases = policy.with_relations(
-        policy.visible_cases(user).select_related("programme")
+        policy.visible_cases(user).select_related("programme", "programme_version")
     ).order_by("-requested_at", "-pk")
     # Only roles that may see the detailed state filter by it (the policy holds them to that).
     filters_by_state = policy.has_capability(user, Capability.FILTER_CASES)

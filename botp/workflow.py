@@ -306,6 +306,7 @@ def lock_for(actor, activity, case, *, expected_version=None):
 
 def _lock(case):
     return (
+        # Not the programme version: a nullable join, which PostgreSQL does not lock.
         Case.objects.select_for_update()
         .select_related("participant", "programme")
         .get(pk=case.pk)

@@ -106,7 +106,7 @@ def autodiscover():
 
 def _cases(user, relation):
     return (policy.with_relations(policy.cases_held(user, relation))
-            .select_related("programme"))
+            .select_related("programme", "programme_version"))
 
 
 class Worklist(list):

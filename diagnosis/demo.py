@@ -58,12 +58,14 @@ def _values(language):
 def _lines(case):
     types = {t.code: t for t in case.programme.session_types.all()}
     isp = Provider.objects.isps().filter(user__email="isp@demo.botp.be").first()
-    return [
-        plan.Line(types["work_related"], "", None, 3),
-        plan.Line(types["starter_kit"], "", isp, 3),
-        plan.Line(types["individual"], Approach.COGNITIVE_EMOTIONAL, isp, 5),
-        plan.Line(types["follow_up"], "", None, 2),
-    ]
+    wanted = [("work_related", "", None, 3), ("starter_kit", "", isp, 3),
+              ("individual", Approach.COGNITIVE_EMOTIONAL, isp, 5), ("follow_up", "", None, 2)]
+    if case.rules.max_treatment_sessions:  # the FA-BOTP's 10 treatment sessions
+        wanted = [("work_related", "", None, 2), ("starter_kit", "", isp, 3),
+                  ("individual", Approach.COGNITIVE_EMOTIONAL, isp, 4), ("follow_up", "", None, 1)]
+    # A programme without one of these types (the programme since 2024 has no starter kit).
+    return [plan.Line(types[code], approach, provider, number)
+            for code, approach, provider, number in wanted if code in types]
 
 
 def submit_diagnosis(case, btp_user, payload):

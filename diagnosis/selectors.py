@@ -199,6 +199,6 @@ def review_queue(cases: QuerySet[Case]) -> QuerySet[Case]:
         )
         .annotate(answered=ExpressionWrapper(Q(answered_question__isnull=False),
                                              output_field=BooleanField()))
-        .select_related("programme", "btp__user")
+        .select_related("programme", "programme_version", "btp__user")
         .order_by("-red_flag", "-answered", "submitted_at", "pk")
     )

@@ -41,7 +41,7 @@ def reminder_number(invitation, schedule, now=None):
 
 def remind_if_due(invitation, now=None):
     """Record the reminder ``invitation`` is due, once; True when this call recorded it."""
-    schedule = invitation.case.programme.waves.filter(wave=invitation.wave).first()
+    schedule = invitation.case.rules.wave(invitation.wave)  # the case's programme version's
     number = reminder_number(invitation, schedule, now) if schedule else 0
     if number <= invitation.reminders_sent:
         return False

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from botp.models import Case, CaseState, SurveyWaveSchedule
+from botp.models import Case, CaseState, ProgrammeVersion, SurveyWaveSchedule
 from evaluation import invitations, links
 from evaluation.loading import load_instruments
 from evaluation.models import Instrument, SurveyInvitation, WaveInstrument
@@ -42,10 +42,10 @@ def _trigger_date(case, schedule):
 
 
 def due_waves(case):
-    """The waves ``case`` has reached under its programme's schedule, with their dates (a wave
-    reached today may be due months later, like the post-test 2)."""
+    """The waves ``case`` has reached under its programme version's schedule, with their
+    dates (a wave reached today may be due months later, like the post-test 2)."""
     found = []
-    for schedule in case.programme.waves.all():
+    for schedule in case.rules.waves:
         start = _trigger_date(case, schedule)
         if start is None:
             continue
@@ -56,9 +56,9 @@ def due_waves(case):
     return found
 
 
-def instruments_for(programme, wave):
-    """The latest loaded version of each instrument that asks ``wave``, in ``programme``'s
-    survey order (any it does not name after those, by code).
+def instruments_for(rules, wave):
+    """The latest loaded version of each instrument that asks ``wave``, in the survey order of
+    ``rules`` (a case's programme version) (any it does not name after those, by code).
 
     The shipped files are loaded on first use, so a fresh installation invites with them."""
     if not Instrument.objects.exists():
@@ -67,7 +67,7 @@ def instruments_for(programme, wave):
     for instrument in Instrument.objects.order_by("code", "-version"):
         latest.setdefault(instrument.code, instrument)
     chosen = [i for i in latest.values() if wave in i.definition.get("waves", [])]
-    position = {code: index for index, code in enumerate(programme.survey_order)}
+    position = {code: index for index, code in enumerate(rules.survey_order or [])}
     return sorted(chosen, key=lambda i: (position.get(i.code, len(position)), i.code))
 
 
@@ -97,7 +97,7 @@ def create_invitation(case, wave, due_on, closes_at):
             )
             WaveInstrument.objects.bulk_create([
                 WaveInstrument(invitation=invitation, instrument=instrument, position=position)
-                for position, instrument in enumerate(instruments_for(case.programme, wave))
+                for position, instrument in enumerate(instruments_for(case.rules, wave))
             ])
             invitations.schedule(invitation)
     except IntegrityError:
@@ -110,8 +110,10 @@ def cases_in_reach(today=None):
     the longest schedule. The reconciliation looks at these, not at every case."""
     today = today or timezone.localdate()
     longest = max(
-        (s.offset_days + s.open_days for s in SurveyWaveSchedule.objects.all()), default=0)
+        (spec["offset_days"] + spec["open_days"]
+         for rules in ProgrammeVersion.objects.values_list("rules", flat=True)
+         for spec in rules.get("waves", {}).values()), default=0)
     start = today - datetime.timedelta(days=longest + 1)
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     return (Case.objects.filter(Q(approved_at__gte=since) | Q(ended_at__gte=since))
-            .select_related("programme", "participant"))
+            .select_related("programme", "programme_version", "participant"))

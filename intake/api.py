@@ -87,7 +87,7 @@ class ScreeningRequestViewSet(ScopedViewSet):
         submitted = ScreeningRequest.objects.filter(submitted_at__isnull=False)
         return policy.with_relations(
             policy.scope_by_case(user, submitted, Action.VIEW_SCREENING_REQUEST)
-            .select_related("case", "programme", "sector"),
+            .select_related("case__programme_version", "programme", "sector"),
             prefix="case__",
         ).order_by("-submitted_at", "-pk")
 

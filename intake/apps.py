@@ -8,7 +8,14 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         # They register on import.
-        from intake import activation, api, case_sections, documents, refusal  # noqa: F401
+        from intake import (  # noqa: F401
+            activation,
+            api,
+            case_sections,
+            documents,
+            refusal,
+            signature,
+        )
 
         documents.register()
         api.register()

@@ -17,3 +17,21 @@ CONSENT_TEXTS = {
 
 def consent_text(version=CURRENT_CONSENT_VERSION):
     return CONSENT_TEXTS[version]
+
+
+# The worker's own confirmation, where the programme asks them to sign the request themselves.
+CURRENT_WORKER_CONSENT_VERSION = "2026-12"
+
+WORKER_CONSENT_TEXTS = {
+    "2026-12": _(
+        "I confirm that the information in this request about me and my work is correct, and "
+        "I ask to take part in the programme. I agree that Fedris and the programme's care "
+        "providers process the personal and health data in this request, under professional "
+        "secrecy, for the programme and its evaluation. My employer is not informed unless I "
+        "later agree to it. I can stop at any time."
+    ),
+}
+
+
+def worker_consent_text(version=CURRENT_WORKER_CONSENT_VERSION):
+    return WORKER_CONSENT_TEXTS[version]

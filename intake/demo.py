@@ -8,15 +8,23 @@ from django.utils import timezone
 from botp import documents, nationalnumber, workflow
 from botp.models import Case, Participant, Sector
 from botp.steps import Step
-from intake import eligibility, services
-from intake.consent import CURRENT_CONSENT_VERSION
+from intake import eligibility, services, signature
+from intake.consent import CURRENT_CONSENT_VERSION, CURRENT_WORKER_CONSENT_VERSION
 from intake.models import ScreeningRequest, Signal, WorkStatus
 
 EMPLOYERS = [("AZ Sint-Jan", "0403170701", "hospital"), ("Banque Demo", "0202239951", "banking")]
+# The employer of a demo request in another programme: name, number, sector, kind, NACE code.
+PROGRAMME_EMPLOYERS = {
+    "fa-botp": ("FOD Financiën", "0308357159", "federal_administration", "federal", "84.11"),
+    "prevention-2024": ("Bakkerij Demo", "0403170701", "private_sector", "private", "10.71"),
+}
 
 
 def _fill(screening, participant, index):
     employer, number, sector = EMPLOYERS[index % 2]
+    special = PROGRAMME_EMPLOYERS.get(getattr(screening.programme, "code", ""))
+    if special:
+        employer, number, sector, screening.employer_kind, screening.nace_code = special
     screening.first_name = participant.first_name
     screening.last_name = participant.last_name
     screening.niss_encrypted = participant.niss_encrypted
@@ -46,7 +54,13 @@ def seed(users):
                                      case=case, submitted_at=case.requested_at,
                                      form_key=case.request_key)
         _fill(screening, case.participant, index)
+        if case.rules.worker_signs_request and case.state != "requested":
+            # Signed by the worker through their link before Fedris decided.
+            screening.worker_signed_at = case.requested_at + datetime.timedelta(hours=2)
+            screening.worker_consent_version = CURRENT_WORKER_CONSENT_VERSION
         screening.save()
+        if case.rules.worker_signs_request and case.state == "requested":
+            signature.ask(screening)  # the worker has yet to sign
         # The documents the real submission and decision would have issued.
         documents.issue(case, "screening_request", screening.pk)
         for event in case.events.filter(action__in=[Step.APPROVE, Step.DECLARE_INELIGIBLE]):

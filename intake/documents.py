@@ -36,7 +36,7 @@ def _eligibility_decision(document):
         context.update(
             reason_label=eligibility.Reason(code).label if code in eligibility.Reason.values
             else "",
-            explanation=eligibility.explanation(code, case.programme),
+            explanation=eligibility.explanation(code, case),
             # What the administrator wrote for the worker, when more than the category.
             note="" if reason == code else reason,
             referral_options=eligibility.referral_options(case.programme, document.language),

@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 from stdnum.exceptions import ValidationError as StdnumError
 
-from botp import nationalnumber
+from botp import nationalnumber, programme_rules
 from botp.forms import DateInput, PortalForm, PortalModelForm
 from botp.models import Programme, Sector
-from intake import eligibility, selectors
-from intake.consent import consent_text
+from intake import eligibility, proposal, selectors
+from intake.consent import consent_text, worker_consent_text
 from intake.eligibility import Reason
 from intake.models import ScreeningRequest, Signal, WorkStatus
 
@@ -44,14 +44,16 @@ class ScreeningRequestForm(PortalModelForm):
         model = ScreeningRequest
         fields = [
             "programme", "first_name", "last_name", "birth_date", "sex", "email", "phone",
-            "language", "employer_name", "enterprise_number", "sector_other", "job_title",
-            "work_status", "sick_leave_since", "signals_other",
+            "language", "employer_name", "enterprise_number", "employer_kind", "nace_code",
+            "sector_other", "job_title", "work_status", "sick_leave_since",
+            "incapacity_not_burnout", "adapted_work_agreed", "signals_other",
         ]
         widgets = {
             "birth_date": DateInput(),
             "sick_leave_since": DateInput(),
             "sex": forms.RadioSelect,
             "work_status": forms.RadioSelect,
+            "employer_kind": forms.RadioSelect,
             "signals_other": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
         }
 
@@ -68,6 +70,22 @@ class ScreeningRequestForm(PortalModelForm):
             + [(OTHER_SECTOR, _("Other sector"))]
         )
         self.fields["consent"].label = consent_text()
+        self.fields["employer_kind"].choices = self.fields["employer_kind"].choices[1:]
+        self.fields["nace_code"].help_text = _(
+            "As on the employer's record in the Crossroads Bank for Enterprises, e.g. 86.101. "
+            "With the kind of employer, the portal proposes the sector and the programme.")
+        yes_no = [("True", _("Yes")), ("False", _("No")), ("", _("Not answered"))]
+        for name, label in [
+            ("incapacity_not_burnout", _("Is the incapacity for another reason than burnout?")),
+            ("adapted_work_agreed", _("Does the worker do adapted work with the agreement of "
+                                      "the mutuality's advisory physician?")),
+        ]:
+            self.fields[name] = forms.NullBooleanField(
+                label=label, required=False,
+                widget=forms.RadioSelect(choices=yes_no),
+                help_text=_("Only for a sick leave longer than the programme takes: the "
+                            "programme since 2024 accepts it in that case."),
+            )
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel",
                                                   "inputmode": "tel"})
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -130,6 +148,13 @@ class ScreeningRequestForm(PortalModelForm):
                     code="birth_date_mismatch",
                 ))
         choice = data.get("sector_choice")
+        if getattr(self, "proposing", False):
+            sector, programme = self.proposal()
+            if sector is not None:
+                choice = str(sector.pk)
+                data["sector_choice"] = choice
+            if programme is not None:
+                data["programme"] = programme
         if choice == OTHER_SECTOR:
             data["sector"] = None
             if self.submitting and not data.get("sector_other", "").strip():
@@ -171,14 +196,40 @@ class ScreeningRequestForm(PortalModelForm):
         return selectors.default_programme()
 
     def eligibility_rules(self):
-        """Each active programme's rules as the form states them: its sectors and the
-        longest sick leave it takes at the request."""
-        return [
-            {"programme": programme, "max_days": programme.max_sick_leave_days,
-             "sectors": [sector.name for sector in programme.eligible_sectors.all()]}
-            for programme in Programme.objects.filter(active=True)
-            .prefetch_related("eligible_sectors")
-        ]
+        """Each active programme's rules in force as the form states them: its sectors, the
+        longest sick leave it takes, its exception and whether the worker signs too."""
+        found = []
+        sectors = {sector.code: sector.name for sector in Sector.objects.all()}
+        for programme in Programme.objects.filter(active=True):
+            rules = programme_rules.in_force(programme)
+            if rules is None:
+                continue
+            found.append({
+                "programme": programme, "max_days": rules.max_sick_leave_days,
+                "limit": eligibility.limit_words(rules), "version": rules.version,
+                "exception": rules.sick_leave_exception, "months": rules.sick_leave_months,
+                "worker_signs": rules.worker_signs_request,
+                "sectors": [sectors[code] for code in sorted(rules.sector_codes)
+                            if code in sectors]})
+        return found
+
+    def proposal(self):
+        """(sector, programme) the employer's data point to; either may be None."""
+        return proposal.propose(self._value("employer_kind"), self._value("nace_code"))
+
+    def proposal_note(self):
+        """What the portal proposes from the employer's data, in words, or ""."""
+        if not self._value("employer_kind") and not self._value("nace_code"):
+            return ""
+        sector, programme = self.proposal()
+        if sector is None:
+            return _("No sector or programme matches the employer's data: choose them below, "
+                     "or “Other sector”.")
+        if programme is None:
+            return _("From the employer's data: sector “%(sector)s”, which no programme "
+                     "covers.") % {"sector": sector.name}
+        return _("From the employer's data: sector “%(sector)s”, programme “%(programme)s”.") % {
+            "sector": sector.name, "programme": programme.name}
 
     def sick_leave_warning(self):
         """A warning when the sick leave given is already longer than the programme takes,
@@ -188,13 +239,23 @@ class ScreeningRequestForm(PortalModelForm):
         since, programme = self._value("sick_leave_since"), self._programme()
         if not since or programme is None:
             return ""
-        days = (timezone.localdate() - since).days
-        if not eligibility.over_sick_leave_limit(programme, days):
+        rules = programme_rules.in_force(programme)
+        today = timezone.localdate()
+        if rules is None or not eligibility.over_sick_leave_limit(rules, since, today):
             return ""
+        days = (today - since).days
+        if rules.sick_leave_months:
+            return _("The worker has been on sick leave for %(days)s days: %(limit)s is what "
+                     "the programme “%(programme)s” takes at the date the request is signed, "
+                     "unless the incapacity is not for burnout and adapted work is agreed by "
+                     "the mutuality's advisory physician (answer both questions). You can "
+                     "still send it; Fedris decides on eligibility.") % {
+                "days": days, "limit": eligibility.limit_words(rules),
+                "programme": programme.name}
         return _("The worker has been on sick leave for %(days)s days: more than the "
                  "%(maximum)s days the programme “%(programme)s” takes at the request. You can "
                  "still send it; Fedris decides on eligibility.") % {
-            "days": days, "maximum": programme.max_sick_leave_days,
+            "days": days, "maximum": rules.max_sick_leave_days,
             "programme": programme.name}
 
     def request_fields(self):
@@ -272,3 +333,15 @@ class DecisionForm(PortalForm):
             self.add_error("reason_code", forms.ValidationError(
                 _("Choose the reason why the request is not eligible."), code="reason_required"))
         return data
+
+
+class WorkerSignatureForm(PortalForm):
+    """The worker's confirmation of the request that concerns them."""
+
+    confirm = forms.BooleanField(
+        required=True, error_messages={"required": _("Tick the box to confirm and sign the "
+                                                      "request.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = worker_consent_text()

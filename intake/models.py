@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from botp import nationalnumber
-from botp.models import Language
+from botp.models import EmployerKind, Language
 
 
 class Sex(models.TextChoices):
@@ -65,6 +65,11 @@ class ScreeningRequest(models.Model):
                                 choices=Language.choices, blank=True)
 
     employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    # What the portal proposes the sector and the programme from (intake/proposal.py).
+    employer_kind = models.CharField(_("kind of employer"), max_length=16,
+                                     choices=EmployerKind.choices, blank=True)
+    nace_code = models.CharField(_("employer's activity code (NACE-BEL)"), max_length=10,
+                                 blank=True)
     enterprise_number = models.CharField(_("enterprise number"), max_length=12, blank=True)
     # Null with sector_other filled means "other": a sector outside the programme's list.
     sector = models.ForeignKey("botp.Sector", on_delete=models.PROTECT, null=True, blank=True,
@@ -74,6 +79,12 @@ class ScreeningRequest(models.Model):
     work_status = models.CharField(_("work status"), max_length=16, choices=WorkStatus.choices,
                                    blank=True)
     sick_leave_since = models.DateField(_("on sick leave since"), null=True, blank=True)
+    # The exception some programmes make for a longer incapacity (since 2024): not for burnout,
+    # and adapted work agreed by the mutuality's advisory physician. Null: not answered.
+    incapacity_not_burnout = models.BooleanField(
+        _("the incapacity is for another reason than burnout"), null=True, blank=True)
+    adapted_work_agreed = models.BooleanField(
+        _("adapted work agreed by the mutuality's advisory physician"), null=True, blank=True)
 
     signals = models.JSONField(_("signals"), default=list, blank=True)
     signals_other = models.TextField(_("other observations"), max_length=2000, blank=True)
@@ -81,6 +92,11 @@ class ScreeningRequest(models.Model):
     consent_given = models.BooleanField(default=False)
     consent_version = models.CharField(max_length=20, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)
+
+    # The worker's own signature, where the programme asks it (intake/signature.py): when, and
+    # under which wording of their confirmation.
+    worker_signed_at = models.DateTimeField(_("signed by the worker on"), null=True, blank=True)
+    worker_consent_version = models.CharField(max_length=20, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,14 +128,18 @@ class ScreeningRequest(models.Model):
         )
 
     @property
+    def signed_on(self):
+        """The day the request counts as signed, which eligibility is judged at: the worker's
+        signature when there is one, else the day it was sent (today for a draft)."""
+        moment = self.worker_signed_at or self.submitted_at
+        return timezone.localdate(moment) if moment else timezone.localdate()
+
+    @property
     def sick_leave_days(self):
-        """Days of sick leave on the day of submission (or today, for a draft)."""
+        """Days of sick leave on the day the request counts as signed."""
         if self.work_status != WorkStatus.SICK_LEAVE or not self.sick_leave_since:
             return 0
-        reference = timezone.localdate(self.submitted_at) if self.submitted_at else (
-            timezone.localdate()
-        )
-        return (reference - self.sick_leave_since).days
+        return (self.signed_on - self.sick_leave_since).days
 
     def get_signals_display(self):
         labels = dict(Signal.choices)
@@ -144,3 +164,23 @@ class ActivationLink(models.Model):
 
     def __str__(self):
         return f"activation link {self.pk}"
+
+
+class SignatureLink(models.Model):
+    """The single-use link by which the worker signs a request themselves (the programme since
+    2024). Only a hash of its token and a nonce are stored (botp.links)."""
+
+    request = models.ForeignKey(ScreeningRequest, on_delete=models.CASCADE,
+                                related_name="signature_links")
+    nonce = models.CharField(max_length=64, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signature link")
+        verbose_name_plural = _("signature links")
+
+    def __str__(self):
+        return f"signature link {self.pk}"

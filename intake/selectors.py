@@ -31,7 +31,7 @@ def own_requests(user: User) -> QuerySet[ScreeningRequest]:
 def submitted_for(user: User) -> QuerySet[ScreeningRequest]:
     """The submitted requests ``user`` may read, with what their page shows."""
     return (policy.scope_by_case(user, ScreeningRequest.objects, Action.VIEW_SCREENING_REQUEST)
-            .select_related("case__participant", "programme", "sector"))
+            .select_related("case__participant", "case__programme_version", "programme", "sector"))
 
 
 def review_queue(user: User) -> QuerySet[ScreeningRequest]:
@@ -39,7 +39,7 @@ def review_queue(user: User) -> QuerySet[ScreeningRequest]:
     return (
         policy.scope_by_case(user, ScreeningRequest.objects, Action.VIEW_SCREENING_REQUEST)
         .filter(case__state=CaseState.REQUESTED)
-        .select_related("case", "programme", "sector")
+        .select_related("case__programme_version", "programme", "sector")
         .prefetch_related("programme__eligible_sectors")
         .order_by("submitted_at", "pk")
     )

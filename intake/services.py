@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from botp import audit, documents, links, nationalnumber, workflow
 from botp.models import AuditEntry, CaseEvent, Participant, User
 from botp.steps import Step
-from intake import activation, eligibility, refusal
+from intake import activation, eligibility, refusal, signature
 from intake.consent import CURRENT_CONSENT_VERSION
 from intake.models import ActivationLink, ScreeningRequest
 
@@ -56,8 +56,9 @@ def _locked(referrer, form_key):
 # What a referrer fills in; everything else on the request is the portal's.
 REQUEST_FIELDS = {
     "programme", "first_name", "last_name", "birth_date", "sex", "email", "phone", "language",
-    "employer_name", "enterprise_number", "sector", "sector_other", "job_title", "work_status",
-    "sick_leave_since", "signals", "signals_other",
+    "employer_name", "enterprise_number", "employer_kind", "nace_code", "sector",
+    "sector_other", "job_title", "work_status", "sick_leave_since", "incapacity_not_burnout",
+    "adapted_work_agreed", "signals", "signals_other",
 }
 
 
@@ -112,6 +113,8 @@ def _submit(screening):
                                         request_key=screening.form_key)
     screening.save()
     documents.issue(screening.case, "screening_request", screening.pk)
+    if signature.required(screening):
+        signature.ask(screening)
 
 
 class Decision:
@@ -126,8 +129,17 @@ def decide(screening: ScreeningRequest, admin: User, *, decision: str, reason_co
     checks = eligibility.checks(screening)
     failed = [c.code for c in checks if not c.passed]
     explained = " ".join(str(c.explanation) for c in checks if not c.passed)
-    payload = {"checks": {c.code: c.passed for c in checks}}
+    payload = {"checks": {c.code: c.passed for c in checks},
+               "programme_version": screening.case.rules.version.number}
     if decision == Decision.APPROVE:
+        if signature.required(screening) and screening.worker_signed_at is None:
+            # The programme's condition, not a check Fedris can override.
+            raise ValidationError(
+                _("The worker has not signed the request yet: it can be approved once they "
+                  "have."), code="worker_signature_required")
+        failed = [code for code in failed if code != "worker_signature"]
+        explained = " ".join(str(c.explanation) for c in checks
+                             if not c.passed and c.code != "worker_signature")
         if failed and not override_reason.strip():
             raise ValidationError(
                 _("A check failed: %(checks)s Approving needs a written reason for the "

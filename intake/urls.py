@@ -12,4 +12,5 @@ urlpatterns = [
     path("review/", views.review_queue, name="queue"),
     path("review/<int:pk>/", views.review, name="review"),
     path("activate/<str:token>/", views.activate, name="activate"),
+    path("sign/<str:token>/", views.sign_request, name="sign"),
 ]

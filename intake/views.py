@@ -12,9 +12,14 @@ from django.views.decorators.http import require_http_methods
 from botp import nationalnumber, pages, policy
 from botp.models import CaseState, Programme, Sector
 from botp.policy import Action, Capability
-from intake import activation, eligibility, selectors, services
+from intake import activation, eligibility, selectors, services, signature
 from intake.consent import consent_text
-from intake.forms import DecisionForm, QueueFilterForm, ScreeningRequestForm
+from intake.forms import (
+    DecisionForm,
+    QueueFilterForm,
+    ScreeningRequestForm,
+    WorkerSignatureForm,
+)
 
 
 def _referrer_profile(user):
@@ -46,6 +51,8 @@ def request_form(request, pk=None):
     submitting = request.POST.get("action") == "submit"
     if request.method == "POST":
         form = ScreeningRequestForm(request.POST, submitting=submitting)
+        # "Propose": the sector and programme the employer's data point to, saved in the draft.
+        form.proposing = request.POST.get("action") == "propose"
         if form.is_valid():
             screening = services.save_request(request.user, form_key=form_key,
                                               fields=form.request_fields(), submit=submitting)
@@ -54,13 +61,21 @@ def request_form(request, pk=None):
                 messages.success(request, _("Your screening request %(reference)s was sent to "
                                             "Fedris.") % {"reference": screening.case.reference})
                 return redirect("intake:detail", pk=screening.pk)
-            messages.success(request, _("Draft saved. You can come back to it at any time."))
+            if form.proposing:
+                messages.success(request, _("%(proposal)s Filled in below and saved in the "
+                                            "draft: check them before sending.")
+                                 % {"proposal": form.proposal_note()})
+            else:
+                messages.success(request, _("Draft saved. You can come back to it at any "
+                                            "time."))
             return redirect("intake:edit", pk=screening.pk)
         messages.error(request, _("The request could not be saved: please correct the fields "
                                   "marked below."))
         status = 400
     else:
-        form = ScreeningRequestForm(instance=instance, initial=_initial(request.user))
+        # A draft shows its own programme; a new request the preselected one.
+        form = ScreeningRequestForm(instance=instance,
+                                    initial=None if instance else _initial(request.user))
         status = 200
     return render(request, "intake/request_form.html", {
         "form": form,
@@ -146,6 +161,7 @@ def review(request, pk):
     return render(request, "intake/review.html", {
         "screening": screening, "case": case, "form": form,
         "checks": eligibility.checks(screening),
+        "rule_source": eligibility.rule_source(screening),
         "decided": case.state != CaseState.REQUESTED,
         "refusal": selectors.refusal_of(case, request.user),
         "masked_niss": nationalnumber.format_masked(screening.niss),
@@ -166,3 +182,26 @@ def activate(request, token):
         problem_template="intake/activation_problem.html",
         welcome=_("Your account is ready. Welcome to the programme."),
     )
+
+
+@require_http_methods(["GET", "POST"])
+def sign_request(request, token):
+    """The worker's page to sign the request that concerns them, through their own link."""
+    try:
+        link = signature.find_link(token)
+    except signature.LinkProblem as problem:
+        return render(request, "intake/sign_problem.html", {"problem": problem.code},
+                      status=410 if problem.code in ("used", "expired") else 404)
+    form = WorkerSignatureForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                signed = signature.sign(token, confirmed=True)
+            except signature.LinkProblem as problem:
+                return render(request, "intake/sign_problem.html", {"problem": problem.code},
+                              status=409)
+            return render(request, "intake/signed.html", {"screening": signed})
+        status = 400
+    return render(request, "intake/sign.html", {"screening": link.request, "form": form},
+                  status=status)

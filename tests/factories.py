@@ -88,3 +88,24 @@ def put_case_in(case, state, **fields):
     type(case).objects.filter(pk=case.pk).update(state=state, **fields)
     case.refresh_from_db()
     return case
+
+
+def set_rules(programme, caps=None, waves=None, **limits):
+    """Change ``programme``'s numbers in its rows and, in place, in every version it has: a test
+    of what a number does, not of publishing (tests/botp/test_programme_versions.py does that).
+    Case objects already loaded keep what they read."""
+    from botp.models import ProgrammeVersion
+
+    for name, value in limits.items():
+        setattr(programme, name, value)
+    programme.save()
+    for code, cap in (caps or {}).items():
+        programme.session_types.filter(code=code).update(cap=cap)
+    for wave, fields in (waves or {}).items():
+        programme.waves.filter(wave=wave).update(**fields)
+    for version in ProgrammeVersion.objects.filter(programme=programme):
+        rules = dict(version.rules, **limits)
+        rules["caps"] = dict(version.rules["caps"], **(caps or {}))
+        rules["waves"] = {wave: dict(spec, **(waves or {}).get(wave, {}))
+                          for wave, spec in version.rules["waves"].items()}
+        ProgrammeVersion.objects.filter(pk=version.pk).update(rules=rules)

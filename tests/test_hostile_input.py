@@ -45,7 +45,8 @@ from evaluation.campaigns import services as campaign_services
 from evaluation.campaigns.models import Campaign
 from evaluation.models import Answer
 from evaluation.monitor import services as monitor
-from intake import activation
+from intake import activation, signature
+from intake.models import ScreeningRequest
 
 EXAMPLES = int(os.environ.get("BOTP_HOSTILE_EXAMPLES", "8"))
 SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
@@ -313,9 +314,14 @@ def portal(db):
     OutboxMessage.objects.filter(pk=OutboxMessage.objects.order_by("pk").first().pk).update(
         status=OutboxMessage.Status.FAILED, problem=OutboxMessage.Problem.NO_ADDRESS)
     no_account = Participant.objects.filter(user__isnull=True).order_by("pk").first()
+    # A request of the programme since 2024 the worker has yet to sign.
+    unsigned = ScreeningRequest.objects.filter(
+        case__programme__code="prevention-2024", submitted_at__isnull=False,
+        worker_signed_at__isnull=True).order_by("pk").first()
     anonymous = [
         "/accounts/login/", "/accounts/password/reset/",
         f"/intake/activate/{activation.token_for(activation.issue_link(no_account).nonce)}/",
+        f"/intake/sign/{signature.token_for(signature.issue_link(unsigned).nonce)}/",
         urlsplit(invitations.link_for(invitations.invite(
             users["admin"], email="new.referrer@example.org", role=Role.REFERRER,
             first_name="Nora", last_name="Nieuw", language="nl"))).path,

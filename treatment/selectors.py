@@ -60,7 +60,7 @@ def sessions_summary(case: Case, delivered: dict[str, int] | None = None) -> lis
             planned[line.session_type.code] += line.planned_sessions
     return [
         (session_type, planned.get(session_type.code, 0), delivered.get(session_type.code, 0))
-        for session_type in case.programme.session_types.all()
+        for session_type in case.rules.session_types()
         if planned.get(session_type.code) or delivered.get(session_type.code)
     ]
 

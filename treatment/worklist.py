@@ -54,7 +54,7 @@ def consents(user, cases):
     since = timezone.now() - datetime.timedelta(days=CONSENT_NEWS_DAYS)
     changed = (Consent.objects.filter(case__in=cases.filter(state=CaseState.IN_TREATMENT))
                .filter(Q(given_at__gte=since) | Q(withdrawn_at__gte=since))
-               .select_related("case__programme", "case__participant")
+               .select_related("case__programme", "case__programme_version", "case__participant")
                .order_by("-given_at", "-pk"))
     for consent in worklists.first(changed):
         case = consent.case

@@ -107,7 +107,7 @@ class CaseViewSet(ScopedViewSet):
 
     def scoped(self, user):
         return policy.with_relations(
-            policy.visible_cases(user).select_related("programme", "btp__user")
+            policy.visible_cases(user).select_related("programme", "programme_version", "btp__user")
         ).order_by("-requested_at", "-pk")
 
     def audit_what(self, case):

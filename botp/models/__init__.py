@@ -40,8 +40,10 @@ from .plan import (
 )
 from .programme import (
     Approach,
+    EmployerKind,
     GivenBy,
     Programme,
+    ProgrammeVersion,
     Sector,
     SessionPhase,
     SessionType,
@@ -57,7 +59,8 @@ __all__ = [
     "BTP_PROFESSIONS", "ISP_PROFESSIONS", "PROFESSIONAL_ROLES", "Language", "Participant",
     "Profession", "Province", "Provider", "Referrer", "ReferrerKind", "Role", "SpokenLanguage",
     "User", "FederalOrganisation", "WellbeingOfficer",
-    "Approach", "GivenBy", "Programme", "Sector", "SessionPhase", "SessionType",
+    "Approach", "EmployerKind", "GivenBy", "Programme", "ProgrammeVersion", "Sector",
+    "SessionPhase", "SessionType",
     "SurveyWaveSchedule", "Wave",
     "Session", "SessionFormat", "SessionStatus",
     "TRANSMISSION_RECIPIENTS", "Consent", "WorkplaceRole", "Document", "DocumentKind",

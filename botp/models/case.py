@@ -131,6 +131,12 @@ class Case(models.Model):
         "botp.Programme", on_delete=models.PROTECT, related_name="cases",
         verbose_name=_("programme"),
     )
+    # The programme's rules as published when the request was submitted: the case keeps them
+    # whatever is published later (botp/programme_rules.py reads them).
+    programme_version = models.ForeignKey(
+        "botp.ProgrammeVersion", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="cases", verbose_name=_("programme version"),
+    )
     participant = models.ForeignKey(
         "botp.Participant", on_delete=models.PROTECT, related_name="cases",
         verbose_name=_("participant"),
@@ -176,6 +182,13 @@ class Case(models.Model):
             # A unique placeholder until the primary key is known; replaced in the same
             # transaction by PREFIX-YEAR-NNNNNN.
             self.reference = f"new-{timezone.now().timestamp()}-{id(self)}"[:32]
+        if creating and self.programme_version_id is None:
+            from botp import programme_rules  # reads the models: imported when used
+
+            day = timezone.localdate(self.requested_at)
+            self.programme_version = (
+                programme_rules.in_force_version(self.programme, day)
+                or programme_rules.publish_first(self.programme, day))
         super().save(*args, **kwargs)
         if creating and self.reference.startswith("new-"):
             year = timezone.localtime(self.requested_at).year
@@ -183,8 +196,16 @@ class Case(models.Model):
             Case.objects.filter(pk=self.pk).update(reference=self.reference)
 
     def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_rules", None)  # read again with the version
         with changing_state():
             super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def rules(self):
+        """The programme's rules this case runs under (its version's)."""
+        from botp import programme_rules  # reads the models: imported when used
+
+        return programme_rules.for_case(self)
 
     @property
     def referrer_stage(self):

@@ -1,10 +1,15 @@
 """A programme's rules as data: sectors, limits, session types and caps, survey schedule.
 
-The Fedris BOTP and the FA-BOTP are two rows here, never two code paths.
+The Fedris pilot BOTP, the FA-BOTP and the burnout prevention programme since 2024 are rows
+here, never code paths. The rows are what the back office edits; a case reads the published
+ProgrammeVersion it was submitted under (botp/programme_rules.py), so an edit changes nothing
+until it is published from a date.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from botp.converters import validate_reference_prefix
@@ -27,8 +32,35 @@ def validate_survey_order(codes):
                               params={"codes": ", ".join(unknown)})
 
 
+class EmployerKind(models.TextChoices):
+    """Who employs the worker, as the request form asks it: it decides the programme proposed
+    (a federal employer: the FA-BOTP; a province or municipality: the programme since 2024)."""
+
+    PRIVATE = "private", _("Private-sector employer")
+    FEDERAL = "federal", _("Federal administration")
+    PROVINCIAL_LOCAL = "provincial_local", _("Provincial or local administration")
+    OTHER_PUBLIC = "other_public", _("Other public employer (community, region, ...)")
+
+
+def validate_code_list(value):
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(_("Give a list of codes, e.g. [\"Q86.1\", \"K64\"]."))
+
+
 class Sector(TranslatedName):
     code = models.SlugField(unique=True)
+    # NACE-BEL activity codes (or their beginnings) of the employers in the sector: the request
+    # form proposes the sector from the employer's activity code.
+    nace_codes = models.JSONField(
+        _("NACE codes"), default=list, blank=True, validators=[validate_code_list],
+        help_text=_("Codes or their beginnings, e.g. [\"Q86.1\", \"Q87.1\"]; the longest "
+                    "match with the employer's activity code wins."),
+    )
+    # Empty: any employer; otherwise the employer kinds (EmployerKind) the sector is for.
+    employer_kinds = models.JSONField(
+        _("employer kinds"), default=list, blank=True, validators=[validate_code_list],
+        help_text=_("Empty for any employer; otherwise e.g. [\"federal\"]."),
+    )
 
     class Meta:
         verbose_name = _("sector")
@@ -69,6 +101,36 @@ class Programme(TranslatedName):
     non_eligible_referral_nl = models.TextField(blank=True)
     non_eligible_referral_fr = models.TextField(blank=True)
     non_eligible_referral_en = models.TextField(blank=True)
+    non_eligible_referral_de = models.TextField(blank=True)
+    # The provider functions of the programme and their labels, as data: {code: {"role":
+    # "btp"|"isp", "name_nl"/"name_fr"/"name_en"/"name_de": label, "professions": [...]}}.
+    functions = models.JSONField(_("provider functions"), default=dict, blank=True)
+    # Eligibility beyond the sectors and the sick-leave days.
+    sick_leave_months = models.PositiveIntegerField(
+        _("sick leave shorter than (months)"), null=True, blank=True,
+        help_text=_("When set, the incapacity must be shorter than this many calendar months "
+                    "at the date the request is signed, instead of the days above."),
+    )
+    sick_leave_exception = models.BooleanField(
+        _("longer incapacity accepted when not for burnout, with adapted work"), default=False,
+        help_text=_("A longer incapacity is accepted when it is not for burnout and the worker "
+                    "does adapted work with the agreement of the mutuality's advisory "
+                    "physician."),
+    )
+    worker_signs_request = models.BooleanField(
+        _("the worker signs the request"), default=False,
+        help_text=_("The worker confirms the request through their own link; eligibility is "
+                    "judged at the date of that signature."),
+    )
+    travel_costs_paid = models.BooleanField(_("Fedris pays the worker's travel costs"),
+                                            default=False)
+    travel_cost_per_km = models.DecimalField(
+        _("travel costs per km (euro)"), max_digits=6, decimal_places=4, null=True, blank=True)
+    # Euro per session type code; null where the amount is not set yet.
+    tariffs = models.JSONField(_("tariffs per session type (euro)"), default=dict, blank=True)
+    # What the public sources leave open, shown in the back office next to the rule:
+    # {rule key: {"nl": ..., "fr": ..., "en": ..., "de": ...}}.
+    notes = models.JSONField(_("notes on open points"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
     is_default = models.BooleanField(
         _("preselected on a new screening request"), default=False,
@@ -125,6 +187,8 @@ class SessionType(TranslatedName):
     # For types given in several approaches: approach code -> professions allowed to give it.
     approaches = models.JSONField(default=dict, blank=True)
     order = models.PositiveIntegerField(default=0)
+    # The provider function that gives it (a key of the programme's functions), if any.
+    function = models.SlugField(_("provider function"), blank=True)
 
     class Meta:
         verbose_name = _("session type")
@@ -136,11 +200,31 @@ class SessionType(TranslatedName):
 
     def allows_profession(self, profession, approach=""):
         """Whether a provider of ``profession`` may give this type (in ``approach``)."""
-        if self.professions and profession not in self.professions:
+        allowed = self.professions or self.function_professions
+        if allowed and profession not in allowed:
             return False
         if approach:
             return profession in self.approaches.get(approach, [])
         return True
+
+    @property
+    def function_professions(self):
+        return (self.programme.functions or {}).get(self.function, {}).get("professions", [])
+
+    @property
+    def given_by_label(self):
+        """Who gives it, as the programme names the function (e.g. "Path guide"); the
+        portal's generic label otherwise."""
+        from django.utils.translation import get_language
+
+        language = (get_language() or "nl")[:2]
+        functions = self.programme.functions or {}
+        chosen = [functions[self.function]] if self.function in functions else [
+            spec for spec in functions.values() if spec.get("approach") in self.approaches]
+        if not chosen:
+            return self.get_given_by_display()
+        return ", ".join(spec.get(f"name_{language}") or spec.get("name_nl", "")
+                         for spec in chosen)
 
     @property
     def approach_choices(self):
@@ -185,3 +269,54 @@ class SurveyWaveSchedule(models.Model):
 
     def __str__(self):
         return f"{self.programme.code}: {self.get_wave_display()}"
+
+
+class ProgrammeVersionQuerySet(models.QuerySet):
+    def in_force(self, programme, day=None):
+        """The version of ``programme`` in force on ``day`` (today by default): the latest one
+        valid from that day or before; the first one for a day before every version."""
+        day = day or timezone.localdate()
+        mine = self.filter(programme=programme)
+        return (mine.filter(valid_from__lte=day).order_by("-valid_from", "-number").first()
+                or mine.order_by("valid_from", "number").first())
+
+
+class ProgrammeVersion(models.Model):
+    """A programme's rules as published from a date: what a case submitted on or after that
+    date runs under for its whole life. Published once, never edited (a change is a new
+    version)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    valid_from = models.DateField(_("valid from"))
+    # The snapshot botp.programme_rules reads: limits, caps, eligibility, schedule, tariffs.
+    rules = models.JSONField(_("rules"))
+    change_note = models.TextField(_("what changed and why"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("published by"))
+    created_at = models.DateTimeField(_("published on"), default=timezone.now)
+
+    objects = ProgrammeVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme version")
+        verbose_name_plural = _("programme versions")
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"],
+                                    name="unique_programme_version"),
+        ]
+
+    def __str__(self):
+        return _("%(programme)s, version %(number)s (from %(date)s)") % {
+            "programme": self.programme.name, "number": self.number,
+            "date": self.valid_from.strftime("%d/%m/%Y")}
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("A published programme version is not changed: publish another")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("A published programme version is not removed")

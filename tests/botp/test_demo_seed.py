@@ -57,7 +57,16 @@ def test_the_demo_has_every_role_programme_and_state():
     assert emails <= set(User.objects.values_list("email", flat=True))
     for email in emails:
         assert User.objects.get(email=email).check_password(demo.DEMO_PASSWORD)
-    assert set(Programme.objects.values_list("code", flat=True)) == {"botp", "fa-botp"}
+    codes = {"botp", "fa-botp", "prevention-2024"}
+    assert set(Programme.objects.values_list("code", flat=True)) == codes
+    # Cases in all three programmes, and a programme with two versions, each with its cases.
+    assert set(Case.objects.values_list("programme__code", flat=True)) == codes
+    prevention = Programme.objects.get(code="prevention-2024")
+    first, second = prevention.versions.order_by("number")
+    assert first.cases.exists() and second.cases.exists()
+    assert (first.rules["duration_warning_days"], second.rules["duration_warning_days"]) == (
+        60, 90)
+    assert second.created_by.email == "admin@demo.botp.be" and second.change_note
     assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
     accredited = Provider.objects.accredited()
     assert accredited.count() >= 12

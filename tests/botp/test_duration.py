@@ -12,6 +12,7 @@ from botp import duration
 from botp.celery import app
 from botp.models import Case, CaseState, DurationAlert
 from botp.tasks import check_durations
+from tests.factories import set_rules
 from tests.scenarios import backdate, confirm, in_diagnosis
 
 
@@ -109,11 +110,10 @@ def test_a_near_case_later_becomes_overdue(world):
 @pytest.mark.django_db
 def test_the_fa_botp_duration_is_its_own(world, programmes):
     fa = programmes["fa-botp"]
-    fa.max_duration_months = 6
-    fa.save()
+    set_rules(fa, max_duration_months=6)
     case = approved_days_ago(world, 200)
     assert duration.due_kind(case, timezone.localdate()) is None  # within the BOTP's 9 months
-    case.programme = fa
+    case.programme, case.programme_version = fa, fa.versions.get()
     case.save()
     assert duration.due_kind(case, timezone.localdate()) == DurationAlert.Kind.OVERDUE
 

@@ -9,7 +9,7 @@ from botp import workflow
 from botp.models import Approach, CaseState, TreatmentRequestLine
 from diagnosis import selectors, services
 from diagnosis.models import DiagnosisReport
-from tests.factories import ProviderFactory
+from tests.factories import ProviderFactory, set_rules
 from tests.scenarios import DEFAULT_PLAN, complete_values, in_diagnosis, lines_for
 
 
@@ -188,8 +188,7 @@ def test_the_total_counts_the_diagnosis_sessions_held(world, diagnosis_case, rec
     record(diagnosis_case, days_ago=3)
     record(diagnosis_case, days_ago=2)
     save(world, diagnosis_case, {}, lines_for(diagnosis_case, world.isp, **full))  # 2 + 18
-    world.programme.max_total_sessions = 19
-    world.programme.save()
+    set_rules(world.programme, max_total_sessions=19)
     diagnosis_case.refresh_from_db()
     with pytest.raises(services.ReportRefused, match="at most 19 diagnosis and treatment"):
         save(world, diagnosis_case, {}, lines_for(diagnosis_case, world.isp, **full))

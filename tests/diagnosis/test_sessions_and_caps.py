@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from botp import caps, workflow
 from botp.models import CaseState, SessionPhase, SessionStatus
+from tests.factories import set_rules
 
 
 @pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_diagnosis_and_treatment_total_at_most_20(botp):
     # The meeting and the debrief do not count toward the 20.
     assert caps.problems(botp, {**full, **counts(botp, multidisciplinary_meeting=1,
                                                  debrief=1)}) == []
-    botp.max_total_sessions = 19
+    set_rules(botp, max_total_sessions=19)
     assert caps.problems(botp, full) == [
         "The programme allows at most 19 diagnosis and treatment sessions in all; this makes 20."
     ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from botp import documents, outbox
 from botp.models import Consent, Document, OutboxMessage
 from diagnosis import services as diagnosis
+from tests.factories import set_rules
 from tests.scenarios import DEFAULT_PLAN, complete_values, lines_for, post_new
 from treatment import services as treatment
 
@@ -60,8 +61,7 @@ def test_the_approval_letter_states_the_programmes_own_maximum_duration(
     from intake import services
     from intake.models import ScreeningRequest
 
-    programmes["botp"].max_duration_months = 24
-    programmes["botp"].save()
+    set_rules(programmes["botp"], max_duration_months=24)
     with django_capture_on_commit_callbacks(execute=True):
         post_new(referrer_client, form_data(language="en"))
     screening = ScreeningRequest.objects.get()

@@ -13,7 +13,7 @@ from botp.models import CaseState, OutboxMessage
 from evaluation import invitations as sending
 from evaluation import tasks, waves
 from evaluation.models import SurveyInvitation
-from tests.factories import put_case_in
+from tests.factories import put_case_in, set_rules
 from tests.scenarios import backdate, invitations, link_in
 
 
@@ -33,8 +33,7 @@ def test_approval_sends_the_pre_test(world, approved):
 
 @pytest.mark.django_db
 def test_the_survey_asks_its_instruments_in_the_programmes_order(world, approved):
-    world.programme.survey_order = ["dass21", "bat", "employment"]
-    world.programme.save()
+    set_rules(world.programme, survey_order=["dass21", "bat", "employment"])
     invitation = SurveyInvitation.objects.get(case=approved())
     codes = [wi.instrument.code for wi in invitation.waveinstrument_set.order_by("position")]
     # Those the order does not name come after, by code.
@@ -107,9 +106,7 @@ def test_other_endings_get_the_post_tests_only_when_the_programme_says_so(world,
     case = world.case(state, btp=world.btp)
     backdate(case, approved_days=100, ended_days=0)
     assert waves.ensure_invitations(case) == []
-    schedule = world.programme.waves.get(wave="post1")
-    setattr(schedule, setting, True)
-    schedule.save()
+    set_rules(world.programme, waves={"post1": {setting: True}})
     case.refresh_from_db()
     assert [i.wave for i in waves.ensure_invitations(case)] == ["post1"]
 

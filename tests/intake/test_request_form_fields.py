@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from botp.models import Case
 from intake.models import ScreeningRequest
+from tests.factories import set_rules
 from tests.scenarios import post_new
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +112,7 @@ def test_a_refused_request_keeps_the_warning_with_its_other_errors(referrer_clie
 
 def test_the_warning_reads_the_programmes_own_maximum(referrer_client, form_data, world):
     programme = world.programme
-    programme.max_sick_leave_days = 10
-    programme.save()
+    set_rules(programme, max_sick_leave_days=10)
     response = post_new(referrer_client, form_data(action="draft", sick_leave_since=_since(12)))
     page = referrer_client.get(response["Location"]).content.decode()
     assert "for 12 days: more than the 10 days" in page

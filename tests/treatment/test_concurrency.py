@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from botp.models import Case, SessionStatus
 from tests.concurrency import together
+from tests.factories import set_rules
 from tests.scenarios import confirm, in_diagnosis, lines_for
 from treatment import services
 
@@ -22,12 +23,10 @@ def test_the_btp_and_an_isp_at_the_total_cap(postgres_only, world):
     for _ in range(3):
         case = confirm(world, in_diagnosis(world, mine=False))
         # 2 diagnosis sessions held; allow one more session in all.
-        world.programme.max_total_sessions = 3
-        world.programme.save()
+        set_rules(world.programme, max_total_sessions=3)
         outcomes = together(session_by(world.btp.user, case.pk, "work_related"),
                             session_by(world.isp.user, case.pk, "starter_kit"))
-        world.programme.max_total_sessions = 20
-        world.programme.save()
+        set_rules(world.programme, max_total_sessions=20)
         refused = [o for o in outcomes if isinstance(o, ValidationError)]
         assert len(refused) == 1, outcomes
         assert "at most 3 diagnosis and treatment sessions" in str(refused[0])

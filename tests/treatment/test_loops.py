@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from botp.models import OutboxMessage
+from tests.factories import set_rules
 from treatment import selectors, services
 from treatment.models import WorkplaceMeeting
 
@@ -331,8 +332,7 @@ def test_the_plan_form_shows_each_cap_on_its_row_and_the_shared_one_as_shared(cl
 @pytest.mark.django_db
 def test_a_programme_with_its_own_treatment_limit_shows_it(client, world, treated):
     programme = treated.programme
-    programme.max_treatment_sessions = 10
-    programme.save()
+    set_rules(programme, max_treatment_sessions=10)
     client.force_login(world.btp.user)
     page = client.get(reverse("treatment:amend_plan", args=[treated.reference])).content.decode()
     row = page[page.index('data-limit="treatment"'):]

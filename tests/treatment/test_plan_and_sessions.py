@@ -10,7 +10,7 @@ from botp.models import Approach, CaseState, PlanAmendment, SessionStatus
 from botp.plan import plan_for
 from diagnosis import selectors as diagnosis_selectors
 from diagnosis import services as diagnosis
-from tests.factories import ProviderFactory, put_case_in
+from tests.factories import ProviderFactory, put_case_in, set_rules
 from tests.scenarios import confirm, in_diagnosis, lines_for
 from treatment import selectors, services
 
@@ -122,8 +122,7 @@ def test_the_total_of_twenty_with_diagnosis(world, give):
             give(case, code, who=who, approach=approach)
     assert sum(selectors.sessions_delivered(case).values()) == 20
     # Lower the programme total: the 21st session would break it, whatever its type.
-    world.programme.max_total_sessions = 20
-    world.programme.session_types.filter(code="follow_up").update(cap=3)
+    set_rules(world.programme, max_total_sessions=20, caps={"follow_up": 3})
     plan_for(case).lines.filter(session_type__code="follow_up").update(
         planned_sessions=3)
     case.refresh_from_db()
@@ -136,7 +135,7 @@ def test_the_fa_botp_caps_treatment_at_ten(world, programmes):
     fa = programmes["fa-botp"]
     world.isp.programmes.add(fa)
     case = in_diagnosis(world)
-    case.programme = fa
+    case.programme, case.programme_version = fa, fa.versions.get()
     case.save()
     with pytest.raises(diagnosis.ReportRefused, match="at most 10 treatment sessions"):
         confirm(world, case, plan={"work_related": 4, "starter_kit": 3, f"individual-{CE}": 4})
