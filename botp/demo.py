@@ -248,8 +248,8 @@ def seed(*, cohort=True):
                   "riziv_number": "1-23456-78-901"},
     )
     providers = {}
-    for (local, first, last, is_btp, is_isp, profession, languages, province, postcode,
-         city) in PROVIDERS:
+    for serial, (local, first, last, is_btp, is_isp, profession, languages, province,
+                 postcode, city) in enumerate(PROVIDERS, start=1):
         user = users.get(local) or _account(local, first, last, Role.PROVIDER, languages[0])
         provider, _ = Provider.objects.get_or_create(
             user=user,
@@ -258,6 +258,7 @@ def seed(*, cohort=True):
                 "languages": languages, "province": province, "postcode": postcode,
                 "city": city, "phone": "+32 3 000 00 00", "address": f"Demostraat 1, {city}",
                 "accredited_on": datetime.date(2024, 1, 15), "training_completed": True,
+                **_registrations(serial, profession),
             },
         )
         provider.programmes.set(programmes.values())
@@ -287,6 +288,23 @@ def seed(*, cohort=True):
         if hasattr(module, "seed"):
             module.seed(users)
     return users
+
+
+def _registrations(serial, profession):
+    """Made-up registration numbers of the right shape (valid check digits), so the demo's
+    reports and back office show them as they will be."""
+    from botp import registration
+    from botp.models.people import COMMISSION_PROFESSIONS, RIZIV_PROFESSIONS
+
+    numbers = {"accreditation_reference": f"FEDRIS-BOTP-2024-{serial:03d}",
+               "accreditation_expires_on": datetime.date(2029, 1, 14)}
+    identifier = f"{700000 + serial * 137:06d}"
+    if profession in RIZIV_PROFESSIONS:
+        numbers["riziv_number"] = (f"{identifier}{registration.riziv_check_digits(identifier)}"
+                                   "710")
+    if profession in COMMISSION_PROFESSIONS:
+        numbers["commission_number"] = f"{880000 + serial:06d}"
+    return numbers
 
 
 def _other_programmes(programmes, users, referrer, actors, providers, steps):

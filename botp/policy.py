@@ -311,6 +311,9 @@ class Capability(StrEnum):
     VIEW_MONITOR_AGGREGATES = "view_monitor_aggregates"
     # Stakeholder evaluation campaigns: build, send, follow the response and the aggregates.
     MANAGE_CAMPAIGNS = "manage_campaigns"
+    # Send the worker a new link to sign their request (the programme since 2024), for a
+    # request the user may read: its referrer, or Fedris' administrators who wait for it.
+    RESEND_SIGNATURE_LINK = "resend_signature_link"
 
 
 CAPABILITIES = {
@@ -327,6 +330,7 @@ CAPABILITIES = {
     Capability.FILTER_CASES: {Role.FEDRIS_ADMIN, Role.FEDRIS_PSYCHOLOGIST, Role.PROVIDER},
     Capability.VIEW_MONITOR_AGGREGATES: {Role.RESEARCHER, Role.WELLBEING_OFFICER},
     Capability.MANAGE_CAMPAIGNS: {Role.FEDRIS_ADMIN},
+    Capability.RESEND_SIGNATURE_LINK: {Role.REFERRER, Role.FEDRIS_ADMIN},
 }
 
 

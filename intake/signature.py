@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from botp import audit, links, mail, notifications, outbox
 from botp.links import LinkProblem  # codes here: invalid, expired, used
-from botp.models import AuditEntry
+from botp.models import AuditEntry, CaseState
 from intake.consent import CURRENT_WORKER_CONSENT_VERSION
 from intake.models import ScreeningRequest, SignatureLink
 
@@ -54,6 +54,28 @@ def ask(screening):
     outbox.enqueue("worker_signature", f"worker_signature:{screening.pk}:{link.pk}", case=case,
                    payload={"participant": case.participant_id, "request": screening.pk,
                             "link": link.pk})
+    return link
+
+
+def may_send_again(screening):
+    """Whether ``screening`` still waits for its worker's signature: a new link can be sent
+    while Fedris has not decided and the worker has not signed."""
+    return (required(screening) and screening.worker_signed_at is None
+            and screening.case.state == CaseState.REQUESTED)
+
+
+def send_again(screening, by):
+    """A new link to the worker, every earlier one void: for a link that expired or an e-mail
+    that was lost, asked by the referrer or a Fedris administrator."""
+    with transaction.atomic():
+        screening = ScreeningRequest.objects.select_for_update().select_related("case").get(
+            pk=screening.pk)
+        if not may_send_again(screening):
+            raise ValidationError(_("This request no longer waits for the worker's signature."),
+                                  code="not_waiting")
+        link = ask(screening)
+        audit.record(by, AuditEntry.Kind.CHANGE, "signing link sent again to the worker",
+                     case=screening.case)
     return link
 
 

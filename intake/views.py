@@ -3,11 +3,12 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from botp import nationalnumber, pages, policy
 from botp.models import CaseState, Programme, Sector
@@ -116,7 +117,31 @@ def request_detail(request, pk):
         "masked_niss": nationalnumber.format_masked(screening.niss),
         "consent_wording": consent_text(screening.consent_version)
         if screening.consent_version else "",
+        "can_resend_signature": _can_resend_signature(request.user, screening),
+        "signature_valid_days": signature.VALID_FOR.days,
     })
+
+
+def _can_resend_signature(user, screening):
+    return (policy.has_capability(user, Capability.RESEND_SIGNATURE_LINK)
+            and signature.may_send_again(screening))
+
+
+@login_required
+@require_POST
+def resend_signature(request, pk):
+    """A new signing link e-mailed to the worker (through the outbox), the old one void."""
+    policy.require_capability(request.user, Capability.RESEND_SIGNATURE_LINK)
+    screening = get_object_or_404(selectors.submitted_for(request.user), pk=pk)
+    try:
+        signature.send_again(screening, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("A new link to sign the request is on its way to the "
+                                    "worker; the earlier one no longer works."))
+    back = "intake:review" if request.POST.get("back") == "review" else "intake:detail"
+    return redirect(back, pk=screening.pk)
 
 
 @login_required
@@ -167,6 +192,9 @@ def review(request, pk):
         "masked_niss": nationalnumber.format_masked(screening.niss),
         "shows_signals": policy.can(request.user, Action.VIEW_REFERRAL_SIGNALS, case),
         "referrer": _referrer_profile(screening.referrer),
+        "can_resend_signature": _can_resend_signature(request.user, screening),
+        "signature_valid_days": signature.VALID_FOR.days,
+        "back": "review",
     }, status=status)
 
 

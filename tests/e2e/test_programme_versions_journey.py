@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from botp import demo, nationalnumber
 from botp.models import Case, CaseState, Programme
-from intake.models import ScreeningRequest
+from intake.models import ScreeningRequest, SignatureLink
 from tests.e2e.journeys import log_in
 
 WORKER = "mila.signs@example.org"
@@ -53,7 +53,7 @@ def publish_a_version(browser, live_server, shoot):
     page.context.close()
 
 
-def file_a_2024_request(browser, live_server, shoot):
+def file_a_2024_request(browser, live_server, shoot, *, version=3):
     born = datetime.date(1990, 6, 2)
     page = log_in(browser, live_server, "referrer")
     page.goto(f"{live_server.url}/intake/requests/new/")
@@ -89,7 +89,7 @@ def file_a_2024_request(browser, live_server, shoot):
     page.wait_for_url(re.compile(r".*/intake/requests/\d+/$"))
     page.context.close()
     screening = ScreeningRequest.objects.get(last_name="Signs")
-    assert screening.case.programme_version.number == 3
+    assert screening.case.programme_version.number == version
     return screening
 
 
@@ -134,3 +134,35 @@ def test_fedris_publishes_a_version_and_a_2024_request_is_signed_by_the_worker(
     screening = file_a_2024_request(browser, live_server, shoot)
     the_worker_signs(browser, live_server, shoot)
     fedris_approves(browser, live_server, shoot, screening)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_expired_signing_link_is_replaced_by_the_referrer(live_server, browser, shoot):
+    demo.seed(cohort=False)
+    screening = file_a_2024_request(browser, live_server, shoot, version=2)
+    [message] = [m for m in mail.outbox if WORKER in m.to]
+    old = re.search(r"https?://\S+/intake/sign/\S+/", message.body).group(0)
+    SignatureLink.objects.filter(request=screening).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    context = browser.new_context(locale="en-GB")
+    worker = context.new_page()
+    worker.goto(live_server.url + old[old.index("/intake/"):])
+    assert "This link has expired" in worker.locator("main").inner_text()
+    shoot(worker, "signature-expired")
+    context.close()
+
+    page = log_in(browser, live_server, "referrer")
+    page.goto(f"{live_server.url}/intake/requests/{screening.pk}/")
+    mail.outbox.clear()
+    page.get_by_role("button", name="Send the worker a new link").click()
+    page.wait_for_url(f"{live_server.url}/intake/requests/{screening.pk}/")
+    assert "the earlier one no longer works" in page.locator(".messages").inner_text()
+    shoot(page, "signature-sent-again")
+    page.context.close()
+
+    the_worker_signs(browser, live_server, shoot)
+    page = log_in(browser, live_server, "referrer")
+    page.goto(f"{live_server.url}/intake/requests/{screening.pk}/")
+    assert page.get_by_role("button", name="Send the worker a new link").count() == 0
+    assert "confirmation text" in page.locator("main").inner_text()
+    page.context.close()

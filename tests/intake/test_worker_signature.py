@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -127,3 +128,88 @@ def test_the_referrer_sees_whether_the_worker_has_signed(referrer_client, send_2
     signature.sign(signature.token_for(link.nonce), confirmed=True)
     page = referrer_client.get(url).content.decode()
     assert "Not yet" not in page and "confirmation text 2026-12" in page
+
+
+def _expire_links(screening):
+    SignatureLink.objects.filter(request=screening).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1))
+
+
+def test_an_expired_link_is_replaced_by_the_referrer_and_the_worker_signs(
+        referrer_client, send_2024, world, django_capture_on_commit_callbacks):
+    worker = Client()
+    screening = send_2024()
+    old_url = link_in_mail()
+    _expire_links(screening)
+    assert "Contact the person who sent the request" in worker.get(old_url).content.decode()
+
+    detail = reverse("intake:detail", args=[screening.pk])
+    assert "Send the worker a new link" in referrer_client.get(detail).content.decode()
+    mail.outbox.clear()
+    resend = reverse("intake:resend_signature", args=[screening.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = referrer_client.post(resend)
+    assert response.status_code == 302 and response["Location"] == detail
+    assert OutboxMessage.objects.filter(kind="worker_signature").count() == 2
+    assert AuditEntry.objects.filter(case=screening.case, actor=world.referrer,
+                                     what="signing link sent again to the worker").exists()
+    new_url = link_in_mail()
+    assert new_url != old_url
+
+    assert worker.post(new_url, {"confirm": "on"}).status_code == 200
+    screening.refresh_from_db()
+    assert screening.worker_signed_at is not None
+    # Signed: nothing more to send, and the button is gone.
+    assert "Send the worker a new link" not in referrer_client.get(detail).content.decode()
+    refused = referrer_client.post(resend, follow=True).content.decode()
+    assert "no longer waits for the worker&#x27;s signature" in refused
+    assert OutboxMessage.objects.filter(kind="worker_signature").count() == 2
+
+
+def test_a_new_link_voids_the_one_before(client, send_2024, world):
+    screening = send_2024()
+    old_url = link_in_mail()
+    signature.send_again(screening, by=world.admin)
+    assert client.get(old_url).status_code == 410
+    assert SignatureLink.objects.filter(request=screening, expires_at__gt=timezone.now(),
+                                        used_at__isnull=True).count() == 1
+
+
+def test_an_administrator_sends_a_new_link_from_the_review_page(client, send_2024, world):
+    screening = send_2024()
+    client.force_login(world.admin)
+    review = reverse("intake:review", args=[screening.pk])
+    assert "Send the worker a new link" in client.get(review).content.decode()
+    response = client.post(reverse("intake:resend_signature", args=[screening.pk]),
+                           {"back": "review"})
+    assert response["Location"] == review
+    assert SignatureLink.objects.filter(request=screening).count() == 2
+
+
+@pytest.mark.parametrize("who", ["other_referrer", "btp", "psychologist", "participant",
+                                 "researcher"])
+def test_only_its_referrer_and_fedris_administrators_send_a_new_link(client, send_2024, world,
+                                                                     who):
+    screening = send_2024()
+    client.force_login(world.user(who))
+    response = client.post(reverse("intake:resend_signature", args=[screening.pk]))
+    assert response.status_code in (403, 404)
+    assert SignatureLink.objects.filter(request=screening).count() == 1
+
+
+def test_no_new_link_once_fedris_decided_or_where_the_worker_does_not_sign(
+        referrer_client, form_data, send_2024, world):
+    screening = send_2024()
+    signature.sign(signature.token_for(SignatureLink.objects.get(request=screening).nonce),
+                   confirmed=True)
+    screening.refresh_from_db()
+    services.decide(screening, world.admin, decision=services.Decision.APPROVE)
+    with pytest.raises(ValidationError):
+        signature.send_again(screening, by=world.referrer)
+    post_new(referrer_client, form_data())
+    pilot = ScreeningRequest.objects.latest("pk")
+    with pytest.raises(ValidationError):
+        signature.send_again(pilot, by=world.referrer)
+    assert referrer_client.post(reverse("intake:resend_signature", args=[pilot.pk])
+                                ).status_code == 302
+    assert not SignatureLink.objects.filter(request=pilot).exists()
