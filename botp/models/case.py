@@ -166,6 +166,12 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-requested_at"]
+        # Lists show the newest requests first and page by (requested_at, id); queues and
+        # filters read one state's cases in the order they came.
+        indexes = [
+            models.Index(fields=["requested_at", "id"], name="case_requested"),
+            models.Index(fields=["state", "requested_at"], name="case_state_requested"),
+        ]
 
     def __str__(self):
         return self.reference
