@@ -34,7 +34,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from botp import demo, nationalnumber
+from botp import demo, nationalnumber, signals
 from botp.models import (
     Case,
     CaseState,
@@ -496,6 +496,8 @@ def build(cases=100_000, waves=300_000, *, log=print, seed=2026):
                 cursor.execute(statement)
             say("analyze")
             cursor.execute("ANALYZE")
+    say("derived data (the apps' own, from what was copied)")
+    signals.bulk_loaded.send(sender=build, log=say)
     say("done")
     counts = {model._meta.label: count for model, count in writer.written.items()}
     counts["answered waves (copies)"] = sum(answered[t.case.pk] for t in order)

@@ -173,3 +173,66 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.invitation} {self.instrument.code}.{self.subscale} = {self.value}"
+
+
+class CaseOutcome(models.Model):
+    """A case's score on one scale at each wave, with the cell of the research outputs it is
+    counted in (evaluation.disclosure): what the case adds to the outcome tallies, kept so
+    that a change to its scores takes exactly that back out (evaluation.tallies)."""
+
+    case = models.ForeignKey("botp.Case", on_delete=models.CASCADE, related_name="+")
+    instrument = models.CharField(max_length=40)  # the instrument's code, every version
+    subscale = models.CharField(max_length=40)
+    programme = models.CharField(max_length=50)
+    sector = models.CharField(max_length=50)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    pre = models.FloatField(null=True)
+    post1 = models.FloatField(null=True)
+    post2 = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "instrument", "subscale"],
+                                    name="one_outcome_per_case_and_scale"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.instrument}.{self.subscale}"
+
+
+class OutcomeTally(models.Model):
+    """The sums behind the outcome dashboard, per cell of the research outputs, scale and the
+    waves answered (``pattern``: 1 pre-test, 2 post-test 1, 4 post-test 2, added): how many
+    cases, the sum and the sum of squares of their scores at each wave and of their changes
+    from the pre-test. Kept up to date as waves complete, so the dashboard adds a few thousand
+    rows instead of reading every score."""
+
+    programme = models.CharField(max_length=50)
+    sector = models.CharField(max_length=50)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    instrument = models.CharField(max_length=40)
+    subscale = models.CharField(max_length=40)
+    pattern = models.PositiveSmallIntegerField()
+    cases = models.IntegerField(default=0)
+    pre = models.FloatField(default=0)
+    pre_sq = models.FloatField(default=0)
+    post1 = models.FloatField(default=0)
+    post1_sq = models.FloatField(default=0)
+    post2 = models.FloatField(default=0)
+    post2_sq = models.FloatField(default=0)
+    change1 = models.FloatField(default=0)
+    change1_sq = models.FloatField(default=0)
+    change2 = models.FloatField(default=0)
+    change2_sq = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "sector", "year", "month", "instrument", "subscale",
+                        "pattern"], name="one_tally_per_cell_scale_and_pattern"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument}.{self.subscale} {self.year}-{self.month:02d} ({self.cases})"

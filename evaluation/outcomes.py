@@ -3,7 +3,7 @@ and how many answered (attrition). Aggregates only: no case is shown, and the fi
 figures on offer follow ``evaluation.disclosure``. The cohorts are drawn from the export's
 publication: a filter selects the cases whose *published* values meet it, never their own."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from botp import instruments
 from botp.forms import PortalForm
 from botp.models import Programme, Sector, Wave
-from evaluation import disclosure, statistics
+from evaluation import disclosure, statistics, tallies
 from evaluation.forms import text_in
-from evaluation.models import Instrument, Score, SurveyInvitation
+from evaluation.models import Instrument, SurveyInvitation
 
 WAVES = [Wave.PRE, Wave.POST1, Wave.POST2]
 
@@ -160,23 +160,10 @@ def report(filters, language=None):
     if size < min_group():
         return Report(size, [], [], suppressed=True)
     responses = _responses(publication, selection)
-    # {(instrument code, subscale): {wave: {case: value}}} for the cohort, and which waves every
-    # published case answered: what may be shown depends on all the groups a user could choose.
-    published = publication.cases()
-    in_cohort = {case for case, shown in published.items() if selection.admits(shown)}
-    values = defaultdict(lambda: defaultdict(dict))
-    answered = defaultdict(lambda: defaultdict(set))
-    scores = (Score.objects.filter(invitation__case__in=disclosure.admitted(),
-                                   value__isnull=False, invitation__completed_at__isnull=False)
-              .values_list("instrument__code", "subscale", "invitation__wave",
-                           "invitation__case_id", "value"))
-    for code, subscale, wave, case_id, value in scores.iterator(chunk_size=2000):
-        if case_id not in published:
-            continue  # left out of the export: in no group of the dashboard either
-        answered[(code, subscale)][case_id].add(wave)
-        if case_id in in_cohort:
-            values[(code, subscale)][wave][case_id] = value
-    keys = {case: shown.key for case, shown in published.items()}
+    # The sums of the cohort's cells, and which waves the cases of every published cell
+    # answered (what may be shown depends on all the groups a user could choose), from the
+    # tallies kept as waves complete: a few thousand rows, not every score.
+    sums, answered = tallies.tallied(publication.cells(selection), publication.plan)
     scales = []
     for instrument in _latest_scored_instruments():
         definition = instrument.definition
@@ -190,23 +177,42 @@ def report(filters, language=None):
                 float(low), float(high),
             )
             figures, dimensions = disclosure.scale_plan(
-                filters.offer, disclosure.answer_patterns(answered[key], keys), min_group())
+                filters.offer, Counter(answered.get(key, {})), min_group())
             outcome.withheld = not filters.dimensions() <= dimensions
             allowed = set() if outcome.withheld else figures
-            by_wave = values.get(key, {})
+            by_pattern = sums.get(key, {})
             outcome.by_wave = [
-                (Wave(wave).label, _shown(statistics.summary(by_wave.get(wave, {}).values()),
+                (Wave(wave).label, _shown(_wave_summary(by_pattern, wave),
                                           ("wave", wave) in allowed))
                 for wave in WAVES]
-            before = by_wave.get(Wave.PRE, {})
             outcome.changes = [
-                (label, _shown_change(statistics.paired_change(before, by_wave.get(wave, {})),
-                                      ("change", wave) in allowed))
+                (label, _shown_change(_change(by_pattern, wave), ("change", wave) in allowed))
                 for label, wave in ((_("pre-test → post-test 1"), Wave.POST1),
                                     (_("pre-test → post-test 2"), Wave.POST2))
             ]
             scales.append(outcome)
     return Report(size, responses, scales)
+
+
+def _added(by_pattern, waves, columns):
+    """The sums of ``columns`` (names of tallies.SUMS) over the patterns holding ``waves``."""
+    found = [0.0] * len(columns)
+    for pattern, sums in by_pattern.items():
+        if set(waves) <= tallies.waves_of(pattern):
+            for index, column in enumerate(columns):
+                found[index] += sums[tallies.SUMS.index(column)]
+    return found
+
+
+def _wave_summary(by_pattern, wave):
+    return statistics.summary_of_sums(*_added(by_pattern, [wave],
+                                              ["cases", wave, f"{wave}_sq"]))
+
+
+def _change(by_pattern, wave):
+    number = {Wave.POST1: "1", Wave.POST2: "2"}[wave]
+    return statistics.paired_change_of_sums(*_added(
+        by_pattern, [Wave.PRE, wave], ["cases", f"change{number}", f"change{number}_sq"]))
 
 
 def _latest_scored_instruments():

@@ -35,6 +35,26 @@ def summary(values):
     return Summary(n, mean, sd)
 
 
+def summary_of_sums(n, total, squares):
+    """``summary`` of n values from their sum and sum of squares (as the outcome tallies keep
+    them)."""
+    n = int(round(n))
+    if n <= 0:
+        return Summary(0, None, None)
+    mean = total / n
+    variance = (squares - n * mean * mean) / (n - 1) if n > 1 else None
+    if variance is not None and variance < 1e-9 * (1 + mean * mean):
+        variance = 0.0  # equal values, up to the rounding of the sums
+    return Summary(n, mean, math.sqrt(variance) if variance is not None else None)
+
+
+def paired_change_of_sums(n, total, squares, confidence=0.95):
+    """``paired_change`` from the number of pairs, the sum of the changes and of their
+    squares."""
+    described = summary_of_sums(n, total, squares)
+    return _paired(described, confidence)
+
+
 def paired_change(before, after, confidence=0.95):
     """The change from ``before`` to ``after`` ({case: value}) for the cases in both."""
     both = sorted(set(before) & set(after))
@@ -42,7 +62,13 @@ def paired_change(before, after, confidence=0.95):
     n = len(changes)
     if n == 0:
         return PairedChange(0, None, None, None, None)
-    described = summary(changes)
+    return _paired(summary(changes), confidence)
+
+
+def _paired(described, confidence):
+    n = described.n
+    if n == 0:
+        return PairedChange(0, None, None, None, None)
     if n < 2:
         return PairedChange(n, described.mean, None, None, None)
     half_width = t_quantile(1 - (1 - confidence) / 2, n - 1) * described.sd / math.sqrt(n)
