@@ -40,6 +40,8 @@ FIXED = {
     "survey scores": gettext_lazy("Survey scores read"),
     "survey status": gettext_lazy("Survey status read"),
     "pseudonymised export": gettext_lazy("Pseudonymised export downloaded"),
+    "pseudonymised export requested": gettext_lazy("Pseudonymised export requested"),
+    "research exports": gettext_lazy("Research exports read"),
 }
 
 

@@ -9,7 +9,14 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from botp import prefill
         from botp import signals as botp_signals
-        from evaluation import api, case_sections, invitations, signals, tallies  # noqa: F401
+        from evaluation import (  # noqa: F401  (they register)
+            api,
+            case_sections,
+            exports,
+            invitations,
+            signals,
+            tallies,
+        )
         from evaluation.prefill import pretest_scores
 
         prefill.register("pretest_scores", pretest_scores)

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -236,3 +237,37 @@ class OutcomeTally(models.Model):
 
     def __str__(self):
         return f"{self.instrument}.{self.subscale} {self.year}-{self.month:02d} ({self.cases})"
+
+
+class ResearchExport(models.Model):
+    """A pseudonymised export a researcher asked for: built by a worker (through the outbox)
+    into an encrypted file, downloaded by them once it is ready."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be prepared")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    # The dashboard's filters by code (disclosure.Selection): programme, sector, period.
+    selection = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    cases = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    file = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("research export")
+        verbose_name_plural = _("research exports")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"export {self.pk} ({self.status})"
+
+    @property
+    def delivery_key(self):
+        return f"research_export:{self.pk}"

@@ -98,3 +98,62 @@ def test_the_dashboard_reads_tallies_not_scores(world, instruments, settings):
     with CaptureQueriesContext(connection) as few:
         outcomes.report(outcomes.OutcomeFilters({}), language="en")
     assert not any("evaluation_score" in q["sql"] for q in few.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_export_is_prepared_by_a_worker_sealed_and_downloaded_by_its_researcher(
+        client, world, settings, django_capture_on_commit_callbacks):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    from botp.models import AuditEntry, OutboxMessage
+    from evaluation import disclosure, export, exports
+    from evaluation.models import ResearchExport
+    from tests.evaluation.test_outcomes_and_export import scored
+
+    settings.BOTP_MIN_GROUP_SIZE = 1
+    from evaluation.loading import load_instruments
+
+    load_instruments()
+    for index in range(3):
+        case = world.case(CaseState.COMPLETED, mine=index == 0, btp=world.btp)
+        backdate(case, approved_days=100, ended_days=1)
+        scored(world, case, "pre", 10 + index)
+    client.force_login(world.researcher)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("evaluation:export"), follow=True)
+    page = response.content.decode()
+    assert "being prepared" in page and "Being prepared" in page
+    job = ResearchExport.objects.get()
+    assert job.status == ResearchExport.Status.QUEUED and job.cases == 3
+    assert OutboxMessage.objects.filter(key=job.delivery_key).exists()
+
+    from botp import outbox
+
+    outbox.deliver_due()
+    job.refresh_from_db()
+    assert job.status == ResearchExport.Status.READY and job.rows == 3
+    sealed = (exports._folder() / job.file).read_bytes()
+    expected = "".join(export.csv_lines(disclosure.published_cases(disclosure.Selection())))
+    first_pseudonym = expected.splitlines()[1].split(",")[0]
+    assert first_pseudonym.encode() not in sealed  # encrypted at rest
+    assert "Download the export" in client.get(reverse("evaluation:export")).content.decode()
+
+    response = client.get(reverse("evaluation:export_download", args=[job.pk]))
+    text = b"".join(response.streaming_content).decode()
+    assert text == expected and len(list(csv.DictReader(io.StringIO(text)))) == 3
+    assert AuditEntry.objects.filter(actor=world.researcher,
+                                     what="pseudonymised export").count() == 1
+    assert AuditEntry.objects.filter(actor=world.researcher,
+                                     what="pseudonymised export requested").count() == 1
+    # Nobody else downloads it, not even another researcher.
+    other = type(world.researcher).objects.create(email="other-researcher@example.org",
+                                                  role=world.researcher.role)
+    client.force_login(other)
+    assert client.get(reverse("evaluation:export_download",
+                              args=[job.pk])).status_code == 404
+    client.force_login(world.psychologist)
+    assert client.get(reverse("evaluation:export_download",
+                              args=[job.pk])).status_code == 404
