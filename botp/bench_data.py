@@ -538,10 +538,10 @@ kind_index = _KindIndex()
 
 def _copy(template, rng, writer, next_id, case_models, plans, participant_rows,
           participant_plan, prefixes, btps, isps, referrers, template_btps,
-          template_isps, provider_user, source_model, serial):
+          template_isps, provider_user, source_model, serial, *, shift=True):
     case = template.case
     final = case.state in FINAL
-    days = rng.randrange(FINAL_SHIFT_DAYS if final else OPEN_SHIFT_DAYS)
+    days = rng.randrange(FINAL_SHIFT_DAYS if final else OPEN_SHIFT_DAYS) if shift else 0
     delta = -datetime.timedelta(days=days, seconds=rng.randrange(3600))
     date_delta = -datetime.timedelta(days=days)
     providers = {}
@@ -642,6 +642,56 @@ def _copy(template, rng, writer, next_id, case_models, plans, participant_rows,
                 prefix = prefixes[row[fields.index("programme")]]
                 row[fields.index("reference")] = f"{prefix}-{year}-{new_pk:07d}"
             writer.add(model, row)
+
+
+def add_fresh(state, count, *, skip_apps=("evaluation",), seed=7):
+    """``count`` more copies of the demo's case in ``state``, as of the template's own dates
+    and without the rows of ``skip_apps`` (and its outbox), for what the benchmark makes
+    happen to them next (the evaluation's invitations of newly approved cases). Returns the
+    new cases' ids."""
+    rng = random.Random(seed)
+    template_case = (Case.objects.filter(state=state).select_related("participant")
+                     .order_by("pk").first())
+    case_models, owner = _case_models()
+    case_models = [model for model in case_models
+                   if model._meta.app_label not in skip_apps and model is not OutboxMessage]
+    [template] = _load_templates([template_case], case_models, owner)
+    plans = {model: _compile(model, set(case_models), Participant) for model in case_models}
+    case_models.sort(key=lambda model: any(a == "source" for _i, a, _e in plans[model]))
+    participant_fields = Participant._meta.concrete_fields
+    participant_rows = {template_case.pk: list(
+        Participant.objects.filter(pk=template_case.participant_id)
+        .values_list(*[f.attname for f in participant_fields])[0])}
+    providers = list(Provider.objects.filter(user__isnull=False))
+    btps = [p.pk for p in providers if p.is_btp]
+    isps = [p.pk for p in providers if p.is_isp and not p.is_btp]
+    referrers = list(User.objects.filter(role=Role.REFERRER).values_list("pk", flat=True))
+    writer = Writer()
+    next_id = _next_ids(case_models + [Participant])
+    first_case = next_id[Case]
+    fixed = dict(
+        participant_plan=_compile(Participant, set(), None),
+        prefixes=dict(Programme.objects.values_list("pk", "reference_prefix")),
+        template_btps={template_case.btp_id} - {None},
+        template_isps=set(Case.isps.through.objects.filter(case=template_case)
+                          .values_list("provider_id", flat=True)),
+        provider_user={p.pk: p.user_id for p in providers},
+        source_model=_source_models([template], plans, case_models))
+    with transaction.atomic():
+        for serial in range(count):
+            _copy(template, rng, writer, next_id, case_models, plans, participant_rows,
+                  fixed["participant_plan"], fixed["prefixes"], btps, isps, referrers,
+                  fixed["template_btps"], fixed["template_isps"], fixed["provider_user"],
+                  fixed["source_model"], 10_000_000 + first_case + serial, shift=False)
+        writer.flush()
+    if writer.postgres:
+        from django.core.management.color import no_style
+
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(
+                    no_style(), case_models + [Participant]):
+                cursor.execute(statement)
+    return list(Case.objects.filter(pk__gte=first_case).values_list("pk", flat=True))
 
 
 # --- Checking -------------------------------------------------------------------------------
