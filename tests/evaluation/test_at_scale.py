@@ -157,3 +157,14 @@ def test_the_export_is_prepared_by_a_worker_sealed_and_downloaded_by_its_researc
     client.force_login(world.psychologist)
     assert client.get(reverse("evaluation:export_download",
                               args=[job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("df", [1000, 5000, 250_000])
+def test_large_samples_take_the_t_quantile_from_its_expansion(df):
+    from evaluation import statistics
+
+    low, high = 0.0, 4.0
+    for _ in range(100):
+        middle = (low + high) / 2
+        low, high = (middle, high) if statistics.t_cdf(middle, df) < 0.975 else (low, middle)
+    assert statistics.t_quantile(0.975, df) == pytest.approx(low, abs=1e-9)
