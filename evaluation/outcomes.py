@@ -7,16 +7,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from botp import instruments
 from botp.forms import PortalForm
-from botp.models import Programme, Sector, Wave
+from botp.models import CaseEvent, Programme, Sector, Wave
 from evaluation import disclosure, statistics, tallies
 from evaluation.forms import text_in
-from evaluation.models import Instrument, SurveyInvitation
+from evaluation.models import CaseOutcome, Instrument, SurveyInvitation
 
 WAVES = [Wave.PRE, Wave.POST1, Wave.POST2]
 
@@ -48,7 +50,8 @@ class OutcomeFilters(PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.publication = disclosure.publish()
+        self.publication = disclosure.Publication(
+            dict(_cached("publication", _publication_counts)), min_group())
         self.offer = disclosure.offer_filters(self.publication.dashboard_counts(), min_group())
         self.fields["programme"].queryset = Programme.objects.filter(
             code__in=self.offer.programmes)
@@ -134,17 +137,53 @@ def _shown_change(change, allowed=True):
     return statistics.PairedChange(change.n, None, None, None, None)
 
 
-def _responses(publication, selection):
-    """Invited and completed per wave for the published cases of ``selection``, from one
-    aggregate over the invitations by cell."""
-    cells = publication.cells(selection)
-    invited, completed = defaultdict(int), defaultdict(int)
+def _publication_counts():
+    """[(cell, admitted cases)]: what ``disclosure.publish`` counts, as a cacheable list."""
+    rows = (disclosure.cell_keyed(disclosure.admitted()).order_by()
+            .values_list(*disclosure.EXPORT_FIELDS).annotate(n=Count("pk")))
+    return [(tuple(row[:-1]), row[-1]) for row in rows]
+
+
+def _response_rows():
+    """[(*cell, wave, invited, completed)] of every admitted case's invitations."""
     rows = (disclosure.cell_keyed(SurveyInvitation.objects.filter(
                 case__in=disclosure.admitted()), "case__")
             .order_by().values_list(*disclosure.EXPORT_FIELDS, "wave")
             .annotate(invited=Count("pk", filter=Q(sent_at__isnull=False)),
                       completed=Count("pk", filter=Q(completed_at__isnull=False))))
-    for *cell, wave, sent, done in rows:
+    return [tuple(row) for row in rows]
+
+
+def _stamp():
+    """What changes when the dashboard's counts may have: a transition (an approval), a new
+    invitation, a completed wave (its case's tallies rewritten). Three reads of a primary key
+    index."""
+    return "-".join(str(model.objects.aggregate(top=Max("pk"))["top"] or 0)
+                    for model in (CaseEvent, SurveyInvitation, CaseOutcome))
+
+
+def _cached(name, compute):
+    """``compute()``, shared by every process for OUTCOME_CACHE_SECONDS while nothing of the
+    stamp changed: the counts over every admitted case and invitation take a second at national
+    scale, the rest of the dashboard a few milliseconds. An invitation being sent (no new row)
+    shows after at most that delay."""
+    seconds = settings.OUTCOME_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = f"outcomes:{name}:{_stamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
+def _responses(publication, selection):
+    """Invited and completed per wave for the published cases of ``selection``, from one
+    aggregate over the invitations by cell."""
+    cells = publication.cells(selection)
+    invited, completed = defaultdict(int), defaultdict(int)
+    for *cell, wave, sent, done in _cached("responses", _response_rows):
         if tuple(cell) in cells:
             invited[wave] += sent
             completed[wave] += done

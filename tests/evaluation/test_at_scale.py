@@ -168,3 +168,27 @@ def test_large_samples_take_the_t_quantile_from_its_expansion(df):
         middle = (low + high) / 2
         low, high = (middle, high) if statistics.t_cdf(middle, df) < 0.975 else (low, middle)
     assert statistics.t_quantile(0.975, df) == pytest.approx(low, abs=1e-9)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_are_shared_until_a_case_moves_or_a_wave_completes(
+        world, instruments, settings):
+    settings.BOTP_MIN_GROUP_SIZE = 1
+    settings.OUTCOME_CACHE_SECONDS = 60
+
+    def cohort_size():
+        return outcomes.report(outcomes.OutcomeFilters({}), language="en").cohort_size
+
+    for _ in range(2):
+        case = world.case(CaseState.COMPLETED, btp=world.btp)
+        backdate(case, approved_days=100, ended_days=1)
+        scored(world, case, "pre", 12)
+    assert cohort_size() == 2
+    with CaptureQueriesContext(connection) as again:
+        assert cohort_size() == 2
+    assert not any("botp_case" in q["sql"] and "GROUP BY" in q["sql"]
+                   for q in again.captured_queries)
+    case = world.case(CaseState.COMPLETED, btp=world.btp)
+    backdate(case, approved_days=100, ended_days=1)
+    scored(world, case, "pre", 14)  # a completed wave: counted at once
+    assert cohort_size() == 3
