@@ -26,7 +26,9 @@ PY = str(ROOT / ".venv/bin/python")
 BASE = f"http://127.0.0.1:{os.environ.get('BENCH_PORT', '8100')}"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
 PASSWORD = "botp-demo-2026"
-FLOOR = ("psychologist", "/accounts/password/change/")
+# A logged-in page with no data: the dashboard of a referrer who has filed nothing.
+FLOOR = ("floor", "/dashboard/")
+EMAILS = {"superuser": "bench-superuser@bench.botp.be", "floor": "bench-floor@bench.botp.be"}
 INVITATIONS = int(os.environ.get("BENCH_INVITATIONS", "10000"))
 
 # Goals (issue 15): p50 with one connection at most 3x the floor's; a deep page no slower
@@ -139,8 +141,8 @@ def pages_section(data, sessions, missed):
         json.dump(paths + [FLOOR], spec)
     queries = manage_shell(ROOT / "bench/prepare.py", BENCH_QUERIES=spec.name)
     floor_queries = queries[f"{FLOOR[0]} {FLOOR[1]}"]
-    print(f"Floor: {FLOOR[0]} {FLOOR[1]} ({floor_queries} queries), measured before each "
-          f"page; {SECONDS} s per measurement.\n")
+    print(f"Floor: {FLOOR[1]} of a referrer with no case ({floor_queries} queries), measured "
+          f"before each page; {SECONDS} s per measurement; times in ms.\n")
     print(f"{'role':<13} {'page':<38} {'q':>3} {'floor':>7} {'p50 c1':>8} {'p90 c1':>8} "
           f"{'x floor':>8} {'p50 c8':>8} {'p90 c8':>8} {'req/s c8':>8}  goal")
     first = {}
@@ -291,8 +293,7 @@ def main():
     roles = {role for role, *_ in PAGES} | {FLOOR[0], "researcher"}
     sessions = {}
     for role in sorted(roles):
-        email = ("bench-superuser@bench.botp.be" if role == "superuser"
-                 else f"{role}@demo.botp.be")
+        email = EMAILS.get(role, f"{role}@demo.botp.be")
         opener, jar = log_in(email)
         sessions[role] = cookie_of(jar)
         if role == "researcher":

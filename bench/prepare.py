@@ -35,16 +35,28 @@ def _middle_session():
     return (Session.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) // 2
 
 
-def superuser():
-    user = User.objects.filter(email="bench-superuser@bench.botp.be").first()
+EMAILS = {"superuser": "bench-superuser@bench.botp.be", "floor": "bench-floor@bench.botp.be"}
+
+
+def email_of(role):
+    return EMAILS.get(role) or demo.email(role)
+
+
+def account(role, **fields):
+    """The bench's own accounts: a superuser for the Django admin's changelist, and the floor's
+    referrer, who has filed nothing (a logged-in page with no data: their dashboard)."""
+    user = User.objects.filter(email=EMAILS[role]).first()
     if user is None:
-        user = User(email="bench-superuser@bench.botp.be", role=Role.FEDRIS_ADMIN,
-                    is_staff=True, is_superuser=True, first_name="Bench", last_name="Super")
-        user.set_password(demo.DEMO_PASSWORD)
-        user.save()
         from allauth.account.models import EmailAddress
 
+        from botp.models import Referrer
+
+        user = User(email=EMAILS[role], first_name="Bench", last_name=role, **fields)
+        user.set_password(demo.DEMO_PASSWORD)
+        user.save()
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        if user.role == Role.REFERRER:
+            Referrer.objects.create(user=user, kind="gp", organisation="Bench")
     return user
 
 
@@ -97,7 +109,8 @@ def prepare():
         "survey": survey_link(),
         "api_deep_pk": "?" + urlencode({"cursor": drf_cursor(str(_middle_session()))}),
     }
-    superuser()
+    account("superuser", role=Role.FEDRIS_ADMIN, is_staff=True, is_superuser=True)
+    account("floor", role=Role.REFERRER)
     return found
 
 
@@ -107,10 +120,7 @@ def count_queries(pages):
     for role, path in pages:
         if role not in clients:
             client = Client(HTTP_HOST="127.0.0.1")
-            email = ("bench-superuser@bench.botp.be" if role == "superuser"
-                     else demo.email(role))
-            if role != "anonymous":
-                client.force_login(User.objects.get(email=email))
+            client.force_login(User.objects.get(email=email_of(role)))
             clients[role] = client
         client = clients[role]
         client.get(path)
