@@ -42,16 +42,16 @@ def email_of(role):
     return EMAILS.get(role) or demo.email(role)
 
 
-def account(role, **fields):
+def account(name, **fields):
     """The bench's own accounts: a superuser for the Django admin's changelist, and the floor's
     referrer, who has filed nothing (a logged-in page with no data: their dashboard)."""
-    user = User.objects.filter(email=EMAILS[role]).first()
+    user = User.objects.filter(email=EMAILS[name]).first()
     if user is None:
         from allauth.account.models import EmailAddress
 
         from botp.models import Referrer
 
-        user = User(email=EMAILS[role], first_name="Bench", last_name=role, **fields)
+        user = User(email=EMAILS[name], first_name="Bench", last_name=name, **fields)
         user.set_password(demo.DEMO_PASSWORD)
         user.save()
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
