@@ -335,9 +335,9 @@ OUTBOX_RECORD_TRIES = 8
 # must not depend on the broker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "botp_cache"}}
-# How long the outcome dashboard keeps its counts over every admitted case while no case moved
-# and no wave was completed (evaluation.outcomes); 0 counts them at every view.
-OUTCOME_CACHE_SECONDS = env_int("OUTCOME_CACHE_SECONDS", 60, minimum=0)
+# How long the outcome dashboard may keep its counts over every admitted case while no case
+# moved and no wave was sent or completed (evaluation.outcomes); 0 counts them at every view.
+OUTCOME_CACHE_SECONDS = env_int("OUTCOME_CACHE_SECONDS", 900, minimum=0)
 
 # How long an API token issued in the back office stays valid.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)

@@ -92,6 +92,9 @@ def _deliver_invitation(message, mailer):
 def _invitation_sent(message, result):
     SurveyInvitation.objects.filter(pk=message.payload["invitation"],
                                     sent_at__isnull=True).update(sent_at=timezone.now())
+    from evaluation import outcomes  # the dashboard counts the waves sent
+
+    outcomes.changed()
 
 
 def _deliver_reminder(message, mailer):

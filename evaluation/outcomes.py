@@ -18,7 +18,7 @@ from botp.forms import PortalForm
 from botp.models import CaseEvent, Programme, Sector, Wave
 from evaluation import disclosure, statistics, tallies
 from evaluation.forms import text_in
-from evaluation.models import CaseOutcome, Instrument, SurveyInvitation
+from evaluation.models import Instrument, SurveyInvitation
 
 WAVES = [Wave.PRE, Wave.POST1, Wave.POST2]
 
@@ -154,19 +154,31 @@ def _response_rows():
     return [tuple(row) for row in rows]
 
 
+GENERATION = "outcomes:generation"
+
+
+def changed():
+    """Something the dashboard counts changed (a wave sent or completed): its shared counts
+    are worked out again at the next view."""
+    try:
+        cache.incr(GENERATION)
+    except ValueError:
+        cache.add(GENERATION, 1, None)
+
+
 def _stamp():
-    """What changes when the dashboard's counts may have: a transition (an approval), a new
-    invitation, a completed wave (its case's tallies rewritten). Three reads of a primary key
-    index."""
-    return "-".join(str(model.objects.aggregate(top=Max("pk"))["top"] or 0)
-                    for model in (CaseEvent, SurveyInvitation, CaseOutcome))
+    """What changes when the dashboard's counts may have: a transition (an approval, read
+    from the primary key index), a new invitation, a wave sent or completed (``changed``)."""
+    return "-".join(str(value) for value in (
+        CaseEvent.objects.aggregate(top=Max("pk"))["top"] or 0,
+        SurveyInvitation.objects.aggregate(top=Max("pk"))["top"] or 0,
+        cache.get(GENERATION, 0)))
 
 
 def _cached(name, compute):
-    """``compute()``, shared by every process for OUTCOME_CACHE_SECONDS while nothing of the
-    stamp changed: the counts over every admitted case and invitation take a second at national
-    scale, the rest of the dashboard a few milliseconds. An invitation being sent (no new row)
-    shows after at most that delay."""
+    """``compute()``, shared by every process for up to OUTCOME_CACHE_SECONDS while nothing of
+    the stamp changed: the counts over every admitted case and invitation take a second at
+    national scale, the rest of the dashboard a few milliseconds."""
     seconds = settings.OUTCOME_CACHE_SECONDS
     if not seconds:
         return compute()

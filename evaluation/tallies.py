@@ -118,6 +118,9 @@ def refresh(case_ids):
         _write(totals)
         CaseOutcome.objects.filter(case_id__in=case_ids).delete()
         CaseOutcome.objects.bulk_create(after)
+    from evaluation import outcomes  # it reads the tallies: imported when used
+
+    outcomes.changed()
 
 
 def rebuild(chunk=2000, log=None):
@@ -134,6 +137,9 @@ def rebuild(chunk=2000, log=None):
             if log and start and start % (chunk * 10) == 0:
                 log(f"{start} cases tallied")
         _write(totals)
+    from evaluation import outcomes
+
+    outcomes.changed()
 
 
 @receiver(post_save, sender=Score, dispatch_uid="evaluation-tally-score")
