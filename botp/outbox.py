@@ -126,23 +126,26 @@ def kick(ids):
 
 def deliver(ids):
     """Deliver each of ``ids`` that is due and not taken by another worker, and with them
-    other messages due already, up to BATCH: when thousands are recorded at once (a day's
-    survey waves), each worker sends them in batches over one SMTP connection, and the kicks
-    of those it took find nothing left to do (one UPDATE each)."""
+    other messages of the same kinds due already, up to BATCH: when thousands are recorded at
+    once (a day's survey waves), each worker sends them in batches over one SMTP connection,
+    and the kicks of those it took find nothing left to do (one UPDATE each)."""
     ids = list(ids)
     with Mailer() as mailer:
         for start in range(0, len(ids), BATCH):
             chunk = ids[start:start + BATCH]
             held = _claim_many(chunk)
-            if len(chunk) < BATCH:
-                held += _claim_many(_due_ids(BATCH - len(chunk), exclude=chunk))
+            if held and len(chunk) < BATCH:
+                kinds = {message.kind for message in held}
+                held += _claim_many(_due_ids(BATCH - len(chunk), exclude=chunk, kinds=kinds))
             for message in held:
                 _attempt(message, mailer)
 
 
-def _due_ids(limit, exclude=()):
-    return list(OutboxMessage.objects.due().exclude(pk__in=list(exclude))
-                .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+def _due_ids(limit, exclude=(), kinds=None):
+    due = OutboxMessage.objects.due().exclude(pk__in=list(exclude))
+    if kinds is not None:
+        due = due.filter(kind__in=sorted(kinds))
+    return list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
 
 
 def deliver_due(*, limit=500, seconds=50):
