@@ -9,9 +9,10 @@ from rest_framework.pagination import CursorPagination
 
 class KeysetPagination(CursorPagination):
     page_size = settings.LIST_PAGE_SIZE
-    # Newest first; a viewset may say otherwise with ``cursor_ordering`` (its own, indexed
-    # columns, the last one unique).
-    ordering = ("-pk",)
+    # In the order they were recorded (a case's report versions, sessions, waves in turn); a
+    # viewset may say otherwise with ``cursor_ordering`` (its own indexed columns, the last one
+    # unique), as the cases do, newest first.
+    ordering = ("pk",)
 
     def get_ordering(self, request, queryset, view):
         return tuple(getattr(view, "cursor_ordering", self.ordering))
