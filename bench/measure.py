@@ -310,8 +310,9 @@ def main():
         if role == "researcher":
             sessions["researcher_opener"] = (opener, jar)
     missed = []
-    pages_section(data, sessions, missed)
-    survey_section(data, sessions, missed)
+    if os.environ.get("BENCH_PAGES", "1") == "1":
+        pages_section(data, sessions, missed)
+        survey_section(data, sessions, missed)
     if os.environ.get("BENCH_WORKER", "1") == "1":
         worker_section(sessions, missed)
     print(f"\nLoad average after the run: {load()}")

@@ -649,7 +649,7 @@ def add_fresh(state, count, *, skip_apps=("evaluation",), seed=7):
     and without the rows of ``skip_apps`` (and its outbox), for what the benchmark makes
     happen to them next (the evaluation's invitations of newly approved cases). Returns the
     new cases' ids."""
-    rng = random.Random(seed)
+    rng = random.Random(f"{seed}-{Case.objects.aggregate(top=models.Max('pk'))['top']}")
     template_case = (Case.objects.filter(state=state).select_related("participant")
                      .order_by("pk").first())
     case_models, owner = _case_models()
