@@ -158,8 +158,8 @@ GENERATION = "outcomes:generation"
 
 
 def changed():
-    """Something the dashboard counts changed (a wave sent or completed): its shared counts
-    are worked out again at the next view."""
+    """Something the dashboard counts changed (a wave completed): its shared counts are worked
+    out again at the next view."""
     try:
         cache.incr(GENERATION)
     except ValueError:
@@ -168,7 +168,8 @@ def changed():
 
 def _stamp():
     """What changes when the dashboard's counts may have: a transition (an approval, read
-    from the primary key index), a new invitation, a wave sent or completed (``changed``)."""
+    from the primary key index), a new invitation, a wave completed (``changed``); a wave sent
+    shows once the counts expire (OUTCOME_CACHE_SECONDS)."""
     return "-".join(str(value) for value in (
         CaseEvent.objects.aggregate(top=Max("pk"))["top"] or 0,
         SurveyInvitation.objects.aggregate(top=Max("pk"))["top"] or 0,
