@@ -43,6 +43,8 @@ FIXED = {
     "re-integration monitor aggregates": gettext_lazy("Re-integration monitor aggregates read"),
     "stakeholder campaigns": gettext_lazy("Stakeholder campaigns read"),
     "stakeholder campaign results": gettext_lazy("Stakeholder campaign results read"),
+    "pseudonymised export requested": gettext_lazy("Pseudonymised export requested"),
+    "research exports": gettext_lazy("Research exports read"),
 }
 
 

@@ -373,6 +373,9 @@ OUTBOX_RECORD_TRIES = 8
 # must not depend on the broker.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "botp_cache"}}
+# How long the outcome dashboard may keep its counts over every admitted case while no case
+# moved and no wave was sent or completed (evaluation.outcomes); 0 counts them at every view.
+OUTCOME_CACHE_SECONDS = env_int("OUTCOME_CACHE_SECONDS", 900, minimum=0)
 
 # How long an API token issued in the back office stays valid.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
@@ -401,7 +404,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "botp.api.pagination.KeysetPagination",
     "PAGE_SIZE": LIST_PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -23,6 +23,7 @@ from botp import (
     documents,
     duration,
     invitations,
+    keyset,
     outbox,
     pages,
     policy,
@@ -71,7 +72,8 @@ def dashboard(request):
         if filters_by_state and form.cleaned_data["clock"]:
             cases = duration.due(
                 cases, overdue_only=form.cleaned_data["clock"] == DashboardFilterForm.OVERDUE)
-    page = Paginator(cases, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Newest first, page by page along the (requested_at, id) index: no count, no offset.
+    page = keyset.keyset_page(request, cases, ("-requested_at", "-pk"), settings.LIST_PAGE_SIZE)
     todos = (worklists.for_user(user)
              if policy.has_capability(user, Capability.SEE_CASES) else [])
     return render(request, "botp/dashboard.html", {

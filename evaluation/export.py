@@ -11,11 +11,8 @@ generalised by ``disclosure.generalise`` until every combination of them holds a
 import csv
 from collections import Counter
 
-from django.http import StreamingHttpResponse
-from django.utils import timezone
-
-from botp import audit, instruments, keys
-from botp.models import AuditEntry, Session, SessionStatus, SessionType, User
+from botp import instruments, keys
+from botp.models import Session, SessionStatus, SessionType
 from evaluation.disclosure import QUASI_IDENTIFYING_ITEMS
 from evaluation.models import Answer, Instrument, Score, SurveyInvitation
 
@@ -67,6 +64,8 @@ def csv_lines(cases):
         + [f"{code}_{item}" for code, item in answer_columns]
     )
     answer_keys = set(answer_columns)
+    answered_instruments = list(Instrument.objects.filter(
+        code__in={code for code, _item in answer_columns}).values_list("pk", flat=True))
     for start in range(0, len(cases), CHUNK):
         published = dict(cases[start:start + CHUNK])
         chunk = list(published)
@@ -74,18 +73,23 @@ def csv_lines(cases):
             Session.objects.filter(case_id__in=chunk, status=SessionStatus.HELD)
             .values_list("case_id", "session_type__code")
         )
-        invitations = (SurveyInvitation.objects.filter(case_id__in=chunk)
-                       .select_related("case").order_by("case_id", "due_on"))
+        invitations = list(SurveyInvitation.objects.filter(case_id__in=chunk)
+                           .select_related("case").order_by("case_id", "due_on"))
+        # Scores and answers by their invitations' keys, so each is read by its index: asked
+        # through the case, the answers query scanned every answer for every chunk.
+        invitation_ids = [invitation.pk for invitation in invitations]
+        completed_ids = [invitation.pk for invitation in invitations
+                         if invitation.completed_at is not None]
         scores = {
             (invitation_id, code, subscale): value
             for invitation_id, code, subscale, value in Score.objects.filter(
-                invitation__case_id__in=chunk).values_list(
+                invitation_id__in=invitation_ids).values_list(
                 "invitation_id", "instrument__code", "subscale", "value")
         }
         answers = {
             (invitation_id, code, item): value
             for invitation_id, code, item, value in Answer.objects.filter(
-                invitation__case_id__in=chunk, invitation__completed_at__isnull=False)
+                invitation_id__in=completed_ids, instrument_id__in=answered_instruments)
             .values_list("invitation_id", "instrument__code", "item", "value")
             if (code, item) in answer_keys
         }
@@ -102,13 +106,3 @@ def csv_lines(cases):
                 + [answers.get((invitation.pk, code, item), "")
                    for code, item in answer_columns]
             )
-
-
-def download(cases: list, *, reader: User) -> StreamingHttpResponse:
-    """The export of ``cases`` as a CSV file for ``reader``, the download written in the audit
-    trail."""
-    audit.record(reader, AuditEntry.Kind.DOWNLOAD, "pseudonymised export")
-    response = StreamingHttpResponse(csv_lines(cases), content_type="text/csv")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="botp-evaluation-{stamp}.csv"'
-    return response

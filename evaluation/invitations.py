@@ -90,6 +90,8 @@ def _deliver_invitation(message, mailer):
 
 
 def _invitation_sent(message, result):
+    # The dashboard's count of waves sent follows within OUTCOME_CACHE_SECONDS (renewing its
+    # counts at every e-mail would cost more than the e-mail).
     SurveyInvitation.objects.filter(pk=message.payload["invitation"],
                                     sent_at__isnull=True).update(sent_at=timezone.now())
 

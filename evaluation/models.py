@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -173,6 +174,103 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.invitation} {self.instrument.code}.{self.subscale} = {self.value}"
+
+
+class CaseOutcome(models.Model):
+    """A case's score on one scale at each wave, with the cell of the research outputs it is
+    counted in (evaluation.disclosure): what the case adds to the outcome tallies, kept so
+    that a change to its scores takes exactly that back out (evaluation.tallies)."""
+
+    case = models.ForeignKey("botp.Case", on_delete=models.CASCADE, related_name="+")
+    instrument = models.CharField(max_length=40)  # the instrument's code, every version
+    subscale = models.CharField(max_length=40)
+    programme = models.CharField(max_length=50)
+    sector = models.CharField(max_length=50)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    pre = models.FloatField(null=True)
+    post1 = models.FloatField(null=True)
+    post2 = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "instrument", "subscale"],
+                                    name="one_outcome_per_case_and_scale"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.instrument}.{self.subscale}"
+
+
+class OutcomeTally(models.Model):
+    """The sums behind the outcome dashboard, per cell of the research outputs, scale and the
+    waves answered (``pattern``: 1 pre-test, 2 post-test 1, 4 post-test 2, added): how many
+    cases, the sum and the sum of squares of their scores at each wave and of their changes
+    from the pre-test. Kept up to date as waves complete, so the dashboard adds a few thousand
+    rows instead of reading every score."""
+
+    programme = models.CharField(max_length=50)
+    sector = models.CharField(max_length=50)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    instrument = models.CharField(max_length=40)
+    subscale = models.CharField(max_length=40)
+    pattern = models.PositiveSmallIntegerField()
+    cases = models.IntegerField(default=0)
+    pre = models.FloatField(default=0)
+    pre_sq = models.FloatField(default=0)
+    post1 = models.FloatField(default=0)
+    post1_sq = models.FloatField(default=0)
+    post2 = models.FloatField(default=0)
+    post2_sq = models.FloatField(default=0)
+    change1 = models.FloatField(default=0)
+    change1_sq = models.FloatField(default=0)
+    change2 = models.FloatField(default=0)
+    change2_sq = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "sector", "year", "month", "instrument", "subscale",
+                        "pattern"], name="one_tally_per_cell_scale_and_pattern"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument}.{self.subscale} {self.year}-{self.month:02d} ({self.cases})"
+
+
+class ResearchExport(models.Model):
+    """A pseudonymised export a researcher asked for: built by a worker (through the outbox)
+    into an encrypted file, downloaded by them once it is ready."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be prepared")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    # The dashboard's filters by code (disclosure.Selection): programme, sector, period.
+    selection = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    cases = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    file = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("research export")
+        verbose_name_plural = _("research exports")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"export {self.pk} ({self.status})"
+
+    @property
+    def delivery_key(self):
+        return f"research_export:{self.pk}"
 
 
 # The re-integration monitor and the stakeholder campaigns keep their models in their modules.

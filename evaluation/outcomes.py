@@ -3,20 +3,22 @@ and how many answered (attrition). Aggregates only: no case is shown, and the fi
 figures on offer follow ``evaluation.disclosure``. The cohorts are drawn from the export's
 publication: a filter selects the cases whose *published* values meet it, never their own."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from botp import instruments
 from botp.forms import PortalForm
-from botp.models import Programme, Sector, Wave
-from evaluation import disclosure, statistics
+from botp.models import CaseEvent, Programme, Sector, Wave
+from evaluation import disclosure, statistics, tallies
 from evaluation.forms import text_in
-from evaluation.models import Instrument, Score, SurveyInvitation
+from evaluation.models import Instrument, SurveyInvitation
 
 WAVES = [Wave.PRE, Wave.POST1, Wave.POST2]
 
@@ -48,7 +50,8 @@ class OutcomeFilters(PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.publication = disclosure.publish()
+        self.publication = disclosure.Publication(
+            dict(_cached("publication", _publication_counts)), min_group())
         self.offer = disclosure.offer_filters(self.publication.dashboard_counts(), min_group())
         self.fields["programme"].queryset = Programme.objects.filter(
             code__in=self.offer.programmes)
@@ -134,17 +137,66 @@ def _shown_change(change, allowed=True):
     return statistics.PairedChange(change.n, None, None, None, None)
 
 
-def _responses(publication, selection):
-    """Invited and completed per wave for the published cases of ``selection``, from one
-    aggregate over the invitations by cell."""
-    cells = publication.cells(selection)
-    invited, completed = defaultdict(int), defaultdict(int)
+def _publication_counts():
+    """[(cell, admitted cases)]: what ``disclosure.publish`` counts, as a cacheable list."""
+    rows = (disclosure.cell_keyed(disclosure.admitted()).order_by()
+            .values_list(*disclosure.EXPORT_FIELDS).annotate(n=Count("pk")))
+    return [(tuple(row[:-1]), row[-1]) for row in rows]
+
+
+def _response_rows():
+    """[(*cell, wave, invited, completed)] of every admitted case's invitations."""
     rows = (disclosure.cell_keyed(SurveyInvitation.objects.filter(
                 case__in=disclosure.admitted()), "case__")
             .order_by().values_list(*disclosure.EXPORT_FIELDS, "wave")
             .annotate(invited=Count("pk", filter=Q(sent_at__isnull=False)),
                       completed=Count("pk", filter=Q(completed_at__isnull=False))))
-    for *cell, wave, sent, done in rows:
+    return [tuple(row) for row in rows]
+
+
+GENERATION = "outcomes:generation"
+
+
+def changed():
+    """Something the dashboard counts changed (a wave completed): its shared counts are worked
+    out again at the next view."""
+    try:
+        cache.incr(GENERATION)
+    except ValueError:
+        cache.add(GENERATION, 1, None)
+
+
+def _stamp():
+    """What changes when the dashboard's counts may have: a transition (an approval, read
+    from the primary key index), a new invitation, a wave completed (``changed``); a wave sent
+    shows once the counts expire (OUTCOME_CACHE_SECONDS)."""
+    return "-".join(str(value) for value in (
+        CaseEvent.objects.aggregate(top=Max("pk"))["top"] or 0,
+        SurveyInvitation.objects.aggregate(top=Max("pk"))["top"] or 0,
+        cache.get(GENERATION, 0)))
+
+
+def _cached(name, compute):
+    """``compute()``, shared by every process for up to OUTCOME_CACHE_SECONDS while nothing of
+    the stamp changed: the counts over every admitted case and invitation take a second at
+    national scale, the rest of the dashboard a few milliseconds."""
+    seconds = settings.OUTCOME_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = f"outcomes:{name}:{_stamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
+def _responses(publication, selection):
+    """Invited and completed per wave for the published cases of ``selection``, from one
+    aggregate over the invitations by cell."""
+    cells = publication.cells(selection)
+    invited, completed = defaultdict(int), defaultdict(int)
+    for *cell, wave, sent, done in _cached("responses", _response_rows):
         if tuple(cell) in cells:
             invited[wave] += sent
             completed[wave] += done
@@ -160,23 +212,10 @@ def report(filters, language=None):
     if size < min_group():
         return Report(size, [], [], suppressed=True)
     responses = _responses(publication, selection)
-    # {(instrument code, subscale): {wave: {case: value}}} for the cohort, and which waves every
-    # published case answered: what may be shown depends on all the groups a user could choose.
-    published = publication.cases()
-    in_cohort = {case for case, shown in published.items() if selection.admits(shown)}
-    values = defaultdict(lambda: defaultdict(dict))
-    answered = defaultdict(lambda: defaultdict(set))
-    scores = (Score.objects.filter(invitation__case__in=disclosure.admitted(),
-                                   value__isnull=False, invitation__completed_at__isnull=False)
-              .values_list("instrument__code", "subscale", "invitation__wave",
-                           "invitation__case_id", "value"))
-    for code, subscale, wave, case_id, value in scores.iterator(chunk_size=2000):
-        if case_id not in published:
-            continue  # left out of the export: in no group of the dashboard either
-        answered[(code, subscale)][case_id].add(wave)
-        if case_id in in_cohort:
-            values[(code, subscale)][wave][case_id] = value
-    keys = {case: shown.key for case, shown in published.items()}
+    # The sums of the cohort's cells, and which waves the cases of every published cell
+    # answered (what may be shown depends on all the groups a user could choose), from the
+    # tallies kept as waves complete: a few thousand rows, not every score.
+    sums, answered = tallies.tallied(publication.cells(selection), publication.plan)
     scales = []
     for instrument in _latest_scored_instruments():
         definition = instrument.definition
@@ -190,23 +229,42 @@ def report(filters, language=None):
                 float(low), float(high),
             )
             figures, dimensions = disclosure.scale_plan(
-                filters.offer, disclosure.answer_patterns(answered[key], keys), min_group())
+                filters.offer, Counter(answered.get(key, {})), min_group())
             outcome.withheld = not filters.dimensions() <= dimensions
             allowed = set() if outcome.withheld else figures
-            by_wave = values.get(key, {})
+            by_pattern = sums.get(key, {})
             outcome.by_wave = [
-                (Wave(wave).label, _shown(statistics.summary(by_wave.get(wave, {}).values()),
+                (Wave(wave).label, _shown(_wave_summary(by_pattern, wave),
                                           ("wave", wave) in allowed))
                 for wave in WAVES]
-            before = by_wave.get(Wave.PRE, {})
             outcome.changes = [
-                (label, _shown_change(statistics.paired_change(before, by_wave.get(wave, {})),
-                                      ("change", wave) in allowed))
+                (label, _shown_change(_change(by_pattern, wave), ("change", wave) in allowed))
                 for label, wave in ((_("pre-test → post-test 1"), Wave.POST1),
                                     (_("pre-test → post-test 2"), Wave.POST2))
             ]
             scales.append(outcome)
     return Report(size, responses, scales)
+
+
+def _added(by_pattern, waves, columns):
+    """The sums of ``columns`` (names of tallies.SUMS) over the patterns holding ``waves``."""
+    found = [0.0] * len(columns)
+    for pattern, sums in by_pattern.items():
+        if set(waves) <= tallies.waves_of(pattern):
+            for index, column in enumerate(columns):
+                found[index] += sums[tallies.SUMS.index(column)]
+    return found
+
+
+def _wave_summary(by_pattern, wave):
+    return statistics.summary_of_sums(*_added(by_pattern, [wave],
+                                              ["cases", wave, f"{wave}_sq"]))
+
+
+def _change(by_pattern, wave):
+    number = {Wave.POST1: "1", Wave.POST2: "2"}[wave]
+    return statistics.paired_change_of_sums(*_added(
+        by_pattern, [Wave.PRE, wave], ["cases", f"change{number}", f"change{number}_sq"]))
 
 
 def _latest_scored_instruments():

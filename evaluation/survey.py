@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from botp import text
 from botp.links import LinkProblem  # codes here: invalid, expired or completed
-from evaluation import scoring, selectors
+from evaluation import scoring, selectors, tallies
 from evaluation.models import Answer, Instrument, Score, SurveyInvitation
 
 MAX_TEXT = 2000
@@ -127,19 +127,28 @@ def save_page(invitation: SurveyInvitation, *, instrument: Instrument,
         locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.completed_at is not None:
             raise LinkProblem("completed")
+        kept, cleared = [], []
         for item in items:
             value, problem = _clean(item, definition, page[item["id"]])
             if problem:
                 problems[item["id"]] = problem
                 continue
             if value is None or not shown(item, page):
-                Answer.objects.filter(invitation=locked, instrument=instrument,
-                                      item=item["id"]).delete()
+                cleared.append(item["id"])
                 if item.get("required") and shown(item, page):
                     problems[item["id"]] = _("Please answer this question.")
                 continue
-            Answer.objects.update_or_create(invitation=locked, instrument=instrument,
-                                            item=item["id"], defaults={"value": value})
+            kept.append(Answer(invitation=locked, instrument=instrument, item=item["id"],
+                               value=value))
+        # The whole page in two statements, whatever its length: one delete, one upsert.
+        if cleared:
+            Answer.objects.filter(invitation=locked, instrument=instrument,
+                                  item__in=cleared).delete()
+        if kept:
+            Answer.objects.bulk_create(
+                kept, update_conflicts=True,
+                unique_fields=["invitation", "instrument", "item"],
+                update_fields=["value", "saved_at"])
     return problems
 
 
@@ -192,4 +201,6 @@ def submit(invitation: SurveyInvitation) -> list:
             ])
         locked.completed_at = timezone.now()
         locked.save(update_fields=["completed_at"])
+        # The outcome dashboard's sums take this wave in now, in the same transaction.
+        tallies.refresh([locked.case_id])
     return []

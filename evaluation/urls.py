@@ -10,7 +10,8 @@ urlpatterns = [
     path("survey/<str:token>/", views.survey_page, name="survey"),
     path("cases/<reference:reference>/", views.case_waves, name="case_waves"),
     path("outcomes/", views.dashboard, name="outcomes"),
-    path("outcomes/export.csv", views.export_csv, name="export"),
+    path("outcomes/exports/", views.exports, name="export"),
+    path("outcomes/exports/<int:pk>/download/", views.export_download, name="export_download"),
     *monitor_urls.urlpatterns,
     *campaign_urls.urlpatterns,
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from botp import links, pages, policy
 from botp.policy import Action, Capability
-from evaluation import disclosure, export, outcomes, selectors, survey
+from evaluation import exports as exports_service
+from evaluation import outcomes, selectors, survey
 from evaluation.forms import page_questions, text_in
 
 # --- The participant's survey, through its link ------------------------------------------------
@@ -133,15 +135,37 @@ def dashboard(request):
 
 
 @login_required
-def export_csv(request):
+@require_http_methods(["GET", "POST"])
+@pages.reads("research exports")
+def exports(request):
+    """The researcher's exports, and asking for a new one (of the dashboard's selection): a
+    worker prepares it, this page says when it is ready."""
     policy.require_capability(request.user, Capability.EXPORT_RESEARCH_DATA)
-    filters = outcomes.OutcomeFilters(request.GET)
-    if not filters.is_valid():
-        return HttpResponseBadRequest(_("Choose the filters from the lists."))
-    cases = disclosure.published_cases(filters.selection(), filters.publication)
-    if len(cases) < outcomes.min_group():
-        return HttpResponseBadRequest(_(
-            "This selection has fewer than %(min)s participants: it is not exported, so that no "
-            "one can be recognised in it."
-        ) % {"min": outcomes.min_group()}, content_type="text/plain; charset=utf-8")
-    return export.download(cases, reader=request.user)
+    status, problem = 200, None
+    filters = outcomes.OutcomeFilters(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not filters.is_valid():
+            problem, status = _("Choose the filters from the lists."), 400
+        else:
+            selection = filters.selection()
+            try:
+                exports_service.request_export(request.user, selection,
+                                               filters.publication.size(selection))
+            except ValidationError as error:
+                problem, status = error.messages[0], 400
+            else:
+                messages.success(request, _(
+                    "Your export is being prepared. It appears below as ready to download in "
+                    "a few minutes: reload this page to see its status."))
+                return redirect("evaluation:export")
+    return render(request, "evaluation/exports.html", {
+        "exports": exports_service.exports_of(request.user), "problem": problem,
+        "filters": filters,
+    }, status=status)
+
+
+@login_required
+def export_download(request, pk):
+    policy.require_capability(request.user, Capability.EXPORT_RESEARCH_DATA)
+    return exports_service.download(exports_service.ready_export(request.user, pk),
+                                    reader=request.user)

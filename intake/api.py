@@ -82,6 +82,9 @@ class ScreeningRequestViewSet(ScopedViewSet):
     serializer_class = ScreeningRequestSerializer
     filterset_class = ScreeningRequestFilter
 
+    # The newest first, as before the lists were read by cursor.
+    cursor_ordering = ("-submitted_at", "-pk")
+
     def scoped(self, user):
         # Drafts have no case: only their author sees them, on the referrer's own pages.
         submitted = ScreeningRequest.objects.filter(submitted_at__isnull=False)

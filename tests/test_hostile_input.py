@@ -65,6 +65,8 @@ QUERIES_PER_PAGE = 12
 NOT_REACHED = {
     # A rendered PDF: the demo renders none without a Celery worker, and it has no form.
     "document",
+    # A research export's file: prepared by the worker, none in the demo; it has no form.
+    "evaluation:export_download",
 }
 
 OWN_APPS = {"intake", "diagnosis", "treatment", "evaluation"}

@@ -19,6 +19,9 @@ MAY_WRITE = {
     # Opening a survey link is recorded (evaluation.survey.open_link): the drop-out figures
     # count who opened their survey.
     "evaluation_surveyinvitation": "opened_at",
+    # The cache (Django's, in the database): the outcome dashboard keeps there the counts over
+    # every admitted case that take a second to work out; no record of anything.
+    "botp_cache": None,
 }
 
 

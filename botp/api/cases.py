@@ -104,6 +104,8 @@ class CaseViewSet(ScopedViewSet):
     lookup_value_regex = CaseReferenceConverter.regex
     # The dashboard lists cases without an audit entry; opening one is audited.
     audit_lists = False
+    # Newest request first, as the dashboard: read backwards along (requested_at, id).
+    cursor_ordering = ("-requested_at", "-pk")
 
     def scoped(self, user):
         return policy.with_relations(

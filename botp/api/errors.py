@@ -117,6 +117,6 @@ UNAUTHENTICATED = {
     403: _error("Not allowed: not this user's to do on this case."),
 }
 NOT_FOUND = {404: _error("No such object within the user's reach.")}
-# What a paginated list answers: a page past the last is not found.
-LISTED = {**BAD_REQUEST, **UNAUTHENTICATED, 404: _error("No such page.")}
+# What a paginated list answers: a cursor that is not one of its own is not found.
+LISTED = {**BAD_REQUEST, **UNAUTHENTICATED, 404: _error("No such page (invalid cursor).")}
 CONFLICT = {409: _error("Not possible while the case is in its current state.")}

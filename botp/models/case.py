@@ -172,6 +172,12 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-requested_at"]
+        # Lists show the newest requests first and page by (requested_at, id); queues and
+        # filters read one state's cases in the order they came.
+        indexes = [
+            models.Index(fields=["requested_at", "id"], name="case_requested"),
+            models.Index(fields=["state", "requested_at"], name="case_state_requested"),
+        ]
 
     def __str__(self):
         return self.reference
@@ -277,6 +283,10 @@ class AuditEntry(AppendOnly):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
         ordering = ["-at", "-pk"]
+        # The account trail (entries about accounts and the directory, with a subject) is a few
+        # thousand among millions of case reads: its own small index, for its list and count.
+        indexes = [models.Index(fields=["-at", "-id"], name="audit_account_trail",
+                                condition=~models.Q(subject=""))]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.what}"

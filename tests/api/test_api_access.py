@@ -168,7 +168,7 @@ def test_a_case_that_does_not_exist_reads_like_one_out_of_reach(api, world, scen
 def test_researchers_see_no_case_level_data(api, world, scenario, path):
     response = api(world.researcher).get(path)
     assert response.status_code == 200
-    assert response.json()["count"] == 0
+    assert response.json()["results"] == []
 
 
 @pytest.mark.django_db

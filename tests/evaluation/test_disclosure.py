@@ -69,9 +69,19 @@ def banking_loner(world, instruments, programmes, settings):
 
 
 def exported(client, world, **filters):
+    """The export of ``filters`` as the researcher gets it: asked for, prepared by the worker,
+    downloaded."""
+    from botp import outbox
+    from evaluation.models import ResearchExport
+
     client.force_login(world.researcher)
-    response = client.get(reverse("evaluation:export"), filters)
-    assert response.status_code == 200, response.content
+    response = client.post(reverse("evaluation:export"), filters)
+    assert response.status_code == 302, response.content
+    outbox.deliver_due()
+    job = ResearchExport.objects.filter(requested_by=world.researcher).first()
+    assert job.status == ResearchExport.Status.READY
+    response = client.get(reverse("evaluation:export_download", args=[job.pk]))
+    assert response.status_code == 200
     text = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(text)))
 

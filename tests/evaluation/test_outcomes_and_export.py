@@ -157,7 +157,7 @@ def test_small_groups_are_not_shown_or_exported(client, world, cohort, settings)
     client.force_login(world.researcher)
     page = client.get(reverse("evaluation:outcomes")).content.decode()
     assert "fewer than 10 participants" in page and "19.00" not in page
-    response = client.get(reverse("evaluation:export"))
+    response = client.post(reverse("evaluation:export"))
     assert response.status_code == 400 and "fewer than 10" in response.content.decode()
     # Within a large enough cohort, a cell of fewer than ten answers shows its size only.
     settings.BOTP_MIN_GROUP_SIZE = 4

@@ -253,8 +253,8 @@ def test_the_btp_finds_the_pre_test_scores_in_the_diagnosis_report(client, world
     assert client.get(reverse("evaluation:case_waves",
                               args=[case.reference])).status_code == 403
     waves = "/api/v1/survey-waves/"
-    assert api(world.isp.user).get(waves, {"case": case.reference}).json()["count"] == 0
-    assert api(world.psychologist).get(waves, {"case": case.reference}).json()["count"] == 1
+    assert api(world.isp.user).get(waves, {"case": case.reference}).json()["results"] == []
+    assert len(api(world.psychologist).get(waves, {"case": case.reference}).json()["results"]) == 1
 
 
 @pytest.mark.django_db
