@@ -84,20 +84,23 @@ def rule_source(request):
     return str(rules.version) if rules else ""
 
 
-def sector_check(request, rules):
+def sector_check(request, rules, sectors=None):
+    """``sectors``: every sector by code, when the caller checks many requests at once."""
     covered_codes = rules.sector_codes
     if request.sector_id and request.sector.code in covered_codes:
         return Check("sector", True, _("Sector “%(sector)s” is covered by the programme.")
                      % {"sector": request.sector.name})
     named = request.sector.name if request.sector_id else (request.sector_other or _("other"))
-    covered = ", ".join(sector.name for sector in _sectors(covered_codes))
+    covered = ", ".join(sector.name for sector in _sectors(covered_codes, sectors))
     return Check("sector", False,
                  _("Sector “%(sector)s” is not covered by the programme (covered: %(covered)s).")
                  % {"sector": named, "covered": covered})
 
 
-def _sectors(codes):
-    return Sector.objects.filter(code__in=codes).order_by("code")
+def _sectors(codes, sectors=None):
+    if sectors is None:
+        return Sector.objects.filter(code__in=codes).order_by("code")
+    return [sectors[code] for code in sorted(codes) if code in sectors]
 
 
 def over_sick_leave_limit(rules, since, day):
@@ -175,9 +178,10 @@ def duplicate_check(request):
     return Check("duplicate", True, _("No other open case with this national register number."))
 
 
-def checks(request):
+def checks(request, sectors=None):
+    """The checks of ``request``; ``sectors`` as for sector_check."""
     rules = rules_of(request)
-    found = [sector_check(request, rules), sick_leave_check(request, rules),
+    found = [sector_check(request, rules, sectors), sick_leave_check(request, rules),
              duplicate_check(request)]
     signature = signature_check(request, rules)
     return found + ([signature] if signature else [])

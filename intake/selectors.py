@@ -40,7 +40,6 @@ def review_queue(user: User) -> QuerySet[ScreeningRequest]:
         policy.scope_by_case(user, ScreeningRequest.objects, Action.VIEW_SCREENING_REQUEST)
         .filter(case__state=CaseState.REQUESTED)
         .select_related("case__programme_version", "programme", "sector")
-        .prefetch_related("programme__eligible_sectors")
         # In the order the cases were opened (at the request's submission), read along the
         # cases' (state, requested_at) index: ordered by the requests' own date, the database
         # walked every request ever sent to find the few still waiting.

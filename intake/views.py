@@ -151,10 +151,13 @@ def review_queue(request):
     filters = QueueFilterForm(request.GET)
     requests = filters.apply(selectors.review_queue(request.user))
     page = Paginator(requests, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(screening, eligibility.checks(screening)) for screening in page.object_list]
+    sectors = list(Sector.objects.all())
+    by_code = {sector.code: sector for sector in sectors}
+    rows = [(screening, eligibility.checks(screening, by_code))
+            for screening in page.object_list]
     return render(request, "intake/review_queue.html", {
         "page": page, "rows": rows,
-        "programmes": Programme.objects.all(), "sectors": Sector.objects.all(),
+        "programmes": Programme.objects.all(), "sectors": sectors,
         **filters.selected(),
     })
 
