@@ -9,10 +9,20 @@
   var fallback = null;
   document.querySelectorAll("#eligibility-rules [data-programme]").forEach(function (rule) {
     rules[rule.dataset.programme] = {max: parseInt(rule.dataset.maxDays, 10),
-                                     name: rule.dataset.name};
+                                     name: rule.dataset.name,
+                                     exception: "exception" in rule.dataset};
     if (fallback === null) { fallback = rules[rule.dataset.programme]; }
   });
   var serverText = warning.textContent;
+
+  // A longer incapacity that is not for burnout, with adapted work agreed by the mutuality's
+  // advisory physician, is accepted where the programme says so (intake.eligibility).
+  function exceptionApplies() {
+    var answers = ["incapacity_not_burnout", "adapted_work_agreed"].map(function (name) {
+      return form.querySelector("input[name=" + name + "]:checked");
+    });
+    return answers.every(function (answer) { return answer && answer.value === "True"; });
+  }
 
   function update() {
     var status = form.querySelector("input[name=work_status]:checked");
@@ -27,7 +37,10 @@
     var today = new Date();
     today.setHours(0, 0, 0, 0);
     var days = Math.round((today - start) / 86400000);
-    if (isNaN(days) || days <= rule.max) { warning.hidden = true; return; }
+    if (isNaN(days) || days <= rule.max || (rule.exception && exceptionApplies())) {
+      warning.hidden = true;
+      return;
+    }
     warning.textContent = warning.dataset.template
       .replace("DAYS", days).replace("MAXIMUM", rule.max).replace("PROGRAMME", rule.name);
     warning.hidden = false;

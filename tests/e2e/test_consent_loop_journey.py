@@ -199,6 +199,17 @@ def test_the_request_form_warns_of_a_long_sick_leave_as_it_is_typed(live_server,
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("for 75 days: more than the 60 days")
     shoot(page, "request-form-sick-leave-warning")
+    # The programme since 2024 takes a longer incapacity that is not for burnout, with adapted
+    # work agreed by the mutuality's advisory physician: the warning goes once both are said.
+    page.locator("select[name=programme]").select_option(
+        label="Burnout Prevention Programme (Fedris, since 2024)")
+    expect(warning).to_be_visible()
+    page.locator("input[name=incapacity_not_burnout][value=True]").check()
+    expect(warning).to_be_visible()
+    page.locator("input[name=adapted_work_agreed][value=True]").check()
+    expect(warning).to_be_hidden()
+    page.locator("input[name=adapted_work_agreed][value=False]").check()
+    expect(warning).to_be_visible()
     page.get_by_label("At work").check()
     expect(warning).to_be_hidden()
     page.get_by_label("Enterprise number").fill("BE 0403.170.701")
