@@ -31,11 +31,15 @@ class CaseSerializer(serializers.ModelSerializer):
         help_text=_("Only for those who may know who the participant is; otherwise null."))
     btp = serializers.SerializerMethodField(help_text=_(
         "The BTP's name, once one is chosen, for those who may follow the case's progress."))
+    programme_version = serializers.IntegerField(
+        source="programme_version.number", read_only=True,
+        help_text=_("The number of the programme's version the case runs under (the one in "
+                    "force when its request was sent)."))
 
     class Meta:
         model = Case
-        fields = ["reference", "programme", "stage", "stage_label", "requested_at",
-                  "participant_name", "btp"]
+        fields = ["reference", "programme", "programme_version", "stage", "stage_label",
+                  "requested_at", "participant_name", "btp"]
 
     def _user(self):
         return self.context["request"].user

@@ -105,3 +105,19 @@ def test_every_list_is_read_by_cursor_25_at_a_time(api, world, scenario):
         assert len({row[endpoint.key] for row in everything}) == len(everything) > 25, name
     forged = client.get("/api/v1/cases/", {"cursor": "not-a-cursor"})
     assert forged.status_code == 404 and "detail" in forged.json()
+
+
+@pytest.mark.django_db
+def test_a_case_names_the_programme_version_it_runs_under(api, world):
+    from botp import programme_rules
+
+    case = world.case(CaseState.IN_TREATMENT, btp=world.btp)
+    assert case.programme_version.number == 1
+    world.programme.max_duration_months += 1
+    world.programme.save()
+    programme_rules.publish(world.programme, world.admin, change_note="A longer path.",
+                            valid_from=timezone.localdate())
+    later = world.case(CaseState.REQUESTED)
+    body = api(world.admin).get("/api/v1/cases/").json()["results"]
+    versions = {row["reference"]: row["programme_version"] for row in body}
+    assert versions == {case.reference: 1, later.reference: 2}
