@@ -71,6 +71,20 @@ def test_the_directory_page_filters_and_rejects_a_bad_postcode(client, world, aw
 
 
 @pytest.mark.django_db
+def test_the_directory_shows_each_btps_registrations(client, world, awaiting, directory_of):
+    liege = directory_of["liege_fr"]
+    liege.riziv_number = "10000106004"  # 100001, check digits 06 (97 - 100001 mod 97)
+    liege.accreditation_reference = "FEDRIS-2024-7"
+    liege.full_clean()
+    liege.save()
+    client.force_login(world.participant)
+    page = client.get(reverse("diagnosis:choose_btp", args=[awaiting.reference]),
+                      {"language": "fr"}).content.decode()
+    assert "INAMI/RIZIV number 1-00001-06-004" in page
+    assert "Fedris accreditation FEDRIS-2024-7" in page
+
+
+@pytest.mark.django_db
 def test_the_participant_chooses_and_the_btp_is_told(client, world, awaiting,
                                                      django_capture_on_commit_callbacks):
     from django.core import mail
