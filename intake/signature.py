@@ -68,8 +68,9 @@ def send_again(screening, by):
     """A new link to the worker, every earlier one void: for a link that expired or an e-mail
     that was lost, asked by the referrer or a Fedris administrator."""
     with transaction.atomic():
-        screening = ScreeningRequest.objects.select_for_update().select_related("case").get(
-            pk=screening.pk)
+        # The case is joined for reading only: PostgreSQL locks no row of an outer join.
+        screening = ScreeningRequest.objects.select_for_update(of=("self",)).select_related(
+            "case").get(pk=screening.pk)
         if not may_send_again(screening):
             raise ValidationError(_("This request no longer waits for the worker's signature."),
                                   code="not_waiting")
