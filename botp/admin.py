@@ -61,6 +61,26 @@ class ReadOnly:
         return False
 
 
+class SuperusersOnly:
+    """Records only a superuser sees and keeps (who holds an API token, which organisation a
+    wellbeing officer sees): Fedris' administrators group has no say over them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
     pass
 
@@ -430,7 +450,7 @@ class ReferrerAdmin(admin.ModelAdmin):
 
 
 @admin.register(WellbeingOfficer)
-class WellbeingOfficerAdmin(admin.ModelAdmin):
+class WellbeingOfficerAdmin(SuperusersOnly, admin.ModelAdmin):
     """A wellbeing officer's organisation, added once they have accepted their invitation: the
     re-integration monitor's aggregates they see are that organisation's."""
 
@@ -439,21 +459,6 @@ class WellbeingOfficerAdmin(admin.ModelAdmin):
     list_filter = ["organisation"]
 
     # Like inviting them: only a superuser decides which organisation an officer sees.
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
     def get_readonly_fields(self, request, obj=None):
         return ["user"] if obj is not None else []
 
@@ -624,7 +629,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SuperusersOnly, admin.ModelAdmin):
     """Tokens for integrations. A token acts as its user, so making one for a psychologist
     would be a way into their cases: only a superuser sees this page."""
 
@@ -642,21 +647,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"expires_at": ApiToken.default_expiry()}
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
         if not change:
