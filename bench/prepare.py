@@ -68,7 +68,12 @@ def survey_link():
     invitation = (SurveyInvitation.objects.filter(completed_at__isnull=True, wave="pre",
                                                   case__state=CaseState.AWAITING_BTP_CHOICE)
                   .order_by("-pk").first())
+    # A copied invitation's nonce and token hash are made unique, not a working pair, and the
+    # bench set has no worker to send it: give this one a link that opens, as if sent.
+    nonce = links.new_nonce()
     SurveyInvitation.objects.filter(pk=invitation.pk).update(
+        nonce=nonce, token_hash=links.hash_of(links.token_for(nonce)),
+        sent_at=invitation.sent_at or timezone.now(),
         closes_at=timezone.now() + timezone.timedelta(days=30))
     invitation.refresh_from_db()
     pages = survey.pages(invitation)

@@ -36,7 +36,7 @@ from botp.steps import Step
 S = CaseState
 
 # At most this many to-dos per source: a longer queue is worked from its own page.
-LIMIT = 30
+LIMIT = 10
 
 
 def first(rows):
@@ -109,6 +109,9 @@ def _cases(user, relation):
             .select_related("programme", "programme_version"))
 
 
+PROVIDER_RELATIONS = {R.BTP, R.ISP}
+
+
 class Worklist(list):
     """To-dos, soonest first; ``truncated`` when a source had more than LIMIT."""
 
@@ -122,6 +125,10 @@ def for_user(user):
     found = Worklist()
     for relation in sorted(policy.possible_relations(user)):
         cases = _cases(user, relation)
+        # A provider is often a BTP or an ISP, not both: one cheap question spares the
+        # sources of the other role theirs.
+        if relation in PROVIDER_RELATIONS and not cases.exists():
+            continue
         named = policy.relation_may(relation, Action.VIEW_IDENTITY)
         claimed = set()
         todos = []

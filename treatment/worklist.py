@@ -3,23 +3,33 @@ due, consents given or withdrawn, and the participant's way to their sessions.""
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from botp import duration, worklists
-from botp.models import CaseState, Consent, SessionStatus
+from botp.models import CaseState, Consent, Session, SessionStatus
 from botp.policy import Relation as R
 
 # How long a consent given or withdrawn stays on the BTP's worklist.
 CONSENT_NEWS_DAYS = 14
 
 
+def _held(**which):
+    """A case's held sessions (of ``which`` provider), counted for each row a list shows: a
+    subquery, which PostgreSQL runs after the ORDER BY and LIMIT, not a join grouped over
+    every case of the provider."""
+    held = (Session.objects.filter(case=OuterRef("pk"), status=SessionStatus.HELD, **which)
+            .order_by().values("case").annotate(count=Count("pk")).values("count"))
+    return Coalesce(Subquery(held, output_field=IntegerField()), 0)
+
+
 @worklists.source(R.BTP, states=[CaseState.IN_TREATMENT])
 def treatment(user, cases):
-    held = Count("sessions", filter=Q(sessions__status=SessionStatus.HELD))
+    held = _held()
     for case in worklists.first(cases.annotate(held=held)
                                 .order_by("treatment_started_at", "pk")):
         clock = duration.clock(case)
@@ -37,8 +47,7 @@ def treatment(user, cases):
 
 @worklists.source(R.ISP, states=[CaseState.IN_TREATMENT])
 def assignments(user, cases):
-    held = Count("sessions", filter=Q(sessions__status=SessionStatus.HELD,
-                                      sessions__provider__user=user))
+    held = _held(provider__user=user)
     for case in worklists.first(cases.annotate(held=held)
                                 .order_by("treatment_started_at", "pk")):
         yield worklists.Todo(_("Record the sessions you give"),

@@ -134,3 +134,15 @@ def test_the_treatment_page_flags_an_overdue_case(client, world):
     case.save()
     page = client.get(f"/treatment/cases/{case.reference}/").content.decode()
     assert "Overdue" in page
+
+
+def test_the_index_of_running_clocks_covers_every_state_where_the_clock_runs():
+    """The follow-up list reads the cases whose clock runs through a partial index: with a
+    state the index does not name, PostgreSQL could no longer use it and would read every
+    case for the administrator's dashboard again."""
+    from botp import states
+    from botp.models.case import CLOCK_RUNS_STATES
+
+    assert sorted(CLOCK_RUNS_STATES) == sorted(states.CLOCK_RUNS)
+    index = next(i for i in Case._meta.indexes if i.name == "case_clock_runs")
+    assert index.condition.children == [("state__in", CLOCK_RUNS_STATES)]

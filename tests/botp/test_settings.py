@@ -15,7 +15,7 @@ STRONG = "x" * 50
 READ = {"SECRET_KEY", "DEBUG", "PERSONAL_DATA_KEY", "BOTP_ENV", "ALLOWED_HOSTS", "DATABASE_URL",
         "REDIS_URL", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
         "DB_CONN_MAX_AGE", "API_TOKEN_DAYS", "BOTP_MIN_GROUP_SIZE", "BOTP_TRUSTED_PROXY_COUNT",
-        "BOTP_CLIENT_IP_HEADER"}
+        "BOTP_CLIENT_IP_HEADER", "PG_RANDOM_PAGE_COST"}
 PRODUCTION = {"BOTP_ENV": "production", "SECRET_KEY": STRONG, "PERSONAL_DATA_KEY": STRONG,
               "ALLOWED_HOSTS": "botp.example"}
 
@@ -122,6 +122,7 @@ def test_production_accepts_debug_off_as_a_word():
     ("DB_CONN_MAX_AGE", "60s"), ("DB_CONN_MAX_AGE", "-1"), ("API_TOKEN_DAYS", "ninety"),
     ("API_TOKEN_DAYS", "0"), ("BOTP_MIN_GROUP_SIZE", "1.5"), ("BOTP_MIN_GROUP_SIZE", ""),
     ("BOTP_TRUSTED_PROXY_COUNT", "one"), ("EMAIL_PORT", "smtp"),
+    ("PG_RANDOM_PAGE_COST", "cheap"), ("PG_RANDOM_PAGE_COST", "0"),
 ])
 def test_a_number_that_is_not_one_refuses_to_start_naming_the_variable(name, value):
     message = refused(load_settings(**{name: value, "EMAIL_HOST": "smtp.example"}))
@@ -141,6 +142,20 @@ def test_a_kept_database_connection_is_checked_before_use():
                            DATABASE_URL="postgres://u@127.0.0.1:5432/x", DB_CONN_MAX_AGE="60")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_postgresql_is_told_random_reads_are_cheap_unless_the_database_url_says_otherwise():
+    """Cases in memory or on SSD: PostgreSQL's default cost of a random read (a spinning
+    disk's) makes it scan every case to show a provider's page of theirs."""
+    show = "s.DATABASES['default']['OPTIONS'].get('options')"
+    assert load_settings(show=show, DATABASE_URL="postgres://u@127.0.0.1:5432/x").stdout \
+        .strip() == "-c random_page_cost=1.1"
+    assert load_settings(show=show, DATABASE_URL="postgres://u@127.0.0.1:5432/x",
+                         PG_RANDOM_PAGE_COST="2").stdout.strip() == "-c random_page_cost=2.0"
+    kept = load_settings(show=show, DATABASE_URL="postgres://u@127.0.0.1:5432/x"
+                         "?options=-c%20statement_timeout%3D5000")
+    assert kept.stdout.strip() == "-c statement_timeout=5000"
+    assert load_settings(show=show).stdout.strip() == "None"  # SQLite
 
 
 def test_an_unreadable_database_url_is_refused_without_showing_it():
