@@ -155,16 +155,29 @@ def announce_duration_alert(alert):
 def address_of(payload):
     """(address, language) of the person a message is for, as they stand now."""
     if "user" in payload:
-        user = User.objects.filter(pk=payload["user"], is_active=True).first()
-        if user is not None:
-            return user.email, user.language
-        raise outbox.Undeliverable(outbox.Problem.NO_ADDRESS, "the account is closed")
+        return _address_of_user(User.objects.filter(pk=payload["user"]).first())
     participant = Participant.objects.select_related("user").get(pk=payload["participant"])
     if participant.user_id and participant.user.is_active:
         return participant.user.email, participant.user.language
     if not participant.email:
         raise outbox.Undeliverable(outbox.Problem.NO_ADDRESS)
     return participant.email, participant.language
+
+
+def participant_address(participant):
+    """``address_of`` a participant read with their account (``select_related("user")``),
+    when delivering reads them anyway: their account's address once they have one."""
+    if participant.user_id:
+        return _address_of_user(participant.user)
+    if not participant.email:
+        raise outbox.Undeliverable(outbox.Problem.NO_ADDRESS)
+    return participant.email, participant.language
+
+
+def _address_of_user(user):
+    if user is not None and user.is_active:
+        return user.email, user.language
+    raise outbox.Undeliverable(outbox.Problem.NO_ADDRESS, "the account is closed")
 
 
 def case_link(case):

@@ -86,7 +86,6 @@ class DiagnosisReportViewSet(ScopedViewSet):
             selectors.reports_readable_by(user)
             .select_related("case", "author", "request", "question")
             .prefetch_related(Prefetch("request__lines", queryset=lines))
-            .order_by("case__reference", "version")
         )
 
     def audit_what(self, report):

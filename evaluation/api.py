@@ -50,7 +50,6 @@ class SurveyWaveViewSet(ScopedViewSet):
             policy.scope_by_case(user, SurveyInvitation.objects.all(),
                                  Action.VIEW_SURVEY_STATUS)
             .select_related("case")
-            .order_by("case__reference", "due_on", "pk")
         )
 
     def paginate_queryset(self, queryset):

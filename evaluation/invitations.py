@@ -54,7 +54,7 @@ def remind_if_due(invitation, now=None):
 
 
 def _open_invitation(message):
-    invitation = (SurveyInvitation.objects.select_related("case__participant")
+    invitation = (SurveyInvitation.objects.select_related("case__participant__user")
                   .get(pk=message.payload["invitation"]))
     if invitation.completed_at:
         raise outbox.NotNeeded("answered already")
@@ -65,9 +65,7 @@ def _open_invitation(message):
 
 def _send(message, mailer, invitation, *, reminder):
     participant = invitation.case.participant
-    payload = ({"user": participant.user_id} if participant.user_id
-               else {"participant": participant.pk})
-    to, _language = notifications.address_of(payload)
+    to, _language = notifications.participant_address(participant)
     message.recipient = to
     context = {
         "link": links.url_for(invitation),

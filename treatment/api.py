@@ -123,7 +123,6 @@ class SessionViewSet(ScopedViewSet):
         return (
             policy.sessions_visible_to(user)
             .select_related("case", "session_type", "provider__user")
-            .order_by("case__reference", "date", "pk")
         )
 
     def audit_what(self, session):
@@ -179,7 +178,6 @@ class FinalReportViewSet(ScopedViewSet):
         return (
             selectors.final_reports_readable_by(user)
             .select_related("case", "author")
-            .order_by("case__reference", "pk")
         )
 
     def audit_what(self, report):

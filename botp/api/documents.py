@@ -70,8 +70,7 @@ class DocumentViewSet(ScopedViewSet):
     audit_lists = False  # metadata; each download is audited
 
     def scoped(self, user):
-        return (policy.documents_visible_to(user).select_related("case")
-                .order_by("case__reference", "kind", "version", "pk"))
+        return policy.documents_visible_to(user).select_related("case")
 
     @action(detail=True, methods=["get"], content_negotiation_class=PDFOrError)
     def download(self, request, pk=None):

@@ -232,3 +232,27 @@ def test_only_the_pre_test_invitation_speaks_of_the_diagnosis(world, approved, i
     outbox.deliver_due()
     post = next(m for m in mail.outbox if "/evaluation/survey/" in m.body)
     assert "diagnos" not in post.body and "vertrouwelijk" in post.body
+
+
+@pytest.mark.django_db
+def test_the_invitation_goes_to_the_account_and_never_to_a_closed_one(world, approved, deliver):
+    from botp.models import Participant, User
+
+    case = approved(mine=False)
+    participant = Participant.objects.select_related("user").get(pk=case.participant_id)
+    for state in ("open", "closed"):
+        SurveyInvitation.objects.filter(case=case).delete()
+        mail.outbox.clear()
+        if state == "closed":
+            User.objects.filter(pk=participant.user_id).update(is_active=False)
+        case.refresh_from_db()
+        waves.ensure_invitations(case)
+        deliver()
+        message = OutboxMessage.objects.filter(kind="survey_invitation", case=case).latest("pk")
+        if state == "open":
+            assert [m.to for m in mail.outbox] == [[participant.user.email]]
+            assert message.status == OutboxMessage.Status.SENT
+        else:
+            assert mail.outbox == []
+            assert (message.status, message.problem) == (OutboxMessage.Status.FAILED,
+                                                         outbox.Problem.NO_ADDRESS)
