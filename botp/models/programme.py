@@ -60,7 +60,8 @@ def validate_payment_rules(rules):
                               params={"keys": ", ".join(sorted(unknown))})
     amounts = [rules.get(key) for key in PAYMENT_AMOUNTS]
     for table in PAYMENT_TABLES:
-        values = rules.get(table) or {}
+        values = rules.get(table, {})
+        values = {} if values is None else values
         if not isinstance(values, dict):
             raise ValidationError(_("“%(key)s” maps codes to amounts."), params={"key": table})
         amounts += list(values.values())

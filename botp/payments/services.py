@@ -256,6 +256,7 @@ def correct(user, line, amount, reason):
     if amount == 0:
         raise ValidationError({"amount": ValidationError(_("A correction is not zero."),
                                                          code="zero")})
+    line = StatementLine.objects.select_related("statement").get(pk=line.pk)
     if not line.statement.locked:
         raise TransitionError(_("A statement not approved yet is disputed, not corrected."))
     with transaction.atomic():

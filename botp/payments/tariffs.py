@@ -31,6 +31,17 @@ def money(value):
     return amount if amount >= 0 else None
 
 
+def rate(value):
+    """A rate per km (four decimals, as the programme's rule holds it), or None."""
+    if value in (None, ""):
+        return None
+    try:
+        found = Decimal(str(value)).quantize(Decimal("0.0001"))
+    except (InvalidOperation, ValueError):
+        return None
+    return found if found >= 0 else None
+
+
 @dataclass(frozen=True)
 class Tariff:
     amount: Decimal | None
@@ -93,7 +104,7 @@ def travel(programme, day):
         return TravelRules(False, None, False, None, None, None, False)
     payments = rules.payments
     return TravelRules(
-        paid=bool(rules.travel_costs_paid), per_km=money(rules.travel_cost_per_km),
+        paid=bool(rules.travel_costs_paid), per_km=rate(rules.travel_cost_per_km),
         public_transport=bool(payments.get("public_transport")),
         cap_per_trip=money(payments.get("travel_cap_per_trip")),
         cap_per_case=money(payments.get("travel_cap_per_case")),
