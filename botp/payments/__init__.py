@@ -14,3 +14,7 @@ SEPA payment file of each payment run.
 
 Who sees what is botp.policy's (``statements_for``, ``travel_claims_for``, capabilities).
 """
+
+# Payments' records in the audit trail: their subjects start with this, and the account audit
+# trail (Fedris psychologists') leaves them out: payments are the administrators' business.
+AUDIT_PREFIX = "payment:"

@@ -36,7 +36,7 @@ from botp.models import (
     TravelClaim,
     TravelMode,
 )
-from botp.payments import sepa, tariffs
+from botp.payments import AUDIT_PREFIX, sepa, tariffs
 from botp.workflow import TransitionError, TransitionForbidden
 
 LANGUAGES = ("nl", "fr", "de", "en")
@@ -58,7 +58,7 @@ def previous_month(today=None):
 
 def _record(user, subject, what, changes=None):
     with audit.acting_as(user):
-        audit.record_change(subject, what, changes or {})
+        audit.record_change(AUDIT_PREFIX + subject, what, changes or {})
 
 
 def _require(allowed):

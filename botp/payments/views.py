@@ -194,7 +194,12 @@ def claims(request):
     else:
         chosen = ""
     page = keyset.keyset_page(request, shown, ("-pk",), settings.LIST_PAGE_SIZE)
-    rules = [(case, tariffs.travel(case.programme, None)) for case in cases]
+    # The rules in force today, read once per programme (a participant has one or two cases).
+    by_programme = {}
+    for case in cases:
+        if case.programme_id not in by_programme:
+            by_programme[case.programme_id] = tariffs.travel(case.programme, None)
+    rules = [(case, by_programme[case.programme_id]) for case in cases]
     return render(request, "botp/payments/claims.html", {
         "page": page, "manage": manage, "claimant": claimant, "trip": trip, "rules": rules,
         "chosen": chosen, "statuses": ClaimStatus.choices,

@@ -87,7 +87,7 @@ def test_what_is_paid_is_marked_and_not_paid_again(world, approved):
     services.set_bank_account(world.isp.user, holder="Els Maes", iban="BE02363345678940")
     second = services.make_payment_run(world.admin, execution_date=timezone.localdate())
     assert second.transfers == 1 and second.total == Decimal("60.00")
-    assert AuditEntry.objects.filter(subject=f"payment-run:{second.pk}",
+    assert AuditEntry.objects.filter(subject=f"payment:payment-run:{second.pk}",
                                      what="payment run made", actor=world.admin).exists()
 
 

@@ -3,6 +3,7 @@ only their own travel claims, Fedris' administrators the administrative data of 
 psychologists, researchers, referrers and wellbeing officers nothing of it. Out of reach reads
 as not found (404). Bad input is a form error (400), never a server error."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -147,3 +148,42 @@ def test_no_clinical_content_on_a_statement(client, world, paid):
     page = client.get(reverse("payments:statement", args=[statement.pk])).content.decode()
     assert paid.case.reference in page
     assert str(paid.case.participant.last_name) not in page
+
+
+def test_the_account_audit_trail_shows_no_payment(client, world, paid):
+    from botp.models import AuditEntry
+
+    assert AuditEntry.objects.filter(subject__startswith="payment:").exists()
+    client.force_login(world.psychologist)
+    page = client.get(reverse("account_audit")).content.decode()
+    assert "travel claim" not in page and "bank account" not in page
+
+
+def test_the_lists_ask_a_fixed_number_of_queries(client, world, treated, paid):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(user, name):
+        client.force_login(user)
+        client.get(reverse(name))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    pages = [(world.admin, "payments:statements"), (world.admin, "payments:claims"),
+             (world.btp.user, "payments:statements"), (world.participant, "payments:claims")]
+    few = [count(user, name) for user, name in pages]
+    # Three earlier months, each with its statements, and three more trips.
+    today = timezone.localdate()
+    months = [services.month_of(today - datetime.timedelta(days=31 * n)) for n in (3, 2, 1)]
+    for month in months:
+        ago = (today - month).days
+        held(treated, "work_related", world.btp, days_ago=ago)
+        held(treated, "individual", world.other_btp, days_ago=ago)
+        services.build_statements(month)
+    for days_ago in (5, 6, 7):
+        day = held(treated, "follow_up", world.btp, days_ago=days_ago).date
+        services.declare_trip(world.participant, treated, trip_date=day, origin="Gent",
+                              mode=TravelMode.CAR, km=Decimal("5"))
+    assert Statement.objects.count() >= 7
+    assert [count(user, name) for user, name in pages] == few

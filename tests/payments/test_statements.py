@@ -86,8 +86,8 @@ def test_confirm_dispute_answer_approve(world, statement):
     assert statement.total == Decimal("140.00") and statement.approved_by == admin
     line.refresh_from_db()
     assert line.answer.startswith("Yes") and line.dispute_reason
-    trail = list(AuditEntry.objects.filter(subject=f"statement:{statement.pk}").order_by("pk")
-                 .values_list("actor", "what"))
+    trail = list(AuditEntry.objects.filter(subject=f"payment:statement:{statement.pk}")
+                 .order_by("pk").values_list("actor", "what"))
     assert trail == [(btp.pk, "statement confirmed"), (admin.pk, "statement line disputed"),
                      (btp.pk, "statement line answered"), (admin.pk, "statement approved")]
 

@@ -36,7 +36,7 @@ def test_a_car_trip_is_paid_per_km(world, treated, session_day):
     assert claim.amount == Decimal("12.81")  # 30 km at 0.4269
     assert claim.status == ClaimStatus.SUBMITTED
     assert claim.participant == Participant.objects.get(user=world.participant)
-    assert AuditEntry.objects.filter(subject=f"travel-claim:{claim.pk}",
+    assert AuditEntry.objects.filter(subject=f"payment:travel-claim:{claim.pk}",
                                      what="travel claim submitted").exists()
 
 
@@ -123,7 +123,7 @@ def test_the_administrator_approves_or_refuses_with_a_reason(world, treated, ses
     assert claim.status == ClaimStatus.APPROVED and claim.decided_by == world.admin
     with pytest.raises(TransitionError):
         services.decide_claim(world.admin, claim, approve=False, reason="changed my mind")
-    assert AuditEntry.objects.filter(subject=f"travel-claim:{claim.pk}",
+    assert AuditEntry.objects.filter(subject=f"payment:travel-claim:{claim.pk}",
                                      what="travel claim approved", actor=world.admin).exists()
 
 
