@@ -29,10 +29,17 @@ def _provider_todos(user):
 
 
 @worklists.source(R.BTP)
-def own_statements(user, cases):
-    """Every provider holds the BTP relation among their possible ones (an ISP too): their
-    statements are asked once, here."""
-    yield from _provider_todos(user)
+def own_statements_as_btp(user, cases):
+    """A provider's statements, asked once: under the BTP relation when they hold a case as
+    BTP, under the ISP one otherwise."""
+    if cases.exists():
+        yield from _provider_todos(user)
+
+
+@worklists.source(R.ISP)
+def own_statements_as_isp(user, cases):
+    if not policy.cases_held(user, R.BTP).exists():
+        yield from _provider_todos(user)
 
 
 @worklists.source(R.FEDRIS_ADMIN)
