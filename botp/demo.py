@@ -235,7 +235,10 @@ def _administrators_group():
 def seed(*, cohort=True):
     """Seed the demo. ``cohort=False`` leaves out the cohort of completed cases behind the
     outcome dashboard, which takes most of the time (tests that do not look at it skip it)."""
-    programmes = load_programmes()
+    from botp.payments import demo as payments_demo  # it reads the models
+
+    # Version 1 of each programme with the demo's tariffs, marked as demonstration values.
+    programmes = load_programmes(payments=payments_demo.PAYMENTS)
     botp = programmes["botp"]
     users = {local: _account(local, first, last, role, lang)
              for local, first, last, role, lang in ACCOUNTS}
@@ -287,6 +290,8 @@ def seed(*, cohort=True):
     for module in stage_demos:
         if hasattr(module, "seed"):
             module.seed(users)
+    # What Fedris pays for them: a statement for btp@ to confirm, a travel claim, IBANs.
+    payments_demo.seed(users)
     return users
 
 

@@ -354,6 +354,12 @@ class Capability(StrEnum):
     # Send the worker a new link to sign their request (the programme since 2024), for a
     # request the user may read: its referrer, or Fedris' administrators who wait for it.
     RESEND_SIGNATURE_LINK = "resend_signature_link"
+    # Paying the programme (botp/payments): a provider reads and confirms their own monthly
+    # statements; a participant declares their trips; Fedris' administrators approve, dispute
+    # and pay. Psychologists, researchers, referrers and wellbeing officers see none of it.
+    SEE_OWN_STATEMENTS = "see_own_statements"
+    CLAIM_TRAVEL_COSTS = "claim_travel_costs"
+    MANAGE_PAYMENTS = "manage_payments"
 
 
 CAPABILITIES = {
@@ -371,7 +377,70 @@ CAPABILITIES = {
     Capability.VIEW_MONITOR_AGGREGATES: {Role.RESEARCHER, Role.WELLBEING_OFFICER},
     Capability.MANAGE_CAMPAIGNS: {Role.FEDRIS_ADMIN},
     Capability.RESEND_SIGNATURE_LINK: {Role.REFERRER, Role.FEDRIS_ADMIN},
+    Capability.SEE_OWN_STATEMENTS: {Role.PROVIDER},
+    Capability.CLAIM_TRAVEL_COSTS: {Role.PARTICIPANT},
+    Capability.MANAGE_PAYMENTS: {Role.FEDRIS_ADMIN},
 }
+
+
+# --- Payments -----------------------------------------------------------------------------------
+
+
+def statements_for(user):
+    """The monthly statements ``user`` may read: all for Fedris' administrators, a provider's
+    own, none for anyone else."""
+    from botp.models import Statement
+
+    if has_capability(user, Capability.MANAGE_PAYMENTS):
+        return Statement.objects.all()
+    provider = _provider(user)
+    if provider is not None and has_capability(user, Capability.SEE_OWN_STATEMENTS):
+        return Statement.objects.filter(provider=provider)
+    return Statement.objects.none()
+
+
+def may_confirm_statement(user, statement):
+    """Confirming a statement and answering its disputes is its provider's."""
+    provider = _provider(user)
+    return (has_capability(user, Capability.SEE_OWN_STATEMENTS) and provider is not None
+            and statement.provider_id == provider.pk)
+
+
+def travel_claims_for(user):
+    """The travel claims ``user`` may read: all for Fedris' administrators, a participant's
+    own, none for anyone else."""
+    from botp.models import TravelClaim
+
+    if has_capability(user, Capability.MANAGE_PAYMENTS):
+        return TravelClaim.objects.all()
+    if has_capability(user, Capability.CLAIM_TRAVEL_COSTS):
+        return TravelClaim.objects.filter(participant__user=user)
+    return TravelClaim.objects.none()
+
+
+def travel_cases_for(user):
+    """The cases ``user`` may declare trips for: their own, as the participant."""
+    if not has_capability(user, Capability.CLAIM_TRAVEL_COSTS):
+        return Case.objects.none()
+    return Case.objects.filter(case_condition(user, {R.PARTICIPANT}, ""))
+
+
+def payment_runs_for(user):
+    from botp.models import PaymentRun
+
+    if has_capability(user, Capability.MANAGE_PAYMENTS):
+        return PaymentRun.objects.all()
+    return PaymentRun.objects.none()
+
+
+def payee_of(user):
+    """Who ``user`` is paid as (their provider or participant record), or None: whose bank
+    account they may set."""
+    if has_capability(user, Capability.SEE_OWN_STATEMENTS):
+        return _provider(user)
+    if has_capability(user, Capability.CLAIM_TRAVEL_COSTS):
+        return getattr(user, "participant", None)
+    return None
 
 
 def has_capability(user, capability):

@@ -44,6 +44,7 @@ LABELS = {
     "waves": gettext_lazy("Survey wave"),
     "notes": gettext_lazy("Note"),
     "providers": gettext_lazy("Providers"),
+    "payments": gettext_lazy("Payment rules"),
 }
 
 
@@ -64,6 +65,7 @@ def snapshot(programme):
         for w in programme.waves.all()
     }
     rules["notes"] = dict(programme.notes or {})
+    rules["payments"] = dict(programme.payment_rules or {})
     return rules
 
 
@@ -108,6 +110,11 @@ class Rules:
 
     def tariff(self, session_type):
         return self.data.get("tariffs", {}).get(getattr(session_type, "code", session_type))
+
+    @property
+    def payments(self):
+        """What else the version pays (botp.payments.tariffs reads it): {} before it said."""
+        return self.data.get("payments") or {}
 
     @property
     def sector_codes(self):

@@ -212,6 +212,8 @@ PROGRAMMES = [
         "sectors": ["hospital", "banking"],
         "max_sick_leave_days": 60, "max_duration_months": 9, "duration_warning_days": 30,
         "max_total_sessions": 20, "max_treatment_sessions": None,
+        # Seed 000: "participants' travel expenses were covered by Fedris".
+        "travel_costs_paid": True,
         "session_types": BOTP_SESSION_TYPES, "functions": PILOT_FUNCTIONS,
         "referral": ("", "", "", ""),
     },
@@ -269,11 +271,15 @@ PROGRAMMES = [
 ]
 
 
-def load_programmes():
+def load_programmes(payments=None):
     """Create the programmes, with their version 1, and keep their names and texts up to date;
     safe to run any number of times. The numbers (limits, caps, sectors, survey waves) are the
     back office's once version 1 is published: a change to them is a new version
-    (botp.programme_rules.publish), never a silent update here."""
+    (botp.programme_rules.publish), never a silent update here.
+
+    The public sources give no tariffs: version 1 has none, unless ``payments`` ({field:
+    value} for the programme's ``tariffs``, ``payment_rules``, ``travel_cost_per_km``) gives
+    some, as the demo does with its demonstration values."""
     from botp import programme_rules  # it reads the models through botp.models
 
     sectors = {}
@@ -322,6 +328,8 @@ def load_programmes():
             for name, value in numbers.items():
                 if name != "is_default":
                     setattr(programme, name, value)
+            for name, value in (payments or {}).items():
+                setattr(programme, name, value)
             programme.save()
             programme.eligible_sectors.set([sectors[code] for code in spec["sectors"]])
         for order, row in enumerate(spec["session_types"]):

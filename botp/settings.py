@@ -372,7 +372,16 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=9, minute=0)},
     "monitor-follow-ups": {"task": "evaluation.monitor.tasks.invite_follow_ups",
                            "schedule": crontab(hour=9, minute=30)},
+    # The providers' statements of the month just ended (botp/payments), built once a month.
+    "payment-statements": {"task": "botp.payments.tasks.build_monthly_statements",
+                           "schedule": crontab(day_of_month=1, hour=5, minute=0)},
 }
+
+# The account Fedris pays from: the debtor of every SEPA payment file (botp/payments/sepa.py).
+# The demo's values are an example account; set Fedris' own before the first payment run.
+PAYMENT_DEBTOR_NAME = os.environ.get("PAYMENT_DEBTOR_NAME", "Fedris")
+PAYMENT_DEBTOR_IBAN = os.environ.get("PAYMENT_DEBTOR_IBAN", "BE68539007547034")
+PAYMENT_DEBTOR_BIC = os.environ.get("PAYMENT_DEBTOR_BIC", "")
 
 # The outbox (botp/outbox.py): how long a worker holds a message it is delivering, how many
 # attempts before a message is marked failed, and the first wait between attempts (doubling).

@@ -22,6 +22,7 @@ urlpatterns = [
     path("diagnosis/", include("diagnosis.urls")),
     path("treatment/", include("treatment.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("payments/", include("botp.payments.urls")),
     path("accounts/invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

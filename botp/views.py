@@ -40,6 +40,7 @@ from botp.forms import (
     TransitionForm,
 )
 from botp.models import AuditEntry, Document, OutboxMessage, User
+from botp.payments import AUDIT_PREFIX as payments_audit_prefix
 from botp.policy import Action, Capability
 from botp.steps import Step
 
@@ -271,7 +272,9 @@ def account_trail(request):
     Fedris psychologists, read-only."""
     policy.require_capability(request.user, Capability.VIEW_ACCOUNT_AUDIT)
     form = AccountAuditFilterForm(request.GET or None)
-    entries = AuditEntry.objects.exclude(subject="").select_related("actor")
+    # Payments' records are the administrators' (botp/payments), not an account's.
+    entries = (AuditEntry.objects.exclude(subject="")
+               .exclude(subject__startswith=payments_audit_prefix).select_related("actor"))
     if form.is_valid():
         if form.cleaned_data["record"]:
             entries = entries.filter(subject__startswith=f"{form.cleaned_data['record']}:")

@@ -67,6 +67,10 @@ NOT_REACHED = {
     "document",
     # A research export's file: prepared by the worker, none in the demo; it has no form.
     "evaluation:export_download",
+    # Payments: the demo has no approved statement (its PDF) nor payment run (its page, SEPA
+    # file and PDF) until someone does the loop; none has a form. tests/payments and
+    # tests/e2e/test_payments_journey.py send them bad input and out-of-reach requests.
+    "payments:statement_pdf", "payments:run", "payments:run_file", "payments:run_pdf",
 }
 
 OWN_APPS = {"intake", "diagnosis", "treatment", "evaluation"}

@@ -11,12 +11,13 @@ from tests.scenarios import STATES, cases_for, populate
 
 PAGES = {
     "referrer": ["dashboard", "intake:list"],
-    "admin": ["dashboard", "intake:queue", "deliveries"],
+    "admin": ["dashboard", "intake:queue", "deliveries", "payments:statements",
+              "payments:claims", "payments:runs"],
     "psychologist": ["dashboard", "diagnosis:queue", "deliveries", "account_audit",
                      "evaluation:outcomes"],
-    "btp": ["dashboard"],
+    "btp": ["dashboard", "payments:statements"],
     "isp": ["dashboard"],
-    "participant": ["dashboard"],
+    "participant": ["dashboard", "payments:claims"],
     "researcher": ["dashboard", "evaluation:outcomes", "evaluation:export"],
 }
 API_ROLES = ["referrer", "admin", "psychologist", "btp", "isp", "participant"]

@@ -67,3 +67,22 @@ __all__ = [
     "OutboxMessage", "Invitation", "RequestChannel",
     "PlanAmendment", "PlanLine", "TreatmentPlan", "TreatmentRequest", "TreatmentRequestLine",
 ]
+
+# Paying the programme keeps its models in its sub-package (botp/payments/models.py).
+from botp.payments.models import (  # noqa: E402
+    ClaimStatus,
+    LineKind,
+    PayeeAccount,
+    PaymentDocument,
+    PaymentRun,
+    Statement,
+    StatementLine,
+    StatementStatus,
+    TravelClaim,
+    TravelMode,
+)
+
+__all__ += [
+    "ClaimStatus", "LineKind", "PayeeAccount", "PaymentDocument", "PaymentRun", "Statement",
+    "StatementLine", "StatementStatus", "TravelClaim", "TravelMode",
+]

@@ -32,6 +32,46 @@ def validate_survey_order(codes):
                               params={"codes": ", ".join(unknown)})
 
 
+PAYMENT_AMOUNTS = ("meeting_preparation", "travel_cap_per_trip", "travel_cap_per_case")
+PAYMENT_FLAGS = ("no_show_paid", "public_transport", "demonstration")
+PAYMENT_TABLES = ("group", "reports")
+
+
+def _is_amount(value):
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return True
+    try:
+        return Decimal(str(value)) >= 0
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def validate_payment_rules(rules):
+    """The payment rules' shape (botp.payments.tariffs): known keys, amounts as euro (a
+    number or a string such as "60.00", or null), flags true or false."""
+    if not isinstance(rules, dict):
+        raise ValidationError(_("Give the payment rules as an object, e.g. "
+                                "{\"meeting_preparation\": \"90.00\"}."))
+    unknown = set(rules) - set(PAYMENT_AMOUNTS + PAYMENT_FLAGS + PAYMENT_TABLES)
+    if unknown:
+        raise ValidationError(_("Unknown payment rule: %(keys)s."),
+                              params={"keys": ", ".join(sorted(unknown))})
+    amounts = [rules.get(key) for key in PAYMENT_AMOUNTS]
+    for table in PAYMENT_TABLES:
+        values = rules.get(table, {})
+        values = {} if values is None else values
+        if not isinstance(values, dict):
+            raise ValidationError(_("“%(key)s” maps codes to amounts."), params={"key": table})
+        amounts += list(values.values())
+    if not all(_is_amount(value) for value in amounts):
+        raise ValidationError(_("Every amount is a number of euro, 0 or more, or null."))
+    if not all(isinstance(rules.get(flag, False), bool) for flag in PAYMENT_FLAGS):
+        raise ValidationError(_("No-show paid, public transport and demonstration are true "
+                                "or false."))
+
+
 class EmployerKind(models.TextChoices):
     """Who employs the worker, as the request form asks it: it decides the programme proposed
     (a federal employer: the FA-BOTP; a province or municipality: the programme since 2024)."""
@@ -128,6 +168,15 @@ class Programme(TranslatedName):
         _("travel costs per km (euro)"), max_digits=6, decimal_places=4, null=True, blank=True)
     # Euro per session type code; null where the amount is not set yet.
     tariffs = models.JSONField(_("tariffs per session type (euro)"), default=dict, blank=True)
+    # The rest of what Fedris pays, as botp.payments.tariffs reads it: {"group": {session type
+    # code: euro}, "meeting_preparation": euro, "reports": {document kind: euro},
+    # "no_show_paid": bool, "public_transport": bool, "travel_cap_per_trip": euro,
+    # "travel_cap_per_case": euro, "demonstration": bool}; amounts as strings, null when unset.
+    payment_rules = models.JSONField(
+        _("payment rules"), default=dict, blank=True, validators=[validate_payment_rules],
+        help_text=_("Group tariffs per session type, the meeting's preparation, each report, "
+                    "whether a no-show is paid, public transport and the travel caps "
+                    "(see the README)."))
     # What the public sources leave open, shown in the back office next to the rule:
     # {rule key: {"nl": ..., "fr": ..., "en": ..., "de": ...}}.
     notes = models.JSONField(_("notes on open points"), default=dict, blank=True)

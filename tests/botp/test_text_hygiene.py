@@ -54,17 +54,23 @@ def test_a_form_composes_its_free_text_and_refuses_what_the_rule_refuses():
     assert form.errors == {"name": [str(text.MESSAGE)], "notes": [str(text.MESSAGE)]}
 
 
+# Sub-packages with forms of their own.
+SUB_PACKAGE_FORMS = ["botp.payments.forms"]
+
+
 def _portal_form_classes():
     found = set()
+    modules = [*SUB_PACKAGE_FORMS]
     for label in PORTAL_APPS:
         for module_name in ("forms", "outcomes", "admin"):
-            try:
-                module = importlib.import_module(f"{apps.get_app_config(label).name}."
-                                                 f"{module_name}")
-            except ModuleNotFoundError:
-                continue
-            found |= {cls for _name, cls in inspect.getmembers(module, inspect.isclass)
-                      if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__}
+            modules.append(f"{apps.get_app_config(label).name}.{module_name}")
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        found |= {cls for _name, cls in inspect.getmembers(module, inspect.isclass)
+                  if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__}
     return found
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from botp import demo, invitations
-from botp.models import Case, CaseState, Role
+from botp.models import Case, CaseState, Role, Statement, TravelClaim
 from evaluation.campaigns import services as campaign_services
 from evaluation.campaigns.models import Campaign, CampaignRecipient
 from evaluation.monitor import services as monitor
@@ -25,6 +25,8 @@ def pages_by_role(users):
     waiting = Case.objects.filter(state=CaseState.REQUESTED, screening_request__isnull=False,
                                   screening_request__submitted_at__isnull=False).first()
     choosing = case_of(state=CaseState.AWAITING_BTP_CHOICE)
+    statement = Statement.objects.filter(provider__user=users["btp"]).first().pk
+    claim = TravelClaim.objects.first().pk
     return {
         "referrer": ["/dashboard/", "/intake/requests/", "/intake/requests/new/",
                      f"/intake/requests/{waiting.screening_request.pk}/", f"/cases/{treated}/"],
@@ -33,7 +35,9 @@ def pages_by_role(users):
                   f"/intake/review/{waiting.screening_request.pk}/", f"/cases/{treated}/",
                   f"/diagnosis/cases/{choosing}/choose-btp/", "/evaluation/campaigns/",
                   *(f"/evaluation/campaigns/{pk}/"
-                    for pk in Campaign.objects.values_list("pk", flat=True))],
+                    for pk in Campaign.objects.values_list("pk", flat=True)),
+                  "/payments/statements/", f"/payments/statements/{statement}/",
+                  "/payments/travel/", f"/payments/travel/{claim}/", "/payments/runs/"],
         "psychologist": ["/dashboard/", "/diagnosis/review/", f"/diagnosis/review/{review}/",
                          f"/diagnosis/cases/{review}/report/v1/",
                          f"/cases/{treated}/", f"/cases/{treated}/audit/",
@@ -43,12 +47,13 @@ def pages_by_role(users):
                 f"/treatment/cases/{treated}/plan/", f"/diagnosis/cases/{review}/",
                 f"/treatment/cases/{treated}/meeting/",
                 f"/treatment/cases/{treated}/transmissions/",
-                f"/treatment/cases/{treated}/final-report/"],
+                f"/treatment/cases/{treated}/final-report/", "/payments/statements/",
+                f"/payments/statements/{statement}/", "/payments/bank-account/"],
         "btp2": [f"/diagnosis/cases/{diagnosed}/", f"/diagnosis/cases/{diagnosed}/report/"],
         "isp": ["/dashboard/", f"/treatment/cases/{treated}/",
                 f"/diagnosis/cases/{treated}/assignment/"],
         "participant": ["/dashboard/", f"/treatment/cases/{treated}/mine/",
-                        f"/cases/{treated}/leave/"],
+                        f"/cases/{treated}/leave/", "/payments/travel/"],
         "participant2": ["/dashboard/"],
         "researcher": ["/evaluation/outcomes/", "/evaluation/monitor/aggregates/"],
         "wellbeing": ["/dashboard/", "/evaluation/monitor/aggregates/"],

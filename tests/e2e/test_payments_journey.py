@@ -1,0 +1,110 @@
+"""Paying the programme in a browser: btp@ confirms their monthly statement, the administrator
+disputes a line, the BTP answers, the administrator approves it and a participant's travel
+claim, makes the payment run and downloads its SEPA file, which validates against the pain.001
+schema."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from botp import demo
+from botp.models import (
+    ClaimStatus,
+    PaymentRun,
+    Statement,
+    StatementStatus,
+    TravelClaim,
+)
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.journeys import log_in
+from tests.payments.test_payment_runs import validate
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_from_confirmation_to_the_sepa_file(live_server, browser, shoot):
+    demo.seed(cohort=False)
+    statement = Statement.objects.get(provider__user__email="btp@demo.botp.be")
+    assert statement.status == StatementStatus.TO_CONFIRM
+    line = statement.lines.order_by("service_date", "pk").first()
+
+    # The BTP finds the statement among their to-dos, checks it and confirms.
+    page = log_in(browser, live_server, "btp")
+    page.get_by_role("link", name="Check and confirm your monthly statement").click()
+    page.get_by_role("link", name=statement.reference).click()
+    expect(page.locator(".demo-tariffs")).to_contain_text("Demonstration values")
+    shoot(page, "payments-1-statement-to-confirm")
+    page.get_by_role("button", name="Confirm the statement").click()
+    expect(page.locator(".messages")).to_contain_text("Statement confirmed")
+    page.context.close()
+
+    # The administrator disputes a line: without a reason first, which is refused.
+    page = log_in(browser, live_server, "admin")
+    page.get_by_role("link", name="Statements", exact=True).click()
+    page.get_by_role("link", name=statement.reference).click()
+    row = page.locator(f"#line-{line.pk}")
+    row.locator("summary", has_text="Dispute this line").click()
+    row.get_by_role("button", name="Dispute the line").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    row = page.locator(f"#line-{line.pk}")
+    row.get_by_label("Why do you dispute this line?").fill(
+        "The case's plan names no session of this type on that day.")
+    row.get_by_role("button", name="Dispute the line").click()
+    expect(page.locator(".messages")).to_contain_text("Line disputed")
+    page.context.close()
+
+    # The BTP answers from their to-do.
+    page = log_in(browser, live_server, "btp")
+    page.get_by_role("link", name="Answer Fedris' question on your statement").click()
+    page.get_by_role("link", name=statement.reference).click()
+    page.locator(f"#line-{line.pk}").get_by_label("Your answer to Fedris").fill(
+        "It was the diagnosis session the psychologist asked for; see the case's sessions.")
+    shoot(page, "payments-2-answer")
+    page.get_by_role("button", name="Send the answer").click()
+    expect(page.locator(".messages")).to_contain_text("Answer sent")
+    page.context.close()
+
+    # The administrator approves the statement and the participant's travel claim, then pays.
+    page = log_in(browser, live_server, "admin")
+    page.goto(f"{live_server.url}/payments/statements/{statement.pk}/")
+    expect(page.locator(f"#line-{line.pk}")).to_contain_text("see the case's sessions")
+    page.get_by_role("button", name="Approve the statement").click()
+    expect(page.locator(".messages")).to_contain_text("Statement approved")
+    statement.refresh_from_db()
+    assert statement.status == StatementStatus.APPROVED and statement.total > 0
+    page.get_by_role("link", name="Travel costs").click()
+    claim = TravelClaim.objects.get(participant__user__email="participant@demo.botp.be")
+    page.get_by_role("link", name=claim.reference).click()
+    page.get_by_label("Approve: paid with the next payment run").check()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".messages")).to_contain_text("Decision recorded")
+    assert TravelClaim.objects.get(pk=claim.pk).status == ClaimStatus.APPROVED
+    page.get_by_role("link", name="Payment runs").click()
+    page.get_by_role("button", name="Make the payment run").click()  # no date: refused
+    expect(page.locator(".error-summary")).to_be_visible()
+    page.get_by_label("Execution date").fill(page.evaluate(
+        "new Date().toISOString().slice(0, 10)"))
+    page.get_by_role("button", name="Make the payment run").click()
+    page.wait_for_url(re.compile(r".*/payments/runs/\d+/$"))
+    shoot(page, "payments-3-payment-run")
+    run = PaymentRun.objects.get()
+    assert run.transfers == 2 and run.total == statement.total + claim.amount
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the SEPA file (pain.001)").click()
+    data = open(download.value.path(), "rb").read()
+    assert data == bytes(run.sepa_xml)
+    document = validate(data)
+    assert document["CstmrCdtTrfInitn"]["GrpHdr"]["NbOfTxs"] == "2"
+    page.context.close()
+
+    # The BTP's statement is paid, its PDF in their reader's language.
+    page = log_in(browser, live_server, "btp")
+    page.goto(f"{live_server.url}/payments/statements/{statement.pk}/")
+    expect(page.locator(".statement-status")).to_contain_text("Paid")
+    response = page.request.get(f"{live_server.url}/payments/statements/{statement.pk}/pdf/")
+    assert response.headers["content-type"] == "application/pdf"
+    if SCREENSHOTS:
+        with open(os.path.join(SCREENSHOTS, "payments-statement.pdf"), "wb") as out:
+            out.write(response.body())
+    page.context.close()
