@@ -26,7 +26,7 @@ def allow_payment_run_changes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('botp', '0024_account_trail_index'),
+        ('botp', '0025_case_clock_runs_index'),
     ]
 
     operations = [
