@@ -41,7 +41,7 @@ def test_a_statement_from_confirmation_to_the_sepa_file(live_server, browser, sh
 
     # The administrator disputes a line: without a reason first, which is refused.
     page = log_in(browser, live_server, "admin")
-    page.get_by_role("link", name="Statements", exact=True).click()
+    page.get_by_role("link", name="Payments", exact=True).click()
     page.get_by_role("link", name=statement.reference).click()
     row = page.locator(f"#line-{line.pk}")
     row.locator("summary", has_text="Dispute this line").click()

@@ -187,3 +187,27 @@ def test_the_lists_ask_a_fixed_number_of_queries(client, world, treated, paid):
                               mode=TravelMode.CAR, km=Decimal("5"))
     assert Statement.objects.count() >= 7
     assert [count(user, name) for user, name in pages] == few
+
+
+@pytest.mark.parametrize("role, menu, subnav", [
+    ("admin", ["Payments"], ["Statements", "Travel costs", "Payment runs"]),
+    ("btp", ["My statements"], []),
+    ("participant", ["Travel costs"], []),
+    ("psychologist", [], []),
+    ("researcher", [], []),
+])
+def test_each_role_finds_its_payment_pages_in_the_menu_and_no_other(client, world, paid,
+                                                                    role, menu, subnav):
+    import re
+
+    client.force_login(users(world)[role])
+    page = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    links = {"Payments", "My statements", "Travel costs", "Statements", "Payment runs"}
+    shown = [name for name in re.findall(r"<a href=\"/payments/[^\"]*\"[^>]*>([^<]+)</a>", page)
+             if name in links]
+    assert shown == menu
+    if subnav:
+        area = client.get(reverse("payments:claims")).content.decode()
+        block = area[area.index('class="subnav"'):area.index("</nav>", area.index('class="subnav"'))]
+        assert re.findall(r">([^<]+)</a>", block) == subnav
+        assert 'aria-current="page">Travel costs' in block
