@@ -4,6 +4,7 @@ psychologists, researchers, referrers and wellbeing officers nothing of it. Out 
 as not found (404). Bad input is a form error (400), never a server error."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -198,8 +199,6 @@ def test_the_lists_ask_a_fixed_number_of_queries(client, world, treated, paid):
 ])
 def test_each_role_finds_its_payment_pages_in_the_menu_and_no_other(client, world, paid,
                                                                     role, menu, subnav):
-    import re
-
     client.force_login(users(world)[role])
     page = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     links = {"Payments", "My statements", "Travel costs", "Statements", "Payment runs"}
@@ -208,6 +207,7 @@ def test_each_role_finds_its_payment_pages_in_the_menu_and_no_other(client, worl
     assert shown == menu
     if subnav:
         area = client.get(reverse("payments:claims")).content.decode()
-        block = area[area.index('class="subnav"'):area.index("</nav>", area.index('class="subnav"'))]
+        start = area.index('class="subnav"')
+        block = area[start:area.index("</nav>", start)]
         assert re.findall(r">([^<]+)</a>", block) == subnav
         assert 'aria-current="page">Travel costs' in block
