@@ -114,14 +114,87 @@ BATCH = 100
 
 def kick(ids):
     """Ask a worker to deliver ``ids`` now. Best effort: the sweep delivers them otherwise, so
-    a broker that is down costs a delay, never the user's request."""
-    from botp.tasks import deliver_outbox
+    a broker that is down costs a delay, never the user's request.
+
+    With a broker, the kick is a drain (every due message, not only ``ids``) and at most
+    OUTBOX_DRAINS of them wait to start: a commit that finds them all waiting sends nothing,
+    since they will find its messages. Each releases its place before it looks, so a message
+    recorded while one runs kicks another. Ten thousand invitations are then a few tasks, not
+    ten thousand going through the worker pool to find their batch taken."""
+    from botp.tasks import deliver_outbox, drain_outbox
 
     try:
-        deliver_outbox.apply_async(args=[list(ids)], retry=False)
+        if deliver_outbox.app.conf.task_always_eager:
+            deliver_outbox.apply_async(args=[list(ids)], retry=False)
+            return
+        place = _take_drain_place()
+        if place is None:
+            return
+        try:
+            drain_outbox.apply_async(args=[place], retry=False)
+        except Exception:
+            _release_drain_place(place)  # or kicks would stop until its expiry
+            raise
     except Exception as error:  # any broker trouble: the sweep takes over
         log.warning("outbox: worker not reached (%s); the sweep will deliver %d message(s)",
                     type(error).__name__, len(ids))
+
+
+# A place stays taken this long at most when its drain is lost (a worker killed before
+# starting it); the sweep delivers meanwhile.
+DRAIN_PLACE_SECONDS = 60
+_broker = {}
+
+
+def _drain_place_key(place):
+    return f"botp:outbox:drain:{place}"
+
+
+def _broker_client():
+    """A Redis client on the broker's database (the places must be where the tasks are)."""
+    from botp.celery import app
+
+    url = app.conf.broker_url
+    if url not in _broker:
+        import redis
+
+        _broker[url] = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    return _broker[url]
+
+
+def _take_drain_place():
+    client = _broker_client()
+    for place in range(settings.OUTBOX_DRAINS):
+        if client.set(_drain_place_key(place), 1, nx=True, ex=DRAIN_PLACE_SECONDS):
+            return place
+    return None
+
+
+def _release_drain_place(place):
+    _broker_client().delete(_drain_place_key(place))
+
+
+def drain(place, *, seconds=50):
+    """A worker's drain: release ``place``, then deliver every due message, a batch at a time,
+    until none is left. After ``seconds`` it hands what remains to a new kick, so one drain
+    never holds a worker process for long while other tasks wait."""
+    try:
+        _release_drain_place(place)
+    except Exception as error:  # the place expires by itself; the work is here now
+        log.warning("outbox: drain place %s not released (%s)", place, type(error).__name__)
+    started = time.monotonic()
+    done = 0
+    with Mailer() as mailer:
+        while True:
+            batch = _due_ids(BATCH)
+            if not batch:
+                return done
+            if time.monotonic() - started > seconds:
+                kick(batch)
+                return done
+            for message in _claim_many(batch):
+                _attempt(message, mailer)
+                done += 1
 
 
 def deliver(ids):

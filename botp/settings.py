@@ -388,6 +388,9 @@ PAYMENT_DEBTOR_BIC = os.environ.get("PAYMENT_DEBTOR_BIC", "")
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=5)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60, minimum=1)
+# How many drains of the outbox may wait for a worker at once (botp.outbox.kick): as many as
+# the worker has processes, so both work through a burst of messages side by side.
+OUTBOX_DRAINS = env_int("OUTBOX_DRAINS", 2, minimum=1)
 # How often a worker tries to record an outcome across a dropped database connection.
 OUTBOX_RECORD_TRIES = 8
 

@@ -17,6 +17,16 @@ def deliver_outbox(ids):
 
 
 @shared_task(ignore_result=True)
+def drain_outbox(place):
+    """Deliver every due message (kicked after a commit, at most OUTBOX_DRAINS waiting)."""
+    try:
+        return outbox.drain(place)
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return 0
+
+
+@shared_task(ignore_result=True)
 def sweep_outbox():
     """Every minute (beat): deliver what is due — a kick lost with the broker, a retry whose
     time has come, a message left by a worker that died, a survey wave due today."""
