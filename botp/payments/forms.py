@@ -35,13 +35,15 @@ class CorrectionForm(PortalForm):
 class MonthField(forms.CharField):
     """A month as the browser's month picker posts it (YYYY-MM): its first day."""
 
-    widget = forms.TextInput(attrs={"type": "month"})
+    widget = forms.TextInput(attrs={"type": "month", "maxlength": 7})
 
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
         try:
+            if len(value) > 7:
+                raise ValueError(value)
             return datetime.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             raise ValidationError(_("Give a month as YYYY-MM, e.g. 2026-11."),
@@ -49,7 +51,7 @@ class MonthField(forms.CharField):
 
 
 class BuildForm(PortalForm):
-    month = MonthField(label=_("Month"), max_length=7)
+    month = MonthField(label=_("Month"))
 
     def clean_month(self):
         month = self.cleaned_data["month"]

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from botp import audit, outbox, policy
 from botp.models import (
@@ -25,6 +26,7 @@ from botp.models import (
     ClaimStatus,
     Document,
     LineKind,
+    OutboxMessage,
     PayeeAccount,
     PaymentDocument,
     PaymentRun,
@@ -96,6 +98,43 @@ def _add_line(statement, **fields):
             return StatementLine.objects.create(statement=statement, **fields)
     except IntegrityError:
         return None
+
+
+BUILD_KIND = "payment_statements"
+
+
+def request_statements(by, month):
+    """An administrator asks for the statements of ``month``: a worker builds them (the build
+    walks every unpaid item held up to the month's end, at national scale millions), never the
+    request. Asked again while that build waits, it is the same build. Returns its message."""
+    month = month_of(month)
+    waiting = _pending_builds().filter(payload__month=month.isoformat()).first()
+    if waiting is not None:
+        return waiting
+    _record(by, "statements", f"build requested for {month:%Y-%m}")
+    return outbox.enqueue(BUILD_KIND, f"{BUILD_KIND}:{month:%Y-%m}:{timezone.now():%Y%m%d%H%M%S%f}",
+                          payload={"month": month.isoformat()})
+
+
+def _pending_builds():
+    return OutboxMessage.objects.filter(kind=BUILD_KIND, status__in=[
+        OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENDING,
+        OutboxMessage.Status.RETRYING]).order_by("created_at")
+
+
+def pending_builds():
+    """The statement builds asked for that a worker has not finished: (month, asked at)."""
+    return [(datetime.date.fromisoformat(message.payload["month"]), message.created_at)
+            for message in _pending_builds()[:12]]
+
+
+def _build_requested(message, mailer):
+    month = datetime.date.fromisoformat(message.payload["month"])
+    return {"statements": len(build_statements(month))}
+
+
+outbox.register(BUILD_KIND, label=gettext_lazy("Building the providers' statements"),
+                deliver=_build_requested, done_label=gettext_lazy("Done"))
 
 
 def build_statements(month):

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -42,11 +43,12 @@ def statements(request):
     if request.method == "POST":
         if build is None:
             raise Http404
-        outcome = pages.submit(request, build, lambda: services.build_statements(
-            build.cleaned_data["month"]))
+        outcome = pages.submit(request, build, lambda: services.request_statements(
+            request.user, build.cleaned_data["month"]))
         if outcome:
-            messages.success(request, _("%(count)s statement(s) received new lines.")
-                             % {"count": len(outcome.result)})
+            messages.success(request, _("The statements of %(month)s are being built. They "
+                                        "appear in this list when they are ready.")
+                             % {"month": date_format(build.cleaned_data["month"], "F Y")})
             return redirect("payments:statements")
         status = outcome.status
     shown = (policy.statements_for(request.user).select_related("provider__user")
@@ -62,6 +64,7 @@ def statements(request):
     page = keyset.keyset_page(request, shown, ("-pk",), settings.LIST_PAGE_SIZE)
     return render(request, "botp/payments/statements.html", {
         "page": page, "manage": manage, "build": build, "chosen": chosen,
+        "building": services.pending_builds() if manage else None,
         "statuses": [("waiting", _("Waiting for Fedris")), *StatementStatus.choices],
     }, status=status)
 

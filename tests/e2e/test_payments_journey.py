@@ -5,6 +5,7 @@ schema."""
 
 import os
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -39,9 +40,15 @@ def test_a_statement_from_confirmation_to_the_sepa_file(live_server, browser, sh
     expect(page.locator(".messages")).to_contain_text("Statement confirmed")
     page.context.close()
 
-    # The administrator disputes a line: without a reason first, which is refused.
+    # The administrator disputes a line: without a reason first, which is refused. Building
+    # the month's statements again (a worker's job) adds nothing to it.
     page = log_in(browser, live_server, "admin")
     page.get_by_role("link", name="Payments", exact=True).click()
+    lines = statement.lines.count()
+    page.get_by_role("textbox", name="Month").fill(f"{statement.month:%Y-%m}")
+    page.get_by_role("button", name="Build the statements").click()
+    expect(page.locator(".messages")).to_contain_text("are being built")
+    assert statement.lines.count() == lines
     page.get_by_role("link", name=statement.reference).click()
     row = page.locator(f"#line-{line.pk}")
     row.locator("summary", has_text="Dispute this line").click()
@@ -73,13 +80,42 @@ def test_a_statement_from_confirmation_to_the_sepa_file(live_server, browser, sh
     expect(page.locator(".messages")).to_contain_text("Statement approved")
     statement.refresh_from_db()
     assert statement.status == StatementStatus.APPROVED and statement.total > 0
+    # The participant's claim is refused (a refusal without its reason is not taken).
     page.get_by_role("link", name="Travel costs").click()
-    claim = TravelClaim.objects.get(participant__user__email="participant@demo.botp.be")
-    page.get_by_role("link", name=claim.reference).click()
+    refused = TravelClaim.objects.get(participant__user__email="participant@demo.botp.be")
+    page.get_by_role("link", name=refused.reference).click()
+    page.get_by_label("Refuse, with the reason").check()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    page.get_by_label("Reason of the refusal").fill(
+        "36 km is more than the trip from Mechelen: declare the distance there and back.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".messages")).to_contain_text("Decision recorded")
+    assert TravelClaim.objects.get(pk=refused.pk).status == ClaimStatus.REFUSED
+    page.context.close()
+
+    # The participant reads why, and declares the same trip again, by train this time.
+    page = log_in(browser, live_server, "participant")
+    page.get_by_role("link", name="Travel costs").click()
+    expect(page.get_by_role("row", name=re.compile(refused.reference))).to_contain_text(
+        "declare the distance there and back")
+    page.get_by_label("Date of the trip").fill(refused.trip_date.isoformat())
+    page.get_by_label("From where").fill("Mechelen")
+    page.get_by_role("radio", name="By public transport").check()
+    page.get_by_label("Amount of the ticket(s)").fill("12.40")
+    page.get_by_role("button", name="Declare the trip").click()
+    expect(page.locator(".messages")).to_contain_text("Trip declared")
+    claim = TravelClaim.objects.exclude(pk=refused.pk).get(
+        participant__user__email="participant@demo.botp.be")
+    page.context.close()
+
+    page = log_in(browser, live_server, "admin")
+    page.goto(f"{live_server.url}/payments/travel/{claim.pk}/")
     page.get_by_label("Approve: paid with the next payment run").check()
     page.get_by_role("button", name="Record the decision").click()
     expect(page.locator(".messages")).to_contain_text("Decision recorded")
-    assert TravelClaim.objects.get(pk=claim.pk).status == ClaimStatus.APPROVED
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED and claim.amount == Decimal("12.40")
     page.get_by_role("link", name="Payment runs").click()
     page.get_by_role("button", name="Make the payment run").click()  # no date: refused
     expect(page.locator(".error-summary")).to_be_visible()

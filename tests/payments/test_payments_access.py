@@ -119,6 +119,7 @@ def test_bad_input_is_a_form_error_never_a_server_error(client, world, paid):
     assert client.post(url, {"step": "dispute", "line": line.pk,
                              "reason": "bad\u202etext"}).status_code == 400
     assert client.post(reverse("payments:statements"), {"month": "2026-13"}).status_code == 400
+    assert client.post(reverse("payments:statements"), {"month": "2026-011"}).status_code == 400
     assert client.post(reverse("payments:runs"),
                        {"execution_date": "2001-01-01"}).status_code == 400
     assert client.post(reverse("payments:runs"),

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from botp.models import AuditEntry, Statement, StatementLine, StatementStatus
+from botp.models import AuditEntry, OutboxMessage, Statement, StatementLine, StatementStatus
 from botp.payments import services, tasks
 from botp.workflow import TransitionError, TransitionForbidden
 from tests.payments.conftest import held
@@ -164,3 +165,37 @@ def test_the_monthly_task_builds_the_month_just_ended(world, treated):
     statement = Statement.objects.get()
     assert statement.month == last_month
     assert [line.session for line in statement.lines.all()] == [session]
+
+
+def test_an_administrator_asks_and_a_worker_builds(client, world, treated, deliver):
+    held(treated, "work_related", world.btp, days_ago=1)
+    month = timezone.localdate().replace(day=1)
+    client.force_login(world.admin)
+    url = reverse("payments:statements")
+    response = client.post(url, {"month": f"{month:%Y-%m}"})
+    assert response.status_code == 302
+    # The request built nothing: the build waits for a worker, and the page says so.
+    assert not Statement.objects.exists()
+    page = client.get(url).content.decode()
+    assert "are being built" in page and "Being built now" in page
+    assert client.post(url, {"month": f"{month:%Y-%m}"}).status_code == 302
+    builds = OutboxMessage.objects.filter(kind=services.BUILD_KIND)
+    assert builds.count() == 1  # asked twice while waiting: one build
+    assert AuditEntry.objects.filter(subject="payment:statements").count() == 1
+
+    deliver()
+    assert builds.get().status == "sent"
+    assert Statement.objects.get(provider=world.btp).lines.count() == 1
+    assert "Being built now" not in client.get(url).content.decode()
+    # Asked again once done: a new build, which finds nothing more to add.
+    client.post(url, {"month": f"{month:%Y-%m}"})
+    deliver()
+    assert builds.count() == 2 and StatementLine.objects.count() == 1
+
+
+def test_only_an_administrator_asks_for_a_build(client, world, treated):
+    url = reverse("payments:statements")
+    for user in (world.btp.user, world.psychologist, world.participant):
+        client.force_login(user)
+        assert client.post(url, {"month": "2026-01"}).status_code == 404
+    assert not OutboxMessage.objects.filter(kind=services.BUILD_KIND).exists()
