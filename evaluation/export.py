@@ -9,7 +9,9 @@ generalised by ``disclosure.generalise`` until every combination of them holds a
 """
 
 import csv
-from collections import Counter
+from collections import Counter, defaultdict
+
+from django.db.models import F
 
 from botp import instruments, keys
 from botp.models import Session, SessionStatus, SessionType
@@ -17,6 +19,7 @@ from evaluation.disclosure import QUASI_IDENTIFYING_ITEMS
 from evaluation.models import Answer, Instrument, Score, SurveyInvitation
 
 CHUNK = 500
+NONE = {}
 
 
 class _Echo:
@@ -73,36 +76,42 @@ def csv_lines(cases):
             Session.objects.filter(case_id__in=chunk, status=SessionStatus.HELD)
             .values_list("case_id", "session_type__code")
         )
-        invitations = list(SurveyInvitation.objects.filter(case_id__in=chunk)
-                           .select_related("case").order_by("case_id", "due_on"))
+        # Only what a row shows; the e-mails' deliveries (for the waves not sent yet) in one
+        # query a chunk, not one a wave.
+        invitations = SurveyInvitation.with_deliveries(list(
+            SurveyInvitation.objects.filter(case_id__in=chunk).order_by("case_id", "due_on")
+            .annotate(case_state=F("case__state"))
+            .only("case_id", "wave", "due_on", "closes_at", "sent_at", "opened_at",
+                  "completed_at")))
         # Scores and answers by their invitations' keys, so each is read by its index: asked
         # through the case, the answers query scanned every answer for every chunk.
         invitation_ids = [invitation.pk for invitation in invitations]
         completed_ids = [invitation.pk for invitation in invitations
                          if invitation.completed_at is not None]
-        scores = {
-            (invitation_id, code, subscale): value
-            for invitation_id, code, subscale, value in Score.objects.filter(
+        scores = defaultdict(dict)
+        for invitation_id, code, subscale, value in Score.objects.filter(
                 invitation_id__in=invitation_ids).values_list(
-                "invitation_id", "instrument__code", "subscale", "value")
-        }
-        answers = {
-            (invitation_id, code, item): value
-            for invitation_id, code, item, value in Answer.objects.filter(
-                invitation_id__in=completed_ids, instrument_id__in=answered_instruments)
-            .values_list("invitation_id", "instrument__code", "item", "value")
-            if (code, item) in answer_keys
-        }
+                "invitation_id", "instrument__code", "subscale", "value"):
+            scores[invitation_id][code, subscale] = value
+        answers = defaultdict(dict)
+        for invitation_id, code, item, value in Answer.objects.filter(
+                invitation_id__in=completed_ids, instrument_id__in=answered_instruments
+        ).values_list("invitation_id", "instrument__code", "item", "value"):
+            if (code, item) in answer_keys:
+                answers[invitation_id][code, item] = value
+        names = {}  # a case has a row per wave: its keyed hash once
         for invitation in invitations:
-            case = invitation.case
-            shown = published[case.pk]
+            case_id = invitation.case_id
+            shown = published[case_id]
+            if case_id not in names:
+                names[case_id] = pseudonym(case_id)
+            its_scores = scores.get(invitation.pk, NONE)
+            its_answers = answers.get(invitation.pk, NONE)
             yield writer.writerow(
-                [pseudonym(case.pk), shown.programme, shown.sector, case.state, shown.period,
-                 invitation.wave, invitation.status, shown.date(invitation.sent_at),
-                 shown.date(invitation.completed_at)]
-                + [sessions.get((case.pk, code), 0) for code in session_codes]
-                + [_cell(scores.get((invitation.pk, code, subscale)))
-                   for code, subscale in score_columns]
-                + [answers.get((invitation.pk, code, item), "")
-                   for code, item in answer_columns]
+                [names[case_id], shown.programme, shown.sector, invitation.case_state,
+                 shown.period, invitation.wave, invitation.status,
+                 shown.date(invitation.sent_at), shown.date(invitation.completed_at)]
+                + [sessions.get((case_id, code), 0) for code in session_codes]
+                + [_cell(its_scores.get(column)) for column in score_columns]
+                + [its_answers.get(column, "") for column in answer_columns]
             )
