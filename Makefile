@@ -27,10 +27,14 @@ demo: $(STAMP) check-libs
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The suite in TEST_PROCESSES processes (pytest-xdist), each with its own test database, Redis
+# database and var directory (tests/parallel.py); the browser journeys dominate its time.
+TEST_PROCESSES ?= 2
+
 test: $(STAMP) check-libs
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses=$(TEST_PROCESSES) --dist=worksteal
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
