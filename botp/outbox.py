@@ -182,19 +182,11 @@ def drain(place, *, seconds=50):
         _release_drain_place(place)
     except Exception as error:  # the place expires by itself; the work is here now
         log.warning("outbox: drain place %s not released (%s)", place, type(error).__name__)
-    started = time.monotonic()
-    done = 0
-    with Mailer() as mailer:
-        while True:
-            batch = _due_ids(BATCH)
-            if not batch:
-                return done
-            if time.monotonic() - started > seconds:
-                kick(batch)
-                return done
-            for message in _claim_many(batch):
-                _attempt(message, mailer)
-                done += 1
+    done = deliver_due(limit=None, seconds=seconds)
+    rest = _due_ids(BATCH)
+    if rest:
+        kick(rest)
+    return done
 
 
 def deliver(ids):
@@ -222,12 +214,13 @@ def _due_ids(limit, exclude=(), kinds=None):
 
 
 def deliver_due(*, limit=500, seconds=50):
-    """Deliver what is due, oldest first, for at most ``seconds``; return how many were tried.
-    The sweep runs this every minute."""
+    """Deliver what is due, oldest first, up to ``limit`` (None: all) for at most ``seconds``;
+    return how many were tried. The sweep runs this every minute, a drain until none is left."""
     started = time.monotonic()
     done = 0
     with Mailer() as mailer:
-        while done < limit and time.monotonic() - started < seconds:
+        while ((limit is None or done < limit)
+               and time.monotonic() - started < seconds):
             batch = _due_ids(BATCH)
             if not batch:
                 break
