@@ -79,7 +79,7 @@ def stage1(live_server, browser, shoot):
 
     page = log_in(browser, live_server, "admin")
     page.get_by_role("link", name="Review queue").click()
-    assert reference in page.content()
+    expect(page.locator("body")).to_contain_text(reference)
     shoot(page, "stage1-review-queue")
     page.get_by_role("link", name=reference).click()
     page.get_by_label("Approve: eligible for the programme").check()
@@ -145,7 +145,7 @@ def stage2(live_server, browser, shoot, reference, page):
         page.get_by_role("button", name="Record the session").click()
         expect(page.locator(".messages")).to_contain_text("Session recorded")
     page.get_by_role("button", name="Record the session").click()
-    assert "at most 2 × “Diagnosis session”" in page.content()
+    expect(page.locator("body")).to_contain_text("at most 2 × “Diagnosis session”")
     assert page.locator("tbody tr").count() == 2
 
     # The report and the treatment request: a bad score first, then complete.
@@ -183,7 +183,7 @@ def stage2(live_server, browser, shoot, reference, page):
     page = log_in(browser, live_server, "psychologist")
     page.get_by_role("link", name="Diagnosis reviews").click()
     page.get_by_role("link", name=reference).click()
-    assert "Understaffed ward" in page.content()
+    expect(page.locator("body")).to_contain_text("Understaffed ward")
     shoot(page, "stage2-psychologist-review")
     page.get_by_label("Confirm the early-stage occupational burnout").check()
     page.get_by_role("button", name="Record the decision").click()

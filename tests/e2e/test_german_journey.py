@@ -171,7 +171,7 @@ def test_a_german_journey_from_request_to_treatment(live_server, browser, shoot)
     page = log_in(browser, live_server, "psychologist")
     page.get_by_role("link", name=de("Diagnosis reviews")).click()
     page.get_by_role("link", name=reference).click()
-    assert "Personalmangel" in page.content()
+    expect(page.locator("body")).to_contain_text("Personalmangel")
     page.get_by_label(
         de("Confirm the early-stage occupational burnout: treatment can start")).check()
     page.get_by_role("button", name=de("Record the decision")).click()

@@ -27,7 +27,7 @@ def test_not_confirmed_debrief_and_referral(live_server, browser, shoot):
     page.goto(f"{live_server.url}/diagnosis/review/{case.reference}/")
     page.get_by_label("Do not confirm").check()
     page.get_by_role("button", name="Record the decision").click()
-    assert "Give your reasons" in page.content()  # reasons are required
+    expect(page.locator("body")).to_contain_text("Give your reasons")  # reasons are required
     page.get_by_label("Do not confirm").check()
     page.get_by_label("Reasons or questions for the BTP").fill(
         "Anhedonia and early waking: a depressive episode is more likely.")
@@ -38,7 +38,7 @@ def test_not_confirmed_debrief_and_referral(live_server, browser, shoot):
     page = log_in(browser, live_server, "btp")
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     page.get_by_role("link", name="Diagnosis", exact=True).click()
-    assert "a depressive episode is more likely" in page.content()
+    expect(page.locator("body")).to_contain_text("a depressive episode is more likely")
     page.get_by_label("Duration (minutes)").fill("45")
     page.get_by_role("button", name="Record the session").click()
     expect(page.locator(".messages")).to_contain_text("Session recorded")

@@ -33,7 +33,7 @@ def test_treatment_to_completion(live_server, browser, shoot):
     page = log_in(browser, live_server, "isp")
     page.get_by_role("link", name=reference).click()
     page.get_by_role("link", name="Treatment: plan and sessions").click()
-    assert "Your part of the treatment plan" in page.content()
+    expect(page.locator("body")).to_contain_text("Your part of the treatment plan")
     page.get_by_label("Session:").select_option("starter_kit:")
     page.get_by_role("button", name="Record the session").click()
     expect(page.locator(".messages")).to_contain_text("Session recorded")
