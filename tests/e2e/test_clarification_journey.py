@@ -83,7 +83,7 @@ def test_more_information_answered_and_confirmed(live_server, browser, shoot):
     expect(todo).to_contain_text(QUESTION)
     shoot_both(page, shoot, "clarify-btp-todo")
     todo.get_by_role("link", name="Answer and revise the report").click()
-    assert page.url.split("#")[0] == f"{live_server.url}{link}"
+    page.wait_for_url(f"{live_server.url}{link}*")
     expect(page.locator("#answer-to-fedris")).to_contain_text(QUESTION)
     shoot_both(page, shoot, "clarify-btp-report-form")
 

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from botp import demo, nationalnumber
 from botp.models import Case, CaseState, Programme
@@ -39,7 +40,7 @@ def publish_a_version(browser, live_server, shoot):
     page.get_by_label("What changes and why").fill("Twenty sessions in all, as agreed.")
     shoot(page, "version-2-publish-form")
     page.get_by_role("button", name="Publish").click()
-    assert "Version 3 of" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("Version 3 of")
     history = page.locator("#versions-group").inner_text()
     assert "Twenty sessions in all, as agreed." in history
     assert "Maximum diagnosis and treatment sessions: 22 → 20" in history
@@ -106,7 +107,7 @@ def the_worker_signs(browser, live_server, shoot):
     page.get_by_label("I confirm that the information in this request").check()
     shoot(page, "signature-2-worker-signs")
     page.get_by_role("button", name="Confirm and sign").click()
-    assert "Request signed" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Request signed")
     context.close()
 
 
