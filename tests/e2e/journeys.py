@@ -122,7 +122,8 @@ def stage2(live_server, browser, shoot, reference, page):
     page.locator(".filters select[name=language]").select_option("nl")
     page.locator("select[name=province]").select_option("VAN")
     page.locator(".filters button[type=submit]").click()
-    assert page.locator(".directory .provider").count() >= 1
+    page.wait_for_url("**province=VAN**")
+    expect(page.locator(".directory .provider").first).to_be_visible()
     shoot(page, "stage2-directory")
     page.locator(f"button[name=btp][value='{btp.pk}']").click()
     # One more look at whom they chose, then confirm.
