@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from botp import keys, mail, outbox
+from botp import audit, keys, mail, outbox
 from botp.middleware import preferred_language
 
 
@@ -48,7 +48,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
             # Recorded once the login is complete (every stage passed), not when it starts.
             linking.record_login(user, sociallogin.account.extra_data.get("acr"))
+        elif sociallogin is None:
+            record_login(request, user)
         return response
+
+    def authentication_failed(self, request, **credentials):
+        super().authentication_failed(request, **credentials)
+        record_refused_password(credentials.get("email", ""))
 
     def get_login_stages(self):
         # After a login through FAS (two factors already), allauth's TOTP step is skipped.
@@ -60,6 +66,34 @@ class AccountAdapter(DefaultAccountAdapter):
         # and a Host header with a port of the client's choosing ("portal:1", "portal:2", ...)
         # passes ALLOWED_HOSTS: each would give the account a fresh limit. One key per account.
         return credentials.get("email", credentials.get("username", "")).lower()
+
+
+# --- Logins in the account trail (those through FAS: botp.fas.linking) -------------------------
+
+
+def record_login(request, user):
+    """A login completed with a password (and a second factor when one was asked), recorded
+    once every stage has passed, like a login through FAS."""
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    methods = {record.get("method") for record in get_authentication_records(request, user)}
+    what = "login with password" if "password" in methods else "login"
+    if "mfa" in methods:
+        what += " and a second factor"
+    with audit.acting_as(user):
+        audit.record_change(f"user:{user.pk}", what, {})
+
+
+def record_refused_password(email):
+    """A wrong password, on the account it was tried on. An address with no account is not
+    kept: the trail would become a list of what strangers typed."""
+    from botp.models import User
+
+    user = User.objects.filter(email__iexact=email.strip()).first() if email else None
+    if user is not None:
+        audit.record_change(f"user:{user.pk}", "login with password refused", {})
+    else:
+        audit.record_change("login:password", "login with password refused: no such account", {})
 
 
 def seal(email):

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from botp.models import Role
+from botp.models import AuditEntry, Role
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-42"
@@ -55,6 +55,52 @@ def test_repeated_failed_logins_are_rate_limited(client):
     response = login(client, user.email)  # even the right password is held back now
     assert "Too many failed login attempts" in response.content.decode()
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+def trail(subject):
+    """The login entries on ``subject`` (its creation is recorded too)."""
+    return list(AuditEntry.objects.filter(subject=subject, what__startswith="login")
+                .order_by("pk").values_list("what", "actor_id"))
+
+
+@pytest.mark.django_db
+def test_a_password_login_and_a_refused_one_are_in_the_account_trail(client):
+    user = UserFactory(role=Role.REFERRER)
+    login(client, user.email, "wrong-password")
+    assert trail(f"user:{user.pk}") == [("login with password refused", None)]
+    login(client, user.email.upper())
+    assert trail(f"user:{user.pk}")[1:] == [("login with password", user.pk)]
+
+
+@pytest.mark.django_db
+def test_an_address_with_no_account_is_recorded_without_the_address(client):
+    login(client, "nobody.here@example.org", "guess")
+    assert trail("login:password") == [("login with password refused: no such account", None)]
+    assert not AuditEntry.objects.filter(what__contains="nobody.here").exists()
+
+
+@pytest.mark.django_db
+def test_a_login_with_a_second_factor_says_so_once_the_code_is_given(client, settings):
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    settings.DEMO_MODE = False
+    user = UserFactory(role=Role.FEDRIS_PSYCHOLOGIST)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    response = login(client, user.email)
+    assert response["Location"] == reverse("mfa_authenticate")
+    # The password alone is not a login: nothing recorded until the code is given.
+    assert not AuditEntry.objects.filter(what__startswith="login with password").exists()
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert trail(f"user:{user.pk}")[-1] == ("login with password and a second factor", user.pk)
 
 
 @pytest.mark.django_db
