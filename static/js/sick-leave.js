@@ -9,6 +9,8 @@
   var fallback = null;
   document.querySelectorAll("#eligibility-rules [data-programme]").forEach(function (rule) {
     rules[rule.dataset.programme] = {max: parseInt(rule.dataset.maxDays, 10),
+                                     months: parseInt(rule.dataset.months || "0", 10),
+                                     limit: rule.dataset.limit,
                                      name: rule.dataset.name,
                                      exception: "exception" in rule.dataset};
     if (fallback === null) { fallback = rules[rule.dataset.programme]; }
@@ -24,6 +26,23 @@
     return answers.every(function (answer) { return answer && answer.value === "True"; });
   }
 
+  // ``day`` plus whole calendar months, on the last day of a shorter month, as the server
+  // counts them (botp.duration.add_months).
+  function addMonths(day, months) {
+    var index = day.getMonth() + months;
+    var year = day.getFullYear() + Math.floor(index / 12);
+    var month = index % 12;
+    var last = new Date(year, month + 1, 0).getDate();
+    return new Date(year, month, Math.min(day.getDate(), last));
+  }
+
+  // Since 2024 the limit is in calendar months (reached on the same date N months on), before
+  // it in days (intake.eligibility.over_sick_leave_limit).
+  function over(rule, start, today, days) {
+    if (rule.months) { return today >= addMonths(start, rule.months); }
+    return days > rule.max;
+  }
+
   function update() {
     var status = form.querySelector("input[name=work_status]:checked");
     var since = form.querySelector("input[name=sick_leave_since]");
@@ -37,12 +56,14 @@
     var today = new Date();
     today.setHours(0, 0, 0, 0);
     var days = Math.round((today - start) / 86400000);
-    if (isNaN(days) || days <= rule.max || (rule.exception && exceptionApplies())) {
+    if (isNaN(days) || !over(rule, start, today, days) ||
+        (rule.exception && exceptionApplies())) {
       warning.hidden = true;
       return;
     }
-    warning.textContent = warning.dataset.template
-      .replace("DAYS", days).replace("MAXIMUM", rule.max).replace("PROGRAMME", rule.name);
+    var template = rule.months ? warning.dataset.templateMonths : warning.dataset.template;
+    warning.textContent = template.replace("DAYS", days).replace("MAXIMUM", rule.max)
+      .replace("LIMIT", rule.limit).replace("PROGRAMME", rule.name);
     warning.hidden = false;
   }
   form.addEventListener("change", update);

@@ -215,3 +215,25 @@ def test_the_request_form_warns_of_a_long_sick_leave_as_it_is_typed(live_server,
     page.get_by_label("Enterprise number").fill("BE 0403.170.701")
     assert page.get_by_label("Enterprise number").input_value() == "BE 0403.170.701"
     page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_warning_counts_calendar_months_for_the_programme_since_2024(live_server, browser):
+    """Since 2024 the limit is "less than 2 months" (reached on the same date two months on),
+    before it 60 days: on 1 April, a leave since 1 February is 59 days, over the one and within
+    the other."""
+    demo.seed(cohort=False)
+    page = log_in(browser, live_server, "referrer")
+    page.clock.set_fixed_time(datetime.datetime(2027, 4, 1, 10, 0))
+    page.goto(f"{live_server.url}/intake/requests/new/")
+    warning = page.locator("#sick-leave-warning")
+    page.get_by_label("On sick leave", exact=True).check()
+    page.get_by_label("On sick leave since").fill("2027-02-01")
+    expect(warning).to_be_hidden()  # the pilot's 60 days
+    page.locator("select[name=programme]").select_option(
+        label="Burnout Prevention Programme (Fedris, since 2024)")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("for 59 days: less than 2 months is what the programme")
+    page.get_by_label("On sick leave since").fill("2027-02-02")
+    expect(warning).to_be_hidden()
+    page.context.close()
