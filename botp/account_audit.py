@@ -252,8 +252,24 @@ def _day(value):
 
 def record_label(entry):
     """What kind of record an entry is about ("care provider"), in the reader's language."""
-    model = _models_by_name().get(entry.subject.partition(":")[0])
+    from django.utils.translation import gettext as _
+
+    kind = entry.subject.partition(":")[0]
+    if kind == "login":
+        # A refused login that names no account: an unknown national number or address.
+        return _("Login to no account")
+    model = _models_by_name().get(kind)
     return model._meta.verbose_name if model is not None else entry.subject
+
+
+def unnamed_actor(entry):
+    """Who acted, in the reader's language, for an entry with no account behind it."""
+    from django.utils.translation import gettext as _
+
+    if entry.what.startswith("login"):
+        # A refused login (botp.accounts, botp.fas.linking): whoever tried was not signed in.
+        return _("someone not signed in")
+    return _("the system (a command or the worker)")
 
 
 def describe(entry):

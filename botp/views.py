@@ -282,8 +282,8 @@ def account_trail(request):
             text = form.cleaned_data["q"]
             entries = entries.filter(Q(what__icontains=text) | Q(actor__email__icontains=text))
     page = Paginator(entries.order_by("-at", "-pk"), 50).get_page(request.GET.get("page"))
-    rows = [(entry, account_audit.record_label(entry), account_audit.describe(entry))
-            for entry in page.object_list]
+    rows = [(entry, account_audit.record_label(entry), account_audit.describe(entry),
+             account_audit.unnamed_actor(entry)) for entry in page.object_list]
     return render(request, "botp/account_audit.html", {"form": form, "page": page,
                                                         "rows": rows})
 

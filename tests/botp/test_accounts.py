@@ -80,6 +80,22 @@ def test_an_address_with_no_account_is_recorded_without_the_address(client):
 
 
 @pytest.mark.django_db
+def test_the_psychologists_read_the_logins_in_the_account_trail(client):
+    user = UserFactory(role=Role.REFERRER, first_name="Wanda", last_name="Wrongpass")
+    login(client, user.email, "wrong-password")
+    login(client, "nobody.here@example.org", "guess")
+    client.force_login(UserFactory(role=Role.FEDRIS_PSYCHOLOGIST))
+    strangers = client.get(reverse("account_audit"), {"record": "login"}).content.decode()
+    assert "Login to no account" in strangers
+    assert "login with password refused: no such account" in strangers
+    assert "someone not signed in" in strangers and "the system" not in strangers
+    assert "Wrongpass" not in strangers
+    accounts = client.get(reverse("account_audit"), {"record": "user"}).content.decode()
+    assert "login with password refused" in accounts and "Wrongpass" in accounts
+    assert "no such account" not in accounts
+
+
+@pytest.mark.django_db
 def test_a_login_with_a_second_factor_says_so_once_the_code_is_given(client, settings):
     from allauth.mfa.totp.internal.auth import (
         TOTP,
