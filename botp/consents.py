@@ -14,8 +14,10 @@ from botp import audit, workflow
 from botp.models import TRANSMISSION_RECIPIENTS, AuditEntry, Case, Consent, User, WorkplaceRole
 from botp.steps import Activity
 
-CURRENT_VERSION = "2026-11"
+CURRENT_VERSION = "2026-12"
 
+# The meeting's text of 2026-11 named the pilot's programme whatever the case's was; since
+# 2026-12 it names the case's own (FA-BOTP, the programme since 2024).
 TEXTS = {
     ("2026-11", Consent.Purpose.MEETING): gettext_lazy(
         "I agree that my burnout treatment provider prepares a meeting at my workplace with "
@@ -31,11 +33,26 @@ TEXTS = {
         "I said in the sessions. I can withdraw this consent at any time for reports not yet "
         "sent."
     ),
+    ("2026-12", Consent.Purpose.MEETING): gettext_lazy(
+        "I agree that my burnout treatment provider prepares a meeting at my workplace with "
+        "the people named below, and that they learn that I take part in the programme "
+        "“%(programme)s”. They learn only what is needed for the meeting and the agreed "
+        "adaptations of my work, never my diagnosis or what I said in the sessions. I can "
+        "withdraw this consent at any time; a meeting not yet held will then not take place."
+    ),
 }
+# The transmission's text is unchanged.
+TEXTS[("2026-12", Consent.Purpose.TRANSMISSION)] = TEXTS[
+    ("2026-11", Consent.Purpose.TRANSMISSION)]
 
 
-def text(purpose, version=CURRENT_VERSION):
-    return TEXTS[(version, purpose)]
+def text(purpose, version=CURRENT_VERSION, programme=None):
+    """The wording of ``version`` in the current language, naming ``programme`` (the case's)
+    where it names one."""
+    wording = str(TEXTS[(version, purpose)])
+    if "%(programme)s" in wording:
+        wording = wording % {"programme": programme.name if programme else ""}
+    return wording
 
 
 def _clean_scope(purpose, people):

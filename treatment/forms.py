@@ -156,8 +156,9 @@ class ConsentForm(PortalForm):
         label=_("I have read the text above and I agree."),
         error_messages={"required": _("Tick the box to confirm that you agree.")})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.programme = programme
         for index in range(self.PEOPLE):
             number = index + 1
             self.fields[f"role_{index}"] = forms.ChoiceField(
@@ -205,7 +206,6 @@ class ConsentForm(PortalForm):
             for i in range(self.PEOPLE)
         ]
 
-    @staticmethod
-    def texts():
-        return [(purpose, label, consents.text(purpose))
+    def texts(self):
+        return [(purpose, label, consents.text(purpose, programme=self.programme))
                 for purpose, label in Consent.Purpose.choices]

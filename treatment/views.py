@@ -309,7 +309,7 @@ def my_programme(request, reference, *, consent_form=None, status=200):
         "coming": [item for _day, _order, item in coming],
         "lines": plan.plan_lines(treatment_plan) if treatment_plan else [],
         "consents": case.consents.all(),
-        "consent_form": consent_form or ConsentForm(),
+        "consent_form": consent_form or ConsentForm(programme=case.programme),
         "may_consent": workflow.may(request.user, Activity.GIVE_CONSENT, case),
         "transmission_reports": selectors.transmission_reports(case),
         "meeting": meeting,
@@ -324,7 +324,7 @@ def my_programme(request, reference, *, consent_form=None, status=200):
 @require_POST
 def give_consent(request, reference):
     case = policy.get_case_or_404(request.user, reference)
-    form = ConsentForm(request.POST)
+    form = ConsentForm(request.POST, programme=case.programme)
     given = pages.submit(request, form, lambda: consents.give(
         case, request.user, purpose=form.cleaned_data["purpose"], people=form.people()))
     if not given:

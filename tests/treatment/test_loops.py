@@ -36,6 +36,32 @@ def prepared(world, case, consent):
 # --- The consent form -------------------------------------------------------------------------
 
 @pytest.mark.django_db
+def test_the_meeting_consent_names_the_cases_own_programme(client, world, treated,
+                                                           programmes):
+    client.force_login(world.participant)
+    page = client.get(mine(treated)).content.decode()
+    assert "take part in the programme “Burnout Treatment Programme (Fedris)”" in page
+    treated.programme = programmes["fa-botp"]
+    treated.save(update_fields=["programme"])
+    page = client.get(mine(treated)).content.decode()
+    assert ("take part in the programme “Federal Administration Burnout Treatment Programme "
+            "(FA-BOTP)”") in page
+    assert "Burnout Treatment Programme (Fedris)" not in page
+
+
+@pytest.mark.django_db
+def test_a_consent_given_under_the_earlier_wording_keeps_it(world, treated):
+    from botp import consents
+    from botp.models import Consent
+
+    earlier = consents.text(Consent.Purpose.MEETING, "2026-11", programme=treated.programme)
+    assert "take part in the Burnout Treatment Programme. They learn" in earlier
+    current = consents.text(Consent.Purpose.MEETING, programme=treated.programme)
+    assert "“Burnout Treatment Programme (Fedris)”" in current
+    assert consents.CURRENT_VERSION == "2026-12"
+
+
+@pytest.mark.django_db
 def test_a_consent_form_mistake_keeps_the_names_roles_and_organisations_typed(client, world,
                                                                               treated):
     client.force_login(world.participant)
