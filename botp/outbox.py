@@ -67,13 +67,26 @@ class Handler:
     failed: object = None
     # What "sent" is called for this kind (a PDF is not sent: it is ready).
     done_label: object = None
+    # A long job (a research export, a month's statements): run as its own task, never in a
+    # drain or the sweep's batch, so the e-mails due beside it do not wait for it.
+    heavy: bool = False
 
 
 _handlers = {}
 
 
-def register(kind, *, label, deliver, delivered=None, failed=None, done_label=None):
-    _handlers[kind] = Handler(label, deliver, delivered, failed, done_label)
+def register(kind, *, label, deliver, delivered=None, failed=None, done_label=None,
+             heavy=False):
+    _handlers[kind] = Handler(label, deliver, delivered, failed, done_label, heavy)
+
+
+def _is_heavy(kind):
+    handler = _handlers.get(kind)
+    return bool(handler and handler.heavy)
+
+
+def _heavy_kinds():
+    return sorted(kind for kind, handler in _handlers.items() if handler.heavy)
 
 
 def label(kind):
@@ -103,7 +116,7 @@ def enqueue(kind, key, *, case=None, payload=None, not_before=None):
     except IntegrityError:  # a concurrent transaction recorded the same key first
         return OutboxMessage.objects.get(key=key)
     if created and message.next_attempt_at <= timezone.now():
-        transaction.on_commit(lambda: kick([message.pk]), robust=True)
+        transaction.on_commit(lambda: kick([message.pk], heavy=_is_heavy(kind)), robust=True)
     return message
 
 
@@ -112,9 +125,11 @@ def enqueue(kind, key, *, case=None, payload=None, not_before=None):
 BATCH = 100
 
 
-def kick(ids):
+def kick(ids, *, heavy=False):
     """Ask a worker to deliver ``ids`` now. Best effort: the sweep delivers them otherwise, so
     a broker that is down costs a delay, never the user's request.
+
+    ``heavy`` ids (of heavy kinds) each get a task of their own, one waiting at most.
 
     With a broker, the kick is a drain (every due message, not only ``ids``) and at most
     OUTBOX_DRAINS of them wait to start: a commit that finds them all waiting sends nothing,
@@ -126,6 +141,10 @@ def kick(ids):
     try:
         if deliver_outbox.app.conf.task_always_eager:
             deliver_outbox.apply_async(args=[list(ids)], retry=False)
+            return
+        if heavy:
+            for pk in ids:
+                _start_heavy(pk)
             return
         place = _take_drain_place()
         if place is None:
@@ -143,11 +162,18 @@ def kick(ids):
 # A place stays taken this long at most when its drain is lost (a worker killed before
 # starting it); the sweep delivers meanwhile.
 DRAIN_PLACE_SECONDS = 60
+# A heavy job's task may wait this long behind others before the sweep queues another (which
+# finds the job taken, or takes it).
+HEAVY_PLACE_SECONDS = 600
 _broker = {}
 
 
 def _drain_place_key(place):
     return f"botp:outbox:drain:{place}"
+
+
+def _heavy_place_key(pk):
+    return f"botp:outbox:heavy:{pk}"
 
 
 def _broker_client():
@@ -172,6 +198,32 @@ def _take_drain_place():
 
 def _release_drain_place(place):
     _broker_client().delete(_drain_place_key(place))
+
+
+def _start_heavy(pk):
+    from botp.tasks import deliver_heavy
+
+    key = _heavy_place_key(pk)
+    if not _broker_client().set(key, 1, nx=True, ex=HEAVY_PLACE_SECONDS):
+        return  # its task is waiting already
+    try:
+        deliver_heavy.apply_async(args=[pk], retry=False)
+    except Exception:
+        _broker_client().delete(key)
+        raise
+
+
+def run_heavy(pk):
+    """A worker's task for one heavy message: release its place, then deliver it under the
+    longer lease a long job needs (a lease running out mid-job would let the sweep start it
+    twice)."""
+    try:
+        _broker_client().delete(_heavy_place_key(pk))
+    except Exception as error:  # the place expires by itself
+        log.warning("outbox: heavy place %s not released (%s)", pk, type(error).__name__)
+    with Mailer() as mailer:
+        for message in _claim_many([pk], lease_seconds=settings.OUTBOX_HEAVY_LEASE_SECONDS):
+            _attempt(message, mailer)
 
 
 def drain(place, *, seconds=50):
@@ -199,23 +251,33 @@ def deliver(ids):
         for start in range(0, len(ids), BATCH):
             chunk = ids[start:start + BATCH]
             held = _claim_many(chunk)
-            if held and len(chunk) < BATCH:
-                kinds = {message.kind for message in held}
+            kinds = {message.kind for message in held if not _is_heavy(message.kind)}
+            if kinds and len(chunk) < BATCH:
                 held += _claim_many(_due_ids(BATCH - len(chunk), exclude=chunk, kinds=kinds))
             for message in held:
                 _attempt(message, mailer)
 
 
 def _due_ids(limit, exclude=(), kinds=None):
+    """Due messages, oldest first: of ``kinds``, or of every kind that is not heavy."""
     due = OutboxMessage.objects.due().exclude(pk__in=list(exclude))
     if kinds is not None:
         due = due.filter(kind__in=sorted(kinds))
+    else:
+        due = due.exclude(kind__in=_heavy_kinds())
     return list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
 
 
+def _due_heavy_ids():
+    return list(OutboxMessage.objects.due().filter(kind__in=_heavy_kinds())
+                .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:BATCH])
+
+
 def deliver_due(*, limit=500, seconds=50):
-    """Deliver what is due, oldest first, up to ``limit`` (None: all) for at most ``seconds``;
-    return how many were tried. The sweep runs this every minute, a drain until none is left."""
+    """Deliver what is due, oldest first, up to ``limit`` (None: all) for at most ``seconds``,
+    and hand each heavy job due to a task of its own (run at once when tasks are eager);
+    return how many were tried or handed over. The sweep runs this every minute, a drain
+    until none is left."""
     started = time.monotonic()
     done = 0
     with Mailer() as mailer:
@@ -227,7 +289,10 @@ def deliver_due(*, limit=500, seconds=50):
             for message in _claim_many(batch):
                 _attempt(message, mailer)
             done += len(batch)
-    return done
+    heavy = _due_heavy_ids()
+    if heavy:
+        kick(heavy, heavy=True)
+    return done + len(heavy)
 
 
 def retry(message: OutboxMessage, *, by: User | None = None) -> bool:
@@ -240,18 +305,19 @@ def retry(message: OutboxMessage, *, by: User | None = None) -> bool:
         if by is not None:
             audit.record(by, AuditEntry.Kind.CHANGE, f"delivery retried: {message.kind}",
                          case=message.case)
-        transaction.on_commit(lambda: kick([message.pk]), robust=True)
+        transaction.on_commit(lambda: kick([message.pk], heavy=_is_heavy(message.kind)),
+                              robust=True)
     return bool(updated)
 
 
-def _claim_many(pks):
+def _claim_many(pks, *, lease_seconds=None):
     """The messages of ``pks`` this worker now holds, in order: one conditional UPDATE takes
     those still due (whoever else tries gets none of them), one SELECT reads them."""
     if not pks:
         return []
     now = timezone.now()
     claim = secrets.token_hex(16)
-    lease = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    lease = datetime.timedelta(seconds=lease_seconds or settings.OUTBOX_LEASE_SECONDS)
     taken = OutboxMessage.objects.due(now).filter(pk__in=list(pks)).update(
         status=Status.SENDING, claim=claim, lease_until=now + lease, attempts=F("attempts") + 1,
     )

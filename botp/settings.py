@@ -391,6 +391,9 @@ OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60, minimum=1)
 # How many drains of the outbox may wait for a worker at once (botp.outbox.kick): as many as
 # the worker has processes, so both work through a burst of messages side by side.
 OUTBOX_DRAINS = env_int("OUTBOX_DRAINS", 2, minimum=1)
+# The lease of a heavy job (a research export, a month's statements), each run as its own task:
+# longer than the longest such job, or the sweep would start it again while it runs.
+OUTBOX_HEAVY_LEASE_SECONDS = env_int("OUTBOX_HEAVY_LEASE_SECONDS", 1800, minimum=60)
 # How often a worker tries to record an outcome across a dropped database connection.
 OUTBOX_RECORD_TRIES = 8
 

@@ -27,6 +27,15 @@ def drain_outbox(place):
 
 
 @shared_task(ignore_result=True)
+def deliver_heavy(pk):
+    """Deliver one heavy outbox message (an export, a month's statements) on its own."""
+    try:
+        outbox.run_heavy(pk)
+    except (OperationalError, InterfaceError):
+        connection.close()
+
+
+@shared_task(ignore_result=True)
 def sweep_outbox():
     """Every minute (beat): deliver what is due — a kick lost with the broker, a retry whose
     time has come, a message left by a worker that died, a survey wave due today."""

@@ -114,7 +114,7 @@ def _failed(message):
 
 
 outbox.register("research_export", label=gettext_lazy("Research export"), deliver=_deliver,
-                delivered=_built, failed=_failed, done_label=gettext_lazy("Ready"))
+                delivered=_built, failed=_failed, done_label=gettext_lazy("Ready"), heavy=True)
 
 
 def _chunks(job):

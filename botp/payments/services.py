@@ -134,7 +134,7 @@ def _build_requested(message, mailer):
 
 
 outbox.register(BUILD_KIND, label=gettext_lazy("Building the providers' statements"),
-                deliver=_build_requested, done_label=gettext_lazy("Done"))
+                deliver=_build_requested, done_label=gettext_lazy("Done"), heavy=True)
 
 
 def build_statements(month):

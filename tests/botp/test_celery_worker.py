@@ -34,3 +34,20 @@ def test_a_case_change_is_mailed_by_the_worker(worker, world):
     text = "\n".join(messages)
     assert world.participant.email in text and world.btp.user.email in text
     assert case.reference in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_heavy_job_runs_in_the_worker_as_its_own_task(worker, world):
+    import datetime
+
+    from botp.models import OutboxMessage
+    from botp.payments import services as payments
+
+    job = payments.request_statements(world.admin, datetime.date(2026, 10, 1))  # commits
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status == OutboxMessage.Status.SENT:
+            break
+        time.sleep(0.5)
+    assert job.status == OutboxMessage.Status.SENT

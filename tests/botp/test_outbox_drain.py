@@ -101,3 +101,76 @@ def test_without_a_broker_a_kick_delivers_its_own_messages_at_once(world, eager_
     outbox.kick([message.pk])
     message.refresh_from_db()
     assert message.status == "sent" and len(mail.outbox) == 1
+
+
+# --- Heavy jobs (a month's statements, a research export) run as tasks of their own ---------
+
+
+def tasks_queued(client):
+    import json
+
+    return [json.loads(body)["headers"]["task"] for body in client.lrange("celery", 0, -1)]
+
+
+def statements_asked(world):
+    import datetime
+
+    from botp.payments import services as payments
+
+    return payments.request_statements(world.admin, datetime.date(2026, 10, 1))
+
+
+def test_a_heavy_job_is_kicked_as_its_own_task_once(broker, world):
+    job = statements_asked(world)
+    outbox.kick([job.pk], heavy=True)
+    outbox.kick([job.pk], heavy=True)  # its task waits already
+    assert tasks_queued(broker) == ["botp.tasks.deliver_heavy"]
+    broker.delete(outbox._heavy_place_key(job.pk))
+
+
+def test_a_drain_sends_the_e_mails_and_leaves_the_heavy_job_to_its_own_task(broker, world):
+    job = statements_asked(world)
+    messages = waiting_messages(world, 2)
+    assert outbox.drain(0) == 3  # two sent, one handed over
+    assert len(mail.outbox) == 2
+    job.refresh_from_db()
+    assert job.status == "queued"  # not run inside the drain
+    assert tasks_queued(broker) == ["botp.tasks.deliver_heavy"]
+    assert {m.status for m in OutboxMessage.objects.filter(pk__in=[m.pk for m in messages])} \
+        == {"sent"}
+
+    outbox.run_heavy(job.pk)
+    job.refresh_from_db()
+    assert job.status == "sent"
+    # Its place is free: a later kick of it (the sweep) queues a task that finds it done.
+    assert broker.get(outbox._heavy_place_key(job.pk)) is None
+
+
+def test_a_heavy_job_is_held_under_the_longer_lease(broker, world, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.OUTBOX_HEAVY_LEASE_SECONDS = 1800
+    job = statements_asked(world)
+    seen = {}
+
+    def deliver(message, mailer):
+        held = OutboxMessage.objects.get(pk=message.pk)
+        seen["lease"] = held.lease_until - timezone.now()
+        return {"statements": 0}
+
+    handler = outbox._handlers[job.kind]
+    with mock.patch.dict(outbox._handlers, {job.kind: handler.__class__(
+            **{**handler.__dict__, "deliver": deliver})}):
+        outbox.run_heavy(job.pk)
+    assert seen["lease"] > datetime.timedelta(minutes=25)
+
+
+def test_without_a_broker_the_sweep_runs_a_heavy_job_at_once(world, eager_celery):
+    job = statements_asked(world)
+    [message] = waiting_messages(world, 1)
+    assert outbox.deliver_due() == 2
+    job.refresh_from_db()
+    message.refresh_from_db()
+    assert job.status == "sent" and message.status == "sent"
