@@ -20,7 +20,7 @@ class BotpConfig(AppConfig):
         from botp.api import cases, routes
         from botp.api import documents as document_api
         from botp.converters import CaseReferenceConverter
-        from botp.payments import pdf, worklist  # noqa: F401  (the outbox kind, the to-dos)
+        from botp.payments import notices, pdf, worklist  # noqa: F401  (outbox kinds, to-dos)
 
         register_converter(CaseReferenceConverter, "reference")
         account_audit.connect()

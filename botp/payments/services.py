@@ -38,7 +38,7 @@ from botp.models import (
     TravelClaim,
     TravelMode,
 )
-from botp.payments import AUDIT_PREFIX, sepa, tariffs
+from botp.payments import AUDIT_PREFIX, notices, sepa, tariffs
 from botp.workflow import TransitionError, TransitionForbidden
 
 LANGUAGES = ("nl", "fr", "de", "en")
@@ -192,6 +192,9 @@ def build_statements(month):
         # A statement made for nothing is not kept.
         Statement.objects.filter(pk__in=[s.pk for s in cache.values() if s is not None],
                                  lines__isnull=True).delete()
+        for statement in touched.values():
+            if statement.status == StatementStatus.TO_CONFIRM:
+                notices.statement_to_confirm(statement)
     return list(touched.values())
 
 
@@ -237,6 +240,7 @@ def dispute(user, line, reason):
         statement.save(update_fields=["status"])
         _record(user, f"statement:{statement.pk}", "statement line disputed",
                 {"line": [None, line.pk]})
+        notices.line_disputed(line)
     return line
 
 
@@ -432,6 +436,7 @@ def decide_claim(user, claim, *, approve, reason=""):
         claim.save(update_fields=["status", "refusal_reason", "decided_by", "decided_at"])
         _record(user, f"travel-claim:{claim.pk}",
                 "travel claim approved" if approve else "travel claim refused")
+        notices.claim_decided(claim)
     return claim
 
 

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from botp import demo
@@ -21,6 +22,10 @@ from botp.models import (
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.journeys import log_in
 from tests.payments.test_payment_runs import validate
+
+
+def mails_to(address, link):
+    return [m for m in mail.outbox if m.to == [address] and link in m.body]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,9 +62,13 @@ def test_a_statement_from_confirmation_to_the_sepa_file(live_server, browser, sh
     row = page.locator(f"#line-{line.pk}")
     row.get_by_label("Why do you dispute this line?").fill(
         "The case's plan names no session of this type on that day.")
+    asked = len(mails_to("btp@demo.botp.be", f"/payments/statements/{statement.pk}/"))
     row.get_by_role("button", name="Dispute the line").click()
     expect(page.locator(".messages")).to_contain_text("Line disputed")
     page.context.close()
+    # The BTP is told by e-mail (which says nothing of the line or the reason).
+    told = mails_to("btp@demo.botp.be", f"/payments/statements/{statement.pk}/")
+    assert len(told) == asked + 1 and "plan names no session" not in told[-1].body
 
     # The BTP answers from their to-do.
     page = log_in(browser, live_server, "btp")
@@ -94,9 +103,13 @@ def test_a_statement_from_confirmation_to_the_sepa_file(live_server, browser, sh
     assert TravelClaim.objects.get(pk=refused.pk).status == ClaimStatus.REFUSED
     page.context.close()
 
-    # The participant reads why, and declares the same trip again, by train this time.
+    # The participant is told by e-mail, follows its link, reads why, and declares the same
+    # trip again, by train this time.
+    [told] = mails_to("participant@demo.botp.be", "/payments/travel/")
+    assert "declare the distance" not in told.body
+    link = re.search(r"https?://\S+(/payments/travel/)", told.body).group(1)
     page = log_in(browser, live_server, "participant")
-    page.get_by_role("link", name="Travel costs").click()
+    page.goto(f"{live_server.url}{link}")
     expect(page.get_by_role("row", name=re.compile(refused.reference))).to_contain_text(
         "declare the distance there and back")
     page.get_by_label("Date of the trip").fill(refused.trip_date.isoformat())
