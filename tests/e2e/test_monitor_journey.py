@@ -2,8 +2,9 @@
 
 A civil servant starts the monitor without an account, reads their feedback, keeps the PDF,
 answers the 3-month follow-up from the invitation's link and sees the change. An administrator
-sends a campaign to the BTPs, they answer through their links, and the administrator reads the
-response rate and, once closed, the aggregate answers."""
+sends a campaign to the BTPs, they answer through their links, the administrator reminds those who
+have not answered and one answers the reminder, and the administrator reads the response rate
+and, once closed, the aggregate answers."""
 
 import datetime
 import re
@@ -126,8 +127,26 @@ def test_campaign_sent_to_providers_answered_and_aggregated(live_server, browser
     page.goto(campaign_page)
     expect(page.locator(".rate")).to_contain_text(f"3 of {len(links)} answered")
     expect(page.locator("#answers-title + .withheld")).to_be_visible()
+
+    # A reminder goes to those who have not answered, with their own link; one answers it.
+    mail.outbox.clear()
+    page.get_by_role("button", name="Send a reminder to those who have not answered").click()
+    expect(page.get_by_text("1 reminder sent.")).to_be_visible()
+    reminded = [re.search(r"https?://[^/\s]+(/evaluation/campaign/[\w-]+/)", m.body).group(1)
+                for m in mail.outbox if "/evaluation/campaign/" in m.body]
+    assert sorted(reminded) == sorted(links[3:])
+    context, answering = _anonymous(browser, live_server)
+    answering.goto(f"{live_server.url}{reminded[0]}")
+    for question in answering.locator("fieldset").all():
+        question.locator("input[type=radio][value='3']").check()
+    answering.get_by_role("button", name="Send my answers").click()
+    expect(answering.locator("h1")).to_contain_text("Thank you")
+    context.close()
+    page.reload()
+    expect(page.locator(".rate")).to_contain_text(f"4 of {len(links)} answered")
+
     page.get_by_role("button", name="Close the campaign now").click()
     expect(page.get_by_text("Improvement 1")).to_be_visible()
     expect(page.locator("section.card", has_text="The programme's procedure is clear.")) \
-        .to_contain_text("3 answers, mean 3.00")
+        .to_contain_text("4 answers, mean 3.00")
     shoot(page, "campaign-results")
