@@ -498,25 +498,21 @@ def make_payment_run(user, *, execution_date):
         statements, claims = payable()
         statements = list(statements.select_for_update(of=("self",)))
         claims = list(claims.select_for_update(of=("self",)))
-        transfers, paid_statements, paid_claims = [], [], []
-        for statement in statements:
-            account = _account(statement.provider)
+        # (item, payee, amount, remittance text) for each statement and claim.
+        due = [(statement, statement.provider, statement.total,
+                f"BOTP {statement.reference} {statement.month:%m/%Y}")
+               for statement in statements]
+        due += [(claim, claim.participant, claim.amount,
+                 f"BOTP {claim.reference} {claim.trip_date:%d/%m/%Y}") for claim in claims]
+        transfers, paid = [], {Statement: [], TravelClaim: []}
+        for item, payee, amount, text in due:
+            account = _account(payee)
             if account is None:
-                continue
+                continue  # waits for its payee's IBAN
             transfers.append(sepa.Transfer(
                 account.holder, account.iban, sepa.bic_for(account.iban, account.bic),
-                statement.total, f"BOTP {statement.reference} {statement.month:%m/%Y}",
-                statement.reference))
-            paid_statements.append(statement.pk)
-        for claim in claims:
-            account = _account(claim.participant)
-            if account is None:
-                continue
-            transfers.append(sepa.Transfer(
-                account.holder, account.iban, sepa.bic_for(account.iban, account.bic),
-                claim.amount, f"BOTP {claim.reference} {claim.trip_date:%d/%m/%Y}",
-                claim.reference))
-            paid_claims.append(claim.pk)
+                amount, text, item.reference))
+            paid[type(item)].append(item.pk)
         if not transfers:
             raise ValidationError(_("Nothing to pay: no approved statement or travel claim "
                                     "whose payee gave a bank account."), code="nothing")
@@ -525,10 +521,10 @@ def make_payment_run(user, *, execution_date):
             created_by=user, execution_date=execution_date, message_id=message_id[:35],
             sepa_xml=xml, sha256=sepa.sha256(xml),
             total=sum((t.amount for t in transfers), Decimal("0.00")), transfers=len(transfers))
-        Statement.objects.filter(pk__in=paid_statements).update(
+        Statement.objects.filter(pk__in=paid[Statement]).update(
             payment_run=run, status=StatementStatus.PAID)
-        TravelClaim.objects.filter(pk__in=paid_claims).update(payment_run=run,
-                                                              status=ClaimStatus.PAID)
+        TravelClaim.objects.filter(pk__in=paid[TravelClaim]).update(payment_run=run,
+                                                                    status=ClaimStatus.PAID)
         _record(user, f"payment-run:{run.pk}", "payment run made",
                 {"sha256": [None, run.sha256], "total": [None, str(run.total)],
                  "transfers": [None, run.transfers]})
