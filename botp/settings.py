@@ -246,6 +246,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "reset_password": "5/m/ip,3/m/key",
+    # The re-integration monitor starts without an account (evaluation.monitor.views.start):
+    # each start keeps a person and a measurement. Generous for a ministry behind one address,
+    # where people start one by one; a script filling the database is held back.
+    "monitor_start": "30/10m/ip",
 }
 # Behind a reverse proxy every request comes from the proxy's address, and the whole site would
 # share one limit: say how the proxy passes on the client's own address. Either the number of

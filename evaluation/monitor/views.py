@@ -4,6 +4,7 @@ wellbeing officers, each within the organisations the policy gives them."""
 
 import io
 
+from allauth.core import ratelimit
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -44,6 +45,9 @@ def _person(token):
 def start(request):
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(request, action="monitor_start"):
+            return render(request, "evaluation/monitor/start.html",
+                          {"form": form, "too_many": True}, status=429)
         _person_made, token = services.start(
             organisation=form.cleaned_data["organisation"], language=_language(),
             email=form.cleaned_data["email"])

@@ -119,6 +119,27 @@ def test_anonymous_start_feedback_and_pdf(client, db, deliver):
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
+def test_starts_from_one_address_are_held_back_after_the_limit(client, db, settings):
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "monitor_start": "3/10m/ip"}
+    for _ in range(3):
+        _start(client)
+    response = client.post(reverse("evaluation:monitor_start"),
+                           {"organisation": "finance", "email": "kept@example.org"})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "Many monitors were started from your network" in page
+    assert 'value="kept@example.org"' in page  # what was typed is kept
+    assert MonitorPerson.objects.count() == 3
+    # Another address is not held back by this one.
+    _start(Client(REMOTE_ADDR="192.0.2.44"))
+    assert MonitorPerson.objects.count() == 4
+    cache.clear()
+
+
 def test_a_wrong_link_opens_nothing(client, db):
     assert client.get(reverse("evaluation:monitor_home", args=["not-a-token"])).status_code \
         == 404
