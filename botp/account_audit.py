@@ -256,8 +256,9 @@ def record_label(entry):
 
     kind = entry.subject.partition(":")[0]
     if kind == "login":
-        # A refused login that names no account: an unknown national number or address.
-        return _("Login to no account")
+        # A refused login before any account was named: an unknown number or address, or a
+        # login through FAS refused before the person was identified.
+        return _("Login, account unknown")
     model = _models_by_name().get(kind)
     return model._meta.verbose_name if model is not None else entry.subject
 

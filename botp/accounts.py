@@ -54,6 +54,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request, **credentials):
         super().authentication_failed(request, **credentials)
+        if request is not None and request.user.is_authenticated:
+            # allauth's password confirmation before a sensitive change, not a login.
+            with audit.acting_as(request.user):
+                audit.record_change(f"user:{request.user.pk}", "password confirmation refused",
+                                    {})
+            return
         record_refused_password(credentials.get("email", ""))
 
     def get_login_stages(self):

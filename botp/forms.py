@@ -164,7 +164,7 @@ class AccountAuditFilterForm(PortalForm):
         ("apitoken", _("API tokens")),
         ("emailaddress", _("E-mail addresses")),
         ("authenticator", _("Two-factor devices")),
-        ("login", _("Logins to no account")),
+        ("login", _("Logins, account unknown")),
     ]
 
     record = forms.ChoiceField(label=_("Record"), required=False, choices=RECORDS)

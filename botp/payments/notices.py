@@ -30,9 +30,11 @@ def line_disputed(line):
 
 
 def claim_decided(claim):
-    """The participant's travel claim is approved or refused."""
+    """The participant's travel claim is approved or refused. The decision is kept with the
+    message: by the time it goes (a retry hours later) the claim may be paid already."""
     outbox.enqueue(KIND, f"{KIND}:claim:{claim.pk}", case=claim.case,
-                   payload={"notice": "claim", "claim": claim.pk})
+                   payload={"notice": "claim", "claim": claim.pk,
+                            "approved": claim.status == ClaimStatus.APPROVED})
 
 
 def _link(name, *args):
@@ -55,7 +57,7 @@ def _claim_notice(message):
         pk=message.payload["claim"])
     to, language = notifications.participant_address(claim.participant)
     return to, language, {"trip_date": claim.trip_date,
-                          "approved": claim.status == ClaimStatus.APPROVED,
+                          "approved": message.payload["approved"],
                           "link": _link("payments:claims")}
 
 

@@ -323,6 +323,7 @@ def correct(user, line, amount, reason):
             programme_version=line.programme_version, amount=amount, note=reason[:300])
         _record(user, f"statement:{target.pk}", "statement correction added",
                 {"corrects": [None, line.pk], "amount": [None, str(amount)]})
+        notices.statement_to_confirm(target)  # once a statement: a new one is told of
     return correction
 
 

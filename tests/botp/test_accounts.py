@@ -86,13 +86,24 @@ def test_the_psychologists_read_the_logins_in_the_account_trail(client):
     login(client, "nobody.here@example.org", "guess")
     client.force_login(UserFactory(role=Role.FEDRIS_PSYCHOLOGIST))
     strangers = client.get(reverse("account_audit"), {"record": "login"}).content.decode()
-    assert "Login to no account" in strangers
+    assert "Login, account unknown" in strangers
     assert "login with password refused: no such account" in strangers
     assert "someone not signed in" in strangers and "the system" not in strangers
     assert "Wrongpass" not in strangers
     accounts = client.get(reverse("account_audit"), {"record": "user"}).content.decode()
     assert "login with password refused" in accounts and "Wrongpass" in accounts
     assert "no such account" not in accounts
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_when_confirming_a_change_is_not_a_refused_login(client):
+    user = UserFactory(role=Role.REFERRER)
+    client.force_login(user)
+    response = client.post(reverse("account_reauthenticate"), {"password": "wrong-password"})
+    assert response.status_code == 200
+    assert trail(f"user:{user.pk}") == []
+    assert AuditEntry.objects.filter(subject=f"user:{user.pk}", actor=user,
+                                     what="password confirmation refused").exists()
 
 
 @pytest.mark.django_db
