@@ -17,6 +17,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BOTP_VAR_DIR", BASE_DIR / "var"))
@@ -364,6 +365,13 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
                                    "max_retries": 0}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues: "celery" for the outbox's e-mails and every other task, "heavy" for the long jobs
+# (a research export, a month's statements: botp.tasks.deliver_heavy). A worker started without
+# -Q takes both; a deployment gives the long jobs a worker of their own (docker-compose's
+# worker-heavy), so that two of them at once never hold the e-mails up.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("heavy")]
+CELERY_TASK_ROUTES = {"botp.tasks.deliver_heavy": {"queue": "heavy"}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The database scheduler adds these at start; Fedris can change the times in the back office.
