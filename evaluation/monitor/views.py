@@ -46,8 +46,11 @@ def start(request):
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.consume(request, action="monitor_start"):
-            return render(request, "evaluation/monitor/start.html",
-                          {"form": form, "too_many": True}, status=429)
+            form.add_error(None, _("Many monitors were started from your network in the last "
+                                   "minutes. Please try again in ten minutes; what you chose "
+                                   "is kept below."))
+            return render(request, "evaluation/monitor/start.html", {"form": form},
+                          status=429)
         _person_made, token = services.start(
             organisation=form.cleaned_data["organisation"], language=_language(),
             email=form.cleaned_data["email"])
