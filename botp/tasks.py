@@ -5,45 +5,39 @@ from botp import duration, outbox, states
 from botp.models import Case
 
 
+def _outbox_work(work, *args, default=None):
+    """Run outbox ``work``. When the database goes away under the worker, what was not recorded
+    stays due and the sweep takes it up again: the connection is dropped, nothing raised."""
+    try:
+        return work(*args)
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return default
+
+
 @shared_task(ignore_result=True)
 def deliver_outbox(ids):
     """Deliver the outbox messages a commit has just recorded (kicked after the commit)."""
-    try:
-        outbox.deliver(ids)
-    except (OperationalError, InterfaceError):
-        # The database went away under the worker: what was not recorded stays due, and the
-        # sweep takes it up again.
-        connection.close()
+    _outbox_work(outbox.deliver, ids)
 
 
 @shared_task(ignore_result=True)
 def drain_outbox(place):
     """Deliver every due message (kicked after a commit, at most OUTBOX_DRAINS waiting)."""
-    try:
-        return outbox.drain(place)
-    except (OperationalError, InterfaceError):
-        connection.close()
-        return 0
+    return _outbox_work(outbox.drain, place, default=0)
 
 
 @shared_task(ignore_result=True)
 def deliver_heavy(pk):
     """Deliver one heavy outbox message (an export, a month's statements) on its own."""
-    try:
-        outbox.run_heavy(pk)
-    except (OperationalError, InterfaceError):
-        connection.close()
+    _outbox_work(outbox.run_heavy, pk)
 
 
 @shared_task(ignore_result=True)
 def sweep_outbox():
     """Every minute (beat): deliver what is due — a kick lost with the broker, a retry whose
     time has come, a message left by a worker that died, a survey wave due today."""
-    try:
-        return outbox.deliver_due()
-    except (OperationalError, InterfaceError):
-        connection.close()
-        return 0
+    return _outbox_work(outbox.deliver_due, default=0)
 
 
 @shared_task(ignore_result=True)
